@@ -1,0 +1,13 @@
+#![cfg_attr(not(any(test, feature = "std")), no_std)]
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod frame;
+pub mod limits;
+pub mod message;
+
+pub use error::FrameError;
+pub use frame::{decode_frame, encode_frame, FrameReader};
+pub use message::{DeviceInfo, ErrorCode, Request, Response, Routine, PROTOCOL_VERSION};

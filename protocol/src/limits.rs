@@ -1,0 +1,19 @@
+//! Sizes of the wire protocol: every buffer a frame passes through is bounded here.
+
+/// Largest decoded frame body: the postcard message plus its 4-byte CRC.
+pub const MAX_PAYLOAD: usize = 4096;
+
+/// Bytes of the CRC-32 trailer inside a decoded frame.
+pub const CRC_LEN: usize = 4;
+
+/// Largest COBS-encoded frame, without its `0x00` delimiter.
+pub const MAX_ENCODED: usize = MAX_PAYLOAD + MAX_PAYLOAD / 254 + 1;
+
+/// Largest frame on the wire, delimiter included.
+pub const MAX_WIRE_FRAME: usize = MAX_ENCODED + 1;
+
+/// Longest build identifier a device reports.
+pub const MAX_BUILD_ID: usize = 64;
+
+/// Largest input accepted by a measured routine.
+pub const MAX_ROUTINE_INPUT: usize = 2048;
