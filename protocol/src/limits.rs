@@ -17,3 +17,9 @@ pub const MAX_BUILD_ID: usize = 64;
 
 /// Largest input accepted by a measured routine.
 pub const MAX_ROUTINE_INPUT: usize = 2048;
+
+/// Exit code of a firmware panic (never 101, which cargo uses).
+pub const EXIT_PANIC: i32 = 3;
+
+/// Exit code of a firmware hard fault.
+pub const EXIT_HARD_FAULT: i32 = 4;

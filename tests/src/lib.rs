@@ -1,1 +1,17 @@
-//! QEMU harness.
+//! QEMU harness for the firmware: build it, boot it, talk to it, read its logs.
+//!
+//! Used by the integration tests in `tests/tests/` and by `cargo xtask demo`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod cross;
+pub mod device;
+pub mod logs;
+pub mod reply;
+
+pub use cross::{build_firmware, workspace_root, Firmware};
+pub use device::{Device, Outcome};
+pub use reply::Reply;
+
+/// Errors of the harness, as text: these are test failures, shown to a person.
+pub type Result<T> = std::result::Result<T, String>;

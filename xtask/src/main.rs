@@ -1,1 +1,43 @@
-fn main() {}
+//! `cargo xtask setup|test|demo|bench`: everything a fresh machine needs, in Rust.
+
+mod demo;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup   install what the project needs (QEMU, thumb targets); idempotent
+  test    the project's one test command: fmt, clippy, tests, QEMU tests, no_std builds
+  demo    build the firmware, boot it in QEMU and talk to it
+  bench   benchmarks (not yet available)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "setup" => setup::run(),
+        "test" => setup::run().and_then(|()| test::run()),
+        "demo" => setup::run().and_then(|()| demo::run()),
+        "bench" => setup::run().and_then(|()| {
+            Err("benchmarks are not implemented yet (tracked by the benchmarks issue)".to_owned())
+        }),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask {command}: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Board support: the UART that carries frames, the heap size, the log sink and how to stop.
+#![allow(unsafe_code)]
+
+#[cfg(not(feature = "board-nrf52840"))]
+pub use mps2_an386::*;
+#[cfg(feature = "board-nrf52840")]
+pub use nrf52840::*;
+
+/// Volatile 32-bit register access at a fixed peripheral address.
+#[derive(Clone, Copy)]
+struct Reg(usize);
+
+impl Reg {
+    fn read(self) -> u32 {
+        // SAFETY: `Reg` is only built from the documented register addresses
+        // of this board's peripherals, which are 4-byte aligned MMIO.
+        unsafe { core::ptr::read_volatile(self.0 as *const u32) }
+    }
+
+    fn write(self, value: u32) {
+        // SAFETY: as in `read`.
+        unsafe { core::ptr::write_volatile(self.0 as *mut u32, value) }
+    }
+}
+
+#[cfg(not(feature = "board-nrf52840"))]
+mod mps2_an386 {
+    //! QEMU `mps2-an386` (Cortex-M4F, 25 MHz): CMSDK APB UART0, semihosting.
+    use super::Reg;
+    use defmt_semihosting as _;
+
+    /// Heap bytes (the board has 4 MiB of data RAM).
+    pub const HEAP_SIZE: usize = 1024 * 1024;
+
+    /// Instructions per SysTick tick under `-icount shift=0` (1 ns each, 25 MHz clock).
+    pub const INSTRUCTIONS_PER_TICK: u32 = 40;
+
+    const UART0: usize = 0x4000_4000;
+    const DATA: Reg = Reg(UART0);
+    const STATE: Reg = Reg(UART0 + 0x04);
+    const CTRL: Reg = Reg(UART0 + 0x08);
+    const BAUDDIV: Reg = Reg(UART0 + 0x10);
+    const STATE_TX_FULL: u32 = 1 << 0;
+    const STATE_RX_FULL: u32 = 1 << 1;
+    const CTRL_TX_EN: u32 = 1 << 0;
+    const CTRL_RX_EN: u32 = 1 << 1;
+
+    /// The CMSDK UART0, polled.
+    pub struct Uart;
+
+    impl Uart {
+        /// Enable transmit and receive at 115200 baud.
+        pub fn new() -> Self {
+            BAUDDIV.write(25_000_000 / 115_200);
+            CTRL.write(CTRL_TX_EN | CTRL_RX_EN);
+            Self
+        }
+
+        /// Wait for and return the next received byte.
+        pub fn read_byte(&mut self) -> u8 {
+            while STATE.read() & STATE_RX_FULL == 0 {}
+            (DATA.read() & 0xff) as u8
+        }
+
+        /// Send all bytes.
+        pub fn write_all(&mut self, bytes: &[u8]) {
+            for &byte in bytes {
+                while STATE.read() & STATE_TX_FULL != 0 {}
+                DATA.write(u32::from(byte));
+            }
+        }
+
+        /// Wait until the last byte has left the transmit register.
+        pub fn flush(&mut self) {
+            while STATE.read() & STATE_TX_FULL != 0 {}
+        }
+    }
+
+    /// Stop the emulator with `code`.
+    pub fn exit(code: i32) -> ! {
+        semihosting::process::exit(code)
+    }
+}
+
+#[cfg(feature = "board-nrf52840")]
+mod nrf52840 {
+    //! Nordic nRF52840 (e.g. nRF52840-DK): UARTE0 on P0.06 (TX) / P0.08 (RX), RTT logs.
+    use super::Reg;
+    use defmt_rtt as _;
+
+    /// Heap bytes (the chip has 256 KiB of RAM).
+    pub const HEAP_SIZE: usize = 128 * 1024;
+
+    /// SysTick runs on the 64 MHz CPU clock: counts are cycles, not instructions.
+    pub const INSTRUCTIONS_PER_TICK: u32 = 1;
+
+    const UARTE0: usize = 0x4000_2000;
+    const TASKS_STARTRX: Reg = Reg(UARTE0);
+    const TASKS_STARTTX: Reg = Reg(UARTE0 + 0x008);
+    const EVENTS_ENDRX: Reg = Reg(UARTE0 + 0x110);
+    const EVENTS_ENDTX: Reg = Reg(UARTE0 + 0x120);
+    const ENABLE: Reg = Reg(UARTE0 + 0x500);
+    const PSEL_TXD: Reg = Reg(UARTE0 + 0x50C);
+    const PSEL_RXD: Reg = Reg(UARTE0 + 0x514);
+    const BAUDRATE: Reg = Reg(UARTE0 + 0x524);
+    const RXD_PTR: Reg = Reg(UARTE0 + 0x534);
+    const RXD_MAXCNT: Reg = Reg(UARTE0 + 0x538);
+    const TXD_PTR: Reg = Reg(UARTE0 + 0x544);
+    const TXD_MAXCNT: Reg = Reg(UARTE0 + 0x548);
+    const BAUD_115200: u32 = 0x01D7_E000;
+    const ENABLE_UARTE: u32 = 8;
+
+    /// UARTE0 with one-byte EasyDMA transfers, polled.
+    pub struct Uart {
+        rx: [u8; 1],
+        tx: [u8; 1],
+    }
+
+    impl Uart {
+        /// Route the pins and enable the UARTE at 115200 baud.
+        pub fn new() -> Self {
+            PSEL_TXD.write(6);
+            PSEL_RXD.write(8);
+            BAUDRATE.write(BAUD_115200);
+            ENABLE.write(ENABLE_UARTE);
+            Self { rx: [0], tx: [0] }
+        }
+
+        /// Wait for and return the next received byte.
+        pub fn read_byte(&mut self) -> u8 {
+            RXD_PTR.write(self.rx.as_mut_ptr() as u32);
+            RXD_MAXCNT.write(1);
+            EVENTS_ENDRX.write(0);
+            TASKS_STARTRX.write(1);
+            while EVENTS_ENDRX.read() == 0 {}
+            self.rx[0]
+        }
+
+        /// Send all bytes.
+        pub fn write_all(&mut self, bytes: &[u8]) {
+            for &byte in bytes {
+                self.tx[0] = byte;
+                TXD_PTR.write(self.tx.as_ptr() as u32);
+                TXD_MAXCNT.write(1);
+                EVENTS_ENDTX.write(0);
+                TASKS_STARTTX.write(1);
+                while EVENTS_ENDTX.read() == 0 {}
+            }
+        }
+
+        /// Transfers complete synchronously; nothing is left to flush.
+        pub fn flush(&mut self) {}
+    }
+
+    /// A real board has nowhere to exit to: reset.
+    pub fn exit(_code: i32) -> ! {
+        cortex_m::peripheral::SCB::sys_reset()
+    }
+}

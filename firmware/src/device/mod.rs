@@ -1,0 +1,85 @@
+//! The device: boot, the request loop over the board's UART, panic and fault exits.
+
+mod board;
+mod clock;
+mod heap;
+mod stack;
+
+use cortex_m_rt::{entry, exception, ExceptionFrame};
+use firmware::limits::{EXIT_HARD_FAULT, EXIT_PANIC, RX_FRAME, TX_FRAME};
+use firmware::{Action, Measurement, MemoryStats, Platform, Service};
+use protocol::FrameReader;
+
+/// Version and commit this firmware was built from.
+const BUILD_ID: &str = env!("FIRMWARE_BUILD_ID");
+
+/// The board seen by the service: memory figures and the instruction clock.
+struct Device;
+
+impl Platform for Device {
+    fn memory(&self) -> MemoryStats {
+        let (heap_size, heap_used, heap_peak) = heap::stats();
+        let (stack_size, stack_peak) = stack::stats();
+        MemoryStats {
+            heap_size,
+            heap_used,
+            heap_peak,
+            stack_size,
+            stack_peak,
+        }
+    }
+
+    fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
+        clock::measure(routine)
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    stack::paint();
+    heap::init();
+    let Some(core) = cortex_m::Peripherals::take() else {
+        board::exit(EXIT_HARD_FAULT)
+    };
+    clock::start(core.SYST);
+    let mut uart = board::Uart::new();
+    defmt::info!("embedded-zkevm firmware {=str} ready", BUILD_ID);
+
+    let mut reader = FrameReader::<RX_FRAME>::new();
+    let mut out = [0u8; TX_FRAME];
+    let mut service = Service::new(Device, BUILD_ID);
+    loop {
+        let byte = uart.read_byte();
+        let Some(frame) = reader.push(byte) else {
+            continue;
+        };
+        match service.handle(frame, &mut out) {
+            Action::Silent => {}
+            Action::Reply(len) => uart.write_all(out.get(..len).unwrap_or(&[])),
+            Action::ReplyThenExit { len, code } => {
+                uart.write_all(out.get(..len).unwrap_or(&[]));
+                uart.flush();
+                defmt::info!("exit {=u8} requested", code);
+                board::exit(i32::from(code));
+            }
+        }
+    }
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    defmt::error!("panic: {}", defmt::Display2Format(info));
+    board::exit(EXIT_PANIC)
+}
+
+#[allow(unsafe_code)] // cortex-m-rt requires the HardFault handler to be `unsafe fn`.
+#[exception]
+unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
+    defmt::error!("hard fault at pc {=u32:#x}", frame.pc());
+    board::exit(EXIT_HARD_FAULT)
+}
+
+#[exception]
+fn SysTick() {
+    clock::on_wrap();
+}

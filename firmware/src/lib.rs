@@ -1,0 +1,9 @@
+#![cfg_attr(not(test), no_std)]
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod limits;
+pub mod service;
+
+pub use service::{Action, Measurement, MemoryStats, Platform, Service};

@@ -1,0 +1,283 @@
+//! The request loop's brain: turns one received frame into one response frame.
+
+use protocol::limits::MAX_ROUTINE_INPUT;
+use protocol::{
+    decode_frame, encode_frame, DeviceInfo, ErrorCode, FrameError, Request, Response, Routine,
+    PROTOCOL_VERSION,
+};
+use tiny_keccak::{Hasher, Keccak};
+
+/// Heap and stack figures a platform reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemoryStats {
+    /// Bytes reserved for the heap.
+    pub heap_size: u32,
+    /// Heap bytes in use now.
+    pub heap_used: u32,
+    /// Most heap bytes in use since boot.
+    pub heap_peak: u32,
+    /// Bytes reserved for the stack.
+    pub stack_size: u32,
+    /// Most stack bytes used since boot.
+    pub stack_peak: u32,
+}
+
+/// An instruction count taken on the device.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Measurement {
+    /// Instructions counted.
+    pub instructions: u64,
+    /// Granularity of the count (0 where the platform cannot count).
+    pub resolution: u32,
+}
+
+/// What the board provides to the service.
+pub trait Platform {
+    /// Current memory figures.
+    fn memory(&self) -> MemoryStats;
+    /// Run `routine` and count the instructions it took.
+    fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement;
+}
+
+/// What the main loop must do after a frame was handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Nothing to send (an empty frame, used by hosts to resynchronise).
+    Silent,
+    /// Send the first `len` bytes of the output buffer.
+    Reply(usize),
+    /// Send the first `len` bytes, then stop the device with `code`.
+    ReplyThenExit {
+        /// Bytes to send.
+        len: usize,
+        /// Exit code.
+        code: u8,
+    },
+}
+
+/// Serves requests for a [`Platform`].
+#[derive(Debug)]
+pub struct Service<P> {
+    platform: P,
+    build_id: &'static str,
+}
+
+impl<P: Platform> Service<P> {
+    /// A service on `platform` that reports `build_id`.
+    pub const fn new(platform: P, build_id: &'static str) -> Self {
+        Self { platform, build_id }
+    }
+
+    /// Handle one frame from the reader and write the response frame to `out`
+    /// (which must hold [`crate::limits::TX_FRAME`] bytes).
+    pub fn handle(&mut self, frame: Result<&mut [u8], FrameError>, out: &mut [u8]) -> Action {
+        let request = match frame.and_then(decode_frame::<Request<'_>>) {
+            Ok(request) => request,
+            Err(FrameError::Empty) => return Action::Silent,
+            Err(e) => return reply(&Response::Error(ErrorCode::Frame(e)), out),
+        };
+        let mut digest = [0u8; 32];
+        let response = match request {
+            Request::Ping => Response::Pong {
+                version: PROTOCOL_VERSION,
+            },
+            Request::Info => {
+                let m = self.platform.memory();
+                Response::Info(DeviceInfo {
+                    heap_size: m.heap_size,
+                    heap_used: m.heap_used,
+                    heap_peak: m.heap_peak,
+                    stack_size: m.stack_size,
+                    stack_peak: m.stack_peak,
+                    build_id: self.build_id,
+                })
+            }
+            Request::Measure(Routine::Keccak256 { data }) if data.len() > MAX_ROUTINE_INPUT => {
+                Response::Error(ErrorCode::InputTooLarge {
+                    got: u32::try_from(data.len()).unwrap_or(u32::MAX),
+                    limit: MAX_ROUTINE_INPUT as u32,
+                })
+            }
+            Request::Measure(Routine::Keccak256 { data }) => {
+                let m = self.platform.measure(&mut || {
+                    let mut keccak = Keccak::v256();
+                    keccak.update(data);
+                    keccak.finalize(&mut digest);
+                });
+                Response::Measured {
+                    instructions: m.instructions,
+                    resolution: m.resolution,
+                    output: &digest,
+                }
+            }
+            Request::Panic => return self.panic_on_request(out),
+            Request::Exit { code } => return exit_on_request(code, out),
+        };
+        reply(&response, out)
+    }
+
+    #[cfg(feature = "test-hooks")]
+    #[allow(clippy::panic)]
+    fn panic_on_request(&mut self, _out: &mut [u8]) -> Action {
+        panic!("panic requested by the host (test hook)")
+    }
+
+    #[cfg(not(feature = "test-hooks"))]
+    fn panic_on_request(&mut self, out: &mut [u8]) -> Action {
+        reply(&Response::Error(ErrorCode::Unsupported), out)
+    }
+}
+
+#[cfg(feature = "test-hooks")]
+fn exit_on_request(code: u8, out: &mut [u8]) -> Action {
+    match reply(&Response::Bye, out) {
+        Action::Reply(len) => Action::ReplyThenExit { len, code },
+        other => other,
+    }
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn exit_on_request(_code: u8, out: &mut [u8]) -> Action {
+    reply(&Response::Error(ErrorCode::Unsupported), out)
+}
+
+fn reply(response: &Response<'_>, out: &mut [u8]) -> Action {
+    match encode_frame(response, out) {
+        Ok(len) => Action::Reply(len),
+        // Every response fits TX_FRAME; a too-small buffer is a caller bug,
+        // answered with the shortest error there is, or nothing.
+        Err(e) => encode_frame(&Response::Error(ErrorCode::Frame(e)), out)
+            .map_or(Action::Silent, Action::Reply),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::TX_FRAME;
+    use protocol::limits::MAX_WIRE_FRAME;
+
+    struct HostPlatform;
+
+    impl Platform for HostPlatform {
+        fn memory(&self) -> MemoryStats {
+            MemoryStats {
+                heap_size: 1024,
+                ..MemoryStats::default()
+            }
+        }
+        fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
+            routine();
+            Measurement {
+                instructions: 42,
+                resolution: 1,
+            }
+        }
+    }
+
+    fn exchange(request_frame: &mut [u8]) -> (Action, Vec<u8>) {
+        let mut service = Service::new(HostPlatform, "test");
+        let mut out = [0u8; TX_FRAME];
+        let action = service.handle(Ok(request_frame), &mut out);
+        let len = match action {
+            Action::Reply(len) | Action::ReplyThenExit { len, .. } => len,
+            Action::Silent => 0,
+        };
+        (action, out[..len].to_vec())
+    }
+
+    fn ask(request: &Request<'_>) -> (Action, Vec<u8>) {
+        let mut wire = [0u8; MAX_WIRE_FRAME];
+        let n = encode_frame(request, &mut wire).unwrap();
+        exchange(&mut wire[..n - 1])
+    }
+
+    fn decode(mut bytes: Vec<u8>) -> Response<'static> {
+        bytes.pop();
+        let leaked: &'static mut [u8] = Box::leak(bytes.into_boxed_slice());
+        decode_frame(leaked).unwrap()
+    }
+
+    #[test]
+    fn ping_gets_pong() {
+        let (_, bytes) = ask(&Request::Ping);
+        assert_eq!(
+            decode(bytes),
+            Response::Pong {
+                version: PROTOCOL_VERSION
+            }
+        );
+    }
+
+    #[test]
+    fn info_reports_platform_and_build() {
+        let (_, bytes) = ask(&Request::Info);
+        match decode(bytes) {
+            Response::Info(info) => {
+                assert_eq!(info.heap_size, 1024);
+                assert_eq!(info.build_id, "test");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn keccak_is_measured_and_correct() {
+        let (_, bytes) = ask(&Request::Measure(Routine::Keccak256 { data: b"" }));
+        match decode(bytes) {
+            Response::Measured {
+                instructions,
+                output,
+                ..
+            } => {
+                assert_eq!(instructions, 42);
+                // keccak256("") = c5d2…a470
+                assert_eq!(output[..4], [0xc5, 0xd2, 0x46, 0x01]);
+                assert_eq!(output[28..], [0x5d, 0x85, 0xa4, 0x70]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn oversized_routine_input_is_refused() {
+        let data = vec![0u8; MAX_ROUTINE_INPUT + 1];
+        let (_, bytes) = ask(&Request::Measure(Routine::Keccak256 { data: &data }));
+        assert!(matches!(
+            decode(bytes),
+            Response::Error(ErrorCode::InputTooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn garbage_gets_an_error_and_empty_frames_are_silent() {
+        let (_, bytes) = exchange(&mut [0x05, 0x11, 0x22]);
+        assert!(matches!(
+            decode(bytes),
+            Response::Error(ErrorCode::Frame(_))
+        ));
+        let mut service = Service::new(HostPlatform, "test");
+        let mut out = [0u8; TX_FRAME];
+        assert_eq!(
+            service.handle(Err(FrameError::Empty), &mut out),
+            Action::Silent
+        );
+    }
+
+    #[cfg(not(feature = "test-hooks"))]
+    #[test]
+    fn test_hooks_are_refused_in_production_builds() {
+        for request in [Request::Panic, Request::Exit { code: 0 }] {
+            let (_, bytes) = ask(&request);
+            assert_eq!(decode(bytes), Response::Error(ErrorCode::Unsupported));
+        }
+    }
+
+    #[cfg(feature = "test-hooks")]
+    #[test]
+    fn exit_replies_bye_then_exits() {
+        let (action, bytes) = ask(&Request::Exit { code: 9 });
+        assert!(matches!(action, Action::ReplyThenExit { code: 9, .. }));
+        assert_eq!(decode(bytes), Response::Bye);
+    }
+}

@@ -1,0 +1,141 @@
+//! Integration tests: the firmware under QEMU, over its framed UART.
+#![allow(clippy::expect_used)] // test support code: a failed boot fails the test
+
+use protocol::limits::{EXIT_PANIC, MAX_ENCODED};
+use protocol::{ErrorCode, FrameError, Request, PROTOCOL_VERSION};
+use rand::{Rng, SeedableRng};
+use zkevm_tests::{build_firmware, Device, Reply};
+
+fn boot() -> Device {
+    let firmware = build_firmware().expect("firmware builds");
+    Device::boot(&firmware).expect("QEMU boots the firmware")
+}
+
+#[test]
+fn ping_gets_pong_and_info_reports_memory() {
+    let mut device = boot();
+    assert_eq!(
+        device.call(&Request::Ping).unwrap(),
+        Reply::Pong {
+            version: PROTOCOL_VERSION
+        }
+    );
+    match device.call(&Request::Info).unwrap() {
+        Reply::Info {
+            heap_size,
+            heap_peak,
+            stack_size,
+            stack_peak,
+            build_id,
+            ..
+        } => {
+            assert_eq!(heap_size, 1024 * 1024);
+            assert!(heap_peak <= heap_size);
+            assert!(
+                stack_peak > 0 && stack_peak < stack_size,
+                "{stack_peak}/{stack_size}"
+            );
+            assert!(build_id.starts_with("0.1.0+"), "{build_id}");
+        }
+        other => panic!("expected Info, got {other:?}"),
+    }
+    let outcome = device.exit(0).unwrap();
+    assert_eq!(outcome.exit_code, Some(0), "{}", outcome.stderr);
+    assert!(
+        outcome
+            .logs
+            .iter()
+            .any(|l| l.contains("firmware") && l.contains("ready")),
+        "{:?}",
+        outcome.logs
+    );
+}
+
+/// A random frame body with no delimiter inside: exactly one frame.
+fn random_frame(rng: &mut impl Rng) -> Vec<u8> {
+    let len = match rng.random_range(0..10) {
+        0 => rng.random_range(MAX_ENCODED - 8..MAX_ENCODED + 64),
+        _ => rng.random_range(1..300),
+    };
+    (0..len).map(|_| rng.random_range(1..=255u8)).collect()
+}
+
+#[test]
+fn a_thousand_malformed_frames_get_errors_and_the_device_keeps_serving() {
+    let mut device = boot();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
+    let mut errors = 0;
+    for i in 0..1000 {
+        let mut frame = random_frame(&mut rng);
+        frame.push(0);
+        device.send_raw(&frame).unwrap();
+        match device.read_reply().unwrap() {
+            Reply::Error(ErrorCode::Frame(e)) => {
+                errors += 1;
+                if frame.len() - 1 > MAX_ENCODED {
+                    assert!(
+                        matches!(e, FrameError::Oversized { .. }),
+                        "frame {i}: {e:?}"
+                    );
+                }
+            }
+            other => panic!("frame {i} ({} bytes) was answered {other:?}", frame.len()),
+        }
+    }
+    assert_eq!(errors, 1000);
+    // Empty frames are resynchronisation padding: no answer, and no harm.
+    device.send_raw(&[0, 0, 0]).unwrap();
+    assert_eq!(
+        device.call(&Request::Ping).unwrap(),
+        Reply::Pong {
+            version: PROTOCOL_VERSION
+        }
+    );
+    assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
+}
+
+#[test]
+fn a_panic_exits_with_the_panic_code() {
+    let mut device = boot();
+    let mut wire = vec![0u8; 16];
+    let n = protocol::encode_frame(&Request::Panic, &mut wire).unwrap();
+    device.send_raw(&wire[..n]).unwrap();
+    let outcome = device.finish().unwrap();
+    assert_eq!(outcome.exit_code, Some(EXIT_PANIC));
+    assert!(
+        outcome
+            .logs
+            .iter()
+            .any(|l| l.starts_with("ERROR panic") && l.contains("test hook")),
+        "{:?}",
+        outcome.logs
+    );
+}
+
+#[test]
+fn keccak_instruction_count_is_deterministic_and_the_digest_is_right() {
+    let data = [0xabu8; 136];
+    let mut counts = Vec::new();
+    for _ in 0..2 {
+        let mut device = boot();
+        let (first, digest) = device.measure_keccak(&data).unwrap();
+        let (second, _) = device.measure_keccak(&data).unwrap();
+        counts.push(first);
+        counts.push(second);
+        let mut expected = [0u8; 32];
+        {
+            use tiny_keccak::{Hasher, Keccak};
+            let mut k = Keccak::v256();
+            k.update(&data);
+            k.finalize(&mut expected);
+        }
+        assert_eq!(digest, expected);
+        device.exit(0).unwrap();
+    }
+    println!(
+        "keccak256(136 bytes) on mps2-an386: {} instructions",
+        counts[0]
+    );
+    assert!(counts.iter().all(|&c| c == counts[0]), "{counts:?}");
+    assert!((5_000..200_000).contains(&counts[0]), "{}", counts[0]);
+}

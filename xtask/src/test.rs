@@ -1,0 +1,201 @@
+//! `cargo xtask test`: every check the project has, one summary, non-zero on any failure.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use zkevm_tests::cross::cargo_for;
+use zkevm_tests::workspace_root;
+
+/// Library crates that must build without `std` for the thumb targets.
+const NO_STD_CRATES: [&str; 5] = ["protocol", "evm-core", "evm-state", "evm-trace", "verifier"];
+
+/// Targets every no_std crate is built for.
+const NO_STD_TARGETS: [&str; 2] = ["thumbv7em-none-eabihf", "thumbv6m-none-eabi"];
+
+struct StepResult {
+    name: String,
+    ok: bool,
+    seconds: f64,
+    tests: Option<TestCount>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct TestCount {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(workspace_root()).args(args);
+    cmd
+}
+
+/// Parse libtest's `test result: ok. 3 passed; 0 failed; 1 ignored; ...` line.
+fn parse_result_line(line: &str, count: &mut TestCount) {
+    let Some(rest) = line.trim().strip_prefix("test result: ") else {
+        return;
+    };
+    for part in rest.split(';') {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let (number, label) = match words.as_slice() {
+            [_, n, l] | [n, l] => (n, l),
+            _ => continue,
+        };
+        let Ok(n) = number.parse::<u64>() else {
+            continue;
+        };
+        match *label {
+            "passed" => count.passed += n,
+            "failed" => count.failed += n,
+            "ignored" => count.ignored += n,
+            _ => {}
+        }
+    }
+}
+
+fn run_step(name: &str, mut cmd: Command, count_tests: bool) -> StepResult {
+    println!("\n=== {name}");
+    let started = Instant::now();
+    let (ok, tests) = if count_tests {
+        cmd.stdout(Stdio::piped());
+        match cmd.spawn() {
+            Ok(mut child) => {
+                let mut count = TestCount::default();
+                if let Some(out) = child.stdout.take() {
+                    for line in BufReader::new(out).lines().map_while(Result::ok) {
+                        println!("{line}");
+                        parse_result_line(&line, &mut count);
+                    }
+                }
+                (child.wait().is_ok_and(|s| s.success()), Some(count))
+            }
+            Err(e) => {
+                println!("cannot start: {e}");
+                (false, None)
+            }
+        }
+    } else {
+        (cmd.status().is_ok_and(|s| s.success()), None)
+    };
+    StepResult {
+        name: name.to_owned(),
+        ok,
+        seconds: started.elapsed().as_secs_f64(),
+        tests,
+    }
+}
+
+/// Run every check and print the summary.
+pub fn run() -> Result<(), String> {
+    let mut steps = vec![
+        run_step("format", cargo(&["fmt", "--all", "--", "--check"]), false),
+        run_step(
+            "clippy (host, all targets)",
+            cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+            false,
+        ),
+        run_step(
+            "unit, property and conformance tests (host)",
+            cargo(&["test", "--workspace", "--exclude", "zkevm-tests"]),
+            true,
+        ),
+        run_step(
+            "QEMU integration tests",
+            cargo(&["test", "--package", "zkevm-tests"]),
+            true,
+        ),
+    ];
+
+    let mut clippy_device = cargo_for("thumbv7em-none-eabihf", "clippy");
+    clippy_device.args(["--package", "firmware", "--target-dir", "target/thumb"]);
+    clippy_device.args(["--", "-D", "warnings"]);
+    steps.push(run_step(
+        "clippy (firmware, device code)",
+        clippy_device,
+        false,
+    ));
+
+    for target in NO_STD_TARGETS {
+        let mut build = cargo_for(target, "build");
+        build.args(["--target-dir", "target/thumb"]);
+        for krate in NO_STD_CRATES {
+            build.args(["--package", krate]);
+        }
+        steps.push(run_step(
+            &format!("no_std build for {target}"),
+            build,
+            false,
+        ));
+    }
+
+    let mut board = cargo_for("thumbv7em-none-eabihf", "build");
+    board.args([
+        "--package",
+        "firmware",
+        "--release",
+        "--features",
+        "board-nrf52840",
+    ]);
+    board.args(["--target-dir", "target/thumb"]);
+    steps.push(run_step("firmware build for nRF52840", board, false));
+
+    println!("\n=== summary");
+    let mut total = TestCount::default();
+    for step in &steps {
+        let tests = step.tests.map_or(String::new(), |t| {
+            total.passed += t.passed;
+            total.failed += t.failed;
+            total.ignored += t.ignored;
+            format!(
+                " ({} passed, {} failed, {} ignored)",
+                t.passed, t.failed, t.ignored
+            )
+        });
+        let verdict = if step.ok { "ok  " } else { "FAIL" };
+        println!("{verdict} {:>7.1}s  {}{tests}", step.seconds, step.name);
+    }
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        total.passed, total.failed, total.ignored
+    );
+    let failed: Vec<&str> = steps
+        .iter()
+        .filter(|s| !s.ok)
+        .map(|s| s.name.as_str())
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed: {}", failed.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_libtest_result_lines() {
+        let mut count = TestCount::default();
+        parse_result_line(
+            "test result: ok. 11 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+            &mut count,
+        );
+        parse_result_line(
+            "test result: FAILED. 1 passed; 3 failed; 0 ignored; 0 measured",
+            &mut count,
+        );
+        parse_result_line("running 3 tests", &mut count);
+        assert_eq!((count.passed, count.failed, count.ignored), (12, 3, 2));
+    }
+}
