@@ -6,8 +6,11 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod account;
 pub mod error;
 pub mod limits;
+#[cfg(feature = "alloc")]
+pub mod memory;
 pub mod nibbles;
 pub mod node;
 pub mod rlp;
@@ -15,5 +18,8 @@ pub mod store;
 pub mod trie;
 pub mod types;
 
+pub use account::Account;
 pub use error::Error;
-pub use types::{keccak256, Address, B256, EMPTY_ROOT, KECCAK_EMPTY, U256};
+#[cfg(feature = "alloc")]
+pub use memory::InMemoryState;
+pub use types::{keccak256, AccountInfo, Address, B256, EMPTY_ROOT, KECCAK_EMPTY, U256};
