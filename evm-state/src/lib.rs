@@ -7,12 +7,14 @@
 extern crate alloc;
 
 pub mod account;
+pub mod block;
 pub mod error;
 pub mod limits;
 #[cfg(feature = "alloc")]
 pub mod memory;
 pub mod nibbles;
 pub mod node;
+pub mod proof;
 pub mod rlp;
 pub mod store;
 pub mod trie;
