@@ -1,31 +1,45 @@
 //! `zkevm`: the host companion of the embedded-zkevm device.
 
+mod state_tools;
+
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: zkevm <command> [args]
 
 commands:
-  version   print the tool's version
+  trietest <files|dirs>                 run TrieTests fixtures
+  rlptest <files|dirs>                  run RLPTests fixtures
+  state-root <alloc.json>               print the state root of a genesis alloc
+  verify-proof <response.json> --root 0x…  check an eth_getProof response
+  version                               print the tool's version";
 
-More commands arrive with the state, EVM, trace and prover issues.";
+fn report(result: Result<ExitCode, String>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("zkevm: {e}");
+        ExitCode::from(2)
+    })
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("version") => {
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match command.as_str() {
+        "trietest" | "rlptest" | "state-root" | "verify-proof" => {
+            report(state_tools::run(command, rest))
+        }
+        "version" => {
             println!("zkevm {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
-        Some("help" | "--help" | "-h") => {
+        "help" | "--help" | "-h" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Some(other) => {
+        other => {
             eprintln!("zkevm: unknown command `{other}`\n\n{USAGE}");
-            ExitCode::from(2)
-        }
-        None => {
-            eprintln!("{USAGE}");
             ExitCode::from(2)
         }
     }
