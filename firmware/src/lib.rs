@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod limits;
+pub mod proof;
 pub mod service;
 
 pub use service::{Action, Measurement, MemoryStats, Platform, Service};

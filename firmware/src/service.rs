@@ -7,6 +7,8 @@ use protocol::{
 };
 use tiny_keccak::{Hasher, Keccak};
 
+use crate::proof::verify_query;
+
 /// Heap and stack figures a platform reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MemoryStats {
@@ -55,17 +57,26 @@ pub enum Action {
     },
 }
 
-/// Serves requests for a [`Platform`].
+/// Serves requests for a [`Platform`], with a staging area for inputs larger
+/// than a frame.
 #[derive(Debug)]
-pub struct Service<P> {
+pub struct Service<'s, P> {
     platform: P,
     build_id: &'static str,
+    stage: &'s mut [u8],
+    staged: usize,
 }
 
-impl<P: Platform> Service<P> {
-    /// A service on `platform` that reports `build_id`.
-    pub const fn new(platform: P, build_id: &'static str) -> Self {
-        Self { platform, build_id }
+impl<'s, P: Platform> Service<'s, P> {
+    /// A service on `platform` that reports `build_id` and stages inputs in
+    /// `stage` (normally [`protocol::limits::MAX_STAGED`] bytes).
+    pub fn new(platform: P, build_id: &'static str, stage: &'s mut [u8]) -> Self {
+        Self {
+            platform,
+            build_id,
+            stage,
+            staged: 0,
+        }
     }
 
     /// Handle one frame from the reader and write the response frame to `out`
@@ -77,6 +88,7 @@ impl<P: Platform> Service<P> {
             Err(e) => return reply(&Response::Error(ErrorCode::Frame(e)), out),
         };
         let mut digest = [0u8; 32];
+        let mut reason = heapless::String::new();
         let response = match request {
             Request::Ping => Response::Pong {
                 version: PROTOCOL_VERSION,
@@ -112,8 +124,35 @@ impl<P: Platform> Service<P> {
             }
             Request::Panic => return self.panic_on_request(out),
             Request::Exit { code } => return exit_on_request(code, out),
+            Request::Stage { offset, data } => self.stage(offset, data),
+            Request::VerifyProof => {
+                let staged = self.stage.get(..self.staged).unwrap_or_default();
+                verify_query(&mut self.platform, staged, &mut reason)
+            }
         };
         reply(&response, out)
+    }
+
+    /// Append to the staging area; offset 0 starts over.
+    fn stage(&mut self, offset: u32, data: &[u8]) -> Response<'static> {
+        let expected = u32::try_from(self.staged).unwrap_or(u32::MAX);
+        let start = match offset {
+            0 => 0,
+            o if o == expected => self.staged,
+            got => return Response::Error(ErrorCode::StageOutOfOrder { got, expected }),
+        };
+        let end = start.saturating_add(data.len());
+        let Some(slot) = self.stage.get_mut(start..end) else {
+            return Response::Error(ErrorCode::InputTooLarge {
+                got: u32::try_from(end).unwrap_or(u32::MAX),
+                limit: u32::try_from(self.stage.len()).unwrap_or(u32::MAX),
+            });
+        };
+        slot.copy_from_slice(data);
+        self.staged = end;
+        Response::Staged {
+            len: u32::try_from(end).unwrap_or(u32::MAX),
+        }
     }
 
     #[cfg(feature = "test-hooks")]
@@ -176,7 +215,8 @@ mod tests {
     }
 
     fn exchange(request_frame: &mut [u8]) -> (Action, Vec<u8>) {
-        let mut service = Service::new(HostPlatform, "test");
+        let mut stage = vec![0u8; 64];
+        let mut service = Service::new(HostPlatform, "test", &mut stage);
         let mut out = [0u8; TX_FRAME];
         let action = service.handle(Ok(request_frame), &mut out);
         let len = match action {
@@ -256,12 +296,57 @@ mod tests {
             decode(bytes),
             Response::Error(ErrorCode::Frame(_))
         ));
-        let mut service = Service::new(HostPlatform, "test");
+        let mut stage = [0u8; 4];
+        let mut service = Service::new(HostPlatform, "test", &mut stage);
         let mut out = [0u8; TX_FRAME];
         assert_eq!(
             service.handle(Err(FrameError::Empty), &mut out),
             Action::Silent
         );
+    }
+
+    #[test]
+    fn staging_appends_in_order_and_is_bounded() {
+        let mut stage = vec![0u8; 8];
+        let mut service = Service::new(HostPlatform, "test", &mut stage);
+        let mut out = [0u8; TX_FRAME];
+        let mut send = |service: &mut Service<'_, HostPlatform>, request: Request<'_>| {
+            let mut wire = [0u8; MAX_WIRE_FRAME];
+            let n = encode_frame(&request, &mut wire).unwrap();
+            match service.handle(Ok(&mut wire[..n - 1]), &mut out) {
+                Action::Reply(len) => decode(out[..len].to_vec()),
+                other => panic!("{other:?}"),
+            }
+        };
+        let stage_at = |offset, data| Request::Stage { offset, data };
+        assert_eq!(
+            send(&mut service, stage_at(0, &[1, 2, 3])),
+            Response::Staged { len: 3 }
+        );
+        assert_eq!(
+            send(&mut service, stage_at(3, &[4])),
+            Response::Staged { len: 4 }
+        );
+        assert_eq!(
+            send(&mut service, stage_at(2, &[9])),
+            Response::Error(ErrorCode::StageOutOfOrder {
+                got: 2,
+                expected: 4
+            })
+        );
+        assert_eq!(
+            send(&mut service, stage_at(4, &[0; 5])),
+            Response::Error(ErrorCode::InputTooLarge { got: 9, limit: 8 })
+        );
+        assert_eq!(
+            send(&mut service, stage_at(0, &[7])),
+            Response::Staged { len: 1 }
+        );
+        // One staged byte is no proof query.
+        assert!(matches!(
+            send(&mut service, Request::VerifyProof),
+            Response::Error(ErrorCode::BadStagedInput(_))
+        ));
     }
 
     #[cfg(not(feature = "test-hooks"))]

@@ -25,7 +25,7 @@ impl Message for Request<'_> {
 }
 
 impl Message for Response<'_> {
-    const VARIANTS: u32 = 5;
+    const VARIANTS: u32 = Response::VARIANTS;
 }
 
 /// postcard output flavor that CRCs the body and COBS-encodes it in one pass.
@@ -107,7 +107,13 @@ pub fn decode_frame<'a, T: Deserialize<'a> + Message>(
     if variant >= T::VARIANTS {
         return Err(FrameError::UnknownMessage { variant });
     }
-    let (message, rest) = postcard::take_from_bytes(body).map_err(|_| FrameError::Malformed)?;
+    decode_exact(body)
+}
+
+/// Parse a postcard message that must fill `bytes` exactly (no CRC, no COBS):
+/// the format of staged inputs.
+pub fn decode_exact<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, FrameError> {
+    let (message, rest) = postcard::take_from_bytes(bytes).map_err(|_| FrameError::Malformed)?;
     if !rest.is_empty() {
         return Err(FrameError::TrailingBytes {
             got: len_u32(rest.len()),
@@ -193,7 +199,7 @@ impl<const N: usize> FrameReader<N> {
 mod tests {
     use super::*;
     use crate::limits::{MAX_ENCODED, MAX_WIRE_FRAME};
-    use crate::message::{DeviceInfo, ErrorCode, Routine};
+    use crate::message::{DeviceInfo, Routine};
     use proptest::prelude::*;
 
     fn roundtrip_request(request: &Request<'_>) {
@@ -217,7 +223,7 @@ mod tests {
     #[test]
     fn response_variant_count_matches_last_variant() {
         let mut buf = [0u8; 16];
-        let used = postcard::to_slice(&Response::Error(ErrorCode::Unsupported), &mut buf).unwrap();
+        let used = postcard::to_slice(&Response::Rejected { reason: "" }, &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, <Response<'_> as Message>::VARIANTS);
     }
 

@@ -9,5 +9,8 @@ pub mod limits;
 pub mod message;
 
 pub use error::FrameError;
-pub use frame::{decode_frame, encode_frame, FrameReader};
-pub use message::{DeviceInfo, ErrorCode, Request, Response, Routine, PROTOCOL_VERSION};
+pub use frame::{decode_exact, decode_frame, encode_frame, FrameReader};
+pub use message::{
+    DeviceInfo, ErrorCode, ProofQuery, ProvenAccount, Request, Response, Routine, StorageQuery,
+    PROTOCOL_VERSION,
+};

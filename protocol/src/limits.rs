@@ -18,6 +18,23 @@ pub const MAX_BUILD_ID: usize = 64;
 /// Largest input accepted by a measured routine.
 pub const MAX_ROUTINE_INPUT: usize = 2048;
 
+/// Largest input a host may stage on the device (for inputs larger than a frame).
+pub const MAX_STAGED: usize = 64 * 1024;
+
+/// Most proof nodes in one account or storage proof of a [`crate::ProofQuery`].
+pub const MAX_QUERY_PROOF_NODES: usize = 16;
+
+/// Most storage slots in one [`crate::ProofQuery`].
+pub const MAX_QUERY_SLOTS: usize = 8;
+
+/// Longest rejection reason a device sends.
+pub const MAX_REASON: usize = 128;
+
+/// `-icount shift` the QEMU firmware is run with: 2^7 ns of virtual time per
+/// instruction, which makes the 25 MHz timer tick 3.2 times per instruction
+/// and the firmware's instruction counts exact.
+pub const QEMU_ICOUNT_SHIFT: u32 = 7;
+
 /// Exit code of a firmware panic (never 101, which cargo uses).
 pub const EXIT_PANIC: i32 = 3;
 

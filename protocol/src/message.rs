@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::FrameError;
+use crate::limits::{MAX_QUERY_PROOF_NODES, MAX_QUERY_SLOTS};
 
 /// Version of this protocol, reported in [`Response::Pong`].
 pub const PROTOCOL_VERSION: u16 = 1;
@@ -27,12 +28,68 @@ pub enum Request<'a> {
         /// Process exit code passed to QEMU.
         code: u8,
     },
+    /// Append `data` to the device's staging area, for inputs larger than a
+    /// frame. `offset` must equal the bytes staged so far; `0` starts over.
+    /// Answered with [`Response::Staged`].
+    Stage {
+        /// Where `data` goes; must be the current staged length, or 0.
+        offset: u32,
+        /// The bytes.
+        data: &'a [u8],
+    },
+    /// Verify the [`ProofQuery`] in the staging area (postcard-encoded);
+    /// answered with [`Response::ProofVerified`] or [`Response::Rejected`].
+    VerifyProof,
 }
 
 impl Request<'_> {
     /// Number of request variants; a body whose variant index is at or above
     /// this is [`FrameError::UnknownMessage`].
-    pub const VARIANTS: u32 = 5;
+    pub const VARIANTS: u32 = 7;
+}
+
+/// An EIP-1186 proof to check on the device: an account and some of its
+/// storage slots under a state root. Staged with [`Request::Stage`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofQuery<'a> {
+    /// The state root the device checks against.
+    pub state_root: [u8; 32],
+    /// The account.
+    pub address: [u8; 20],
+    /// Encoded trie nodes from the state root to the account.
+    #[serde(borrow)]
+    pub account_proof: heapless::Vec<&'a [u8], MAX_QUERY_PROOF_NODES>,
+    /// Storage proofs under the account's storage root.
+    pub storage: heapless::Vec<StorageQuery<'a>, MAX_QUERY_SLOTS>,
+}
+
+/// One storage slot of a [`ProofQuery`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageQuery<'a> {
+    /// The slot, big-endian.
+    pub slot: [u8; 32],
+    /// Encoded trie nodes from the storage root to the slot.
+    #[serde(borrow)]
+    pub proof: heapless::Vec<&'a [u8], MAX_QUERY_PROOF_NODES>,
+}
+
+/// What a [`ProofQuery`] proved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvenAccount {
+    /// Whether the account exists (if not, everything below is zero/empty).
+    pub exists: bool,
+    /// Nonce.
+    pub nonce: u64,
+    /// Balance in wei, big-endian.
+    pub balance: [u8; 32],
+    /// Storage root.
+    pub storage_root: [u8; 32],
+    /// Code hash.
+    pub code_hash: [u8; 32],
+    /// Proven value of each queried slot, big-endian, in query order.
+    pub slots: heapless::Vec<[u8; 32], MAX_QUERY_SLOTS>,
+    /// Instructions the verification took on the device.
+    pub instructions: u64,
 }
 
 /// A routine the device can time deterministically.
@@ -63,6 +120,9 @@ pub struct DeviceInfo<'a> {
 }
 
 /// The device's answer to one frame.
+// One response exists at a time, on the stack, and no_std has no Box: the
+// size of the largest variant (a proven account with its slots) is accepted.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Response<'a> {
     /// Answer to [`Request::Ping`].
@@ -86,6 +146,24 @@ pub enum Response<'a> {
     Bye,
     /// The frame or request could not be served; the device keeps serving.
     Error(ErrorCode),
+    /// Answer to [`Request::Stage`]: bytes staged so far.
+    Staged {
+        /// Staged length.
+        len: u32,
+    },
+    /// Answer to [`Request::VerifyProof`] when the proof holds.
+    ProofVerified(ProvenAccount),
+    /// The request was well-formed but its content was refused (a proof
+    /// that does not verify, say); `reason` says why.
+    Rejected {
+        /// Human-readable reason.
+        reason: &'a str,
+    },
+}
+
+impl Response<'_> {
+    /// Number of response variants.
+    pub const VARIANTS: u32 = 8;
 }
 
 /// Why a request was not served.
@@ -104,6 +182,15 @@ pub enum ErrorCode {
         /// The largest accepted.
         limit: u32,
     },
+    /// A [`Request::Stage`] offset other than the staged length (or 0).
+    StageOutOfOrder {
+        /// Offset sent.
+        got: u32,
+        /// Bytes staged so far.
+        expected: u32,
+    },
+    /// The staged bytes are not the message the request needs.
+    BadStagedInput(FrameError),
 }
 
 #[cfg(test)]
@@ -113,7 +200,31 @@ mod tests {
     #[test]
     fn variant_count_matches_last_variant() {
         let mut buf = [0u8; 8];
-        let used = postcard::to_slice(&Request::Exit { code: 0 }, &mut buf).unwrap();
+        let used = postcard::to_slice(&Request::VerifyProof, &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, Request::VARIANTS);
+    }
+
+    #[test]
+    fn proof_query_roundtrips_borrowing_its_nodes() {
+        let nodes: [&[u8]; 2] = [&[0xc0], &[0x80, 1, 2]];
+        let query = ProofQuery {
+            state_root: [7; 32],
+            address: [9; 20],
+            account_proof: heapless::Vec::from_slice(&nodes).unwrap(),
+            storage: heapless::Vec::from_slice(&[StorageQuery {
+                slot: [1; 32],
+                proof: heapless::Vec::from_slice(&nodes[..1]).unwrap(),
+            }])
+            .unwrap(),
+        };
+        let bytes = postcard::to_allocvec(&query).unwrap();
+        let back: ProofQuery<'_> = crate::decode_exact(&bytes).unwrap();
+        assert_eq!(back, query);
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(
+            crate::decode_exact::<ProofQuery<'_>>(&longer),
+            Err(FrameError::TrailingBytes { got: 1 })
+        );
     }
 }

@@ -9,13 +9,16 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use protocol::limits::{MAX_ENCODED, MAX_WIRE_FRAME};
+use protocol::limits::{MAX_ENCODED, MAX_WIRE_FRAME, QEMU_ICOUNT_SHIFT};
 use protocol::{decode_frame, encode_frame, Request, Response, Routine};
 
 use crate::cross::Firmware;
 use crate::logs;
 use crate::reply::Reply;
 use crate::Result;
+
+/// Bytes per `Stage` request: well inside one frame.
+const STAGE_CHUNK: usize = 2048;
 
 /// How long one device may live before the harness kills it.
 pub const DEFAULT_LIMIT: Duration = Duration::from_secs(120);
@@ -75,7 +78,8 @@ impl Device {
             .args(["-machine", "mps2-an386", "-cpu", "cortex-m4"])
             .args(["-nographic", "-monitor", "none"])
             .args(["-semihosting-config", "enable=on,target=native"])
-            .args(["-icount", "shift=0"])
+            .arg("-icount")
+            .arg(format!("shift={QEMU_ICOUNT_SHIFT}"))
             .arg("-chardev")
             .arg(format!(
                 "socket,id=uart0,path={},server=on,wait=on",
@@ -193,6 +197,29 @@ impl Device {
             } => Ok((instructions, output)),
             other => Err(format!("expected Measured, got {other:?}")),
         }
+    }
+
+    /// Stage `bytes` on the device in frame-sized chunks (replacing what was staged).
+    pub fn stage(&mut self, bytes: &[u8]) -> Result<()> {
+        let mut offset = 0usize;
+        for chunk in bytes.chunks(STAGE_CHUNK) {
+            let request = Request::Stage {
+                offset: u32::try_from(offset).map_err(|e| e.to_string())?,
+                data: chunk,
+            };
+            offset += chunk.len();
+            match self.call(&request)? {
+                Reply::Staged { len } if len as usize == offset => {}
+                other => return Err(format!("staging at {offset}: {other:?}")),
+            }
+        }
+        Ok(())
+    }
+
+    /// Stage a proof query and have the device verify it.
+    pub fn verify_proof(&mut self, query: &[u8]) -> Result<Reply> {
+        self.stage(query)?;
+        self.call(&Request::VerifyProof)
     }
 
     /// Ask the device to stop with `code` (firmware built with `test-hooks`)

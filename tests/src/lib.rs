@@ -7,6 +7,7 @@
 pub mod cross;
 pub mod device;
 pub mod logs;
+pub mod proofs;
 pub mod reply;
 
 pub use cross::{build_firmware, workspace_root, Firmware};

@@ -1,6 +1,6 @@
 //! An owned copy of the device's [`Response`], convenient on the host.
 
-use protocol::{ErrorCode, Response};
+use protocol::{ErrorCode, ProvenAccount, Response};
 
 /// What the device answered, owned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,18 @@ pub enum Reply {
     Bye,
     /// The device refused the frame or request.
     Error(ErrorCode),
+    /// Answer to `Stage`: bytes staged so far.
+    Staged {
+        /// Staged length.
+        len: u32,
+    },
+    /// Answer to `VerifyProof` when the proof holds.
+    ProofVerified(Box<ProvenAccount>),
+    /// A well-formed request whose content the device refused.
+    Rejected {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl From<Response<'_>> for Reply {
@@ -63,6 +75,11 @@ impl From<Response<'_>> for Reply {
             },
             Response::Bye => Self::Bye,
             Response::Error(code) => Self::Error(code),
+            Response::Staged { len } => Self::Staged { len },
+            Response::ProofVerified(account) => Self::ProofVerified(Box::new(account)),
+            Response::Rejected { reason } => Self::Rejected {
+                reason: reason.to_owned(),
+            },
         }
     }
 }

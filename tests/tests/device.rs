@@ -139,3 +139,92 @@ fn keccak_instruction_count_is_deterministic_and_the_digest_is_right() {
     assert!(counts.iter().all(|&c| c == counts[0]), "{counts:?}");
     assert!((5_000..200_000).contains(&counts[0]), "{}", counts[0]);
 }
+
+#[test]
+fn eth_get_proof_samples_verify_on_the_device() {
+    let cases = match zkevm_tests::proofs::eth_get_proof_cases() {
+        Ok(cases) => cases,
+        Err(e) if !zkevm_tests::proofs::fixtures_dir().is_dir() => {
+            println!("SKIPPED: no fixtures ({e})");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(cases.len(), 4);
+    let mut device = boot();
+    for case in &cases {
+        let query = case.query_bytes().unwrap();
+        match device.verify_proof(&query).unwrap() {
+            Reply::ProofVerified(proven) => {
+                assert!(proven.exists, "{}", case.name);
+                assert_eq!(proven.nonce, case.nonce, "{}", case.name);
+                assert_eq!(proven.balance, case.balance, "{}", case.name);
+                assert_eq!(proven.code_hash, case.code_hash, "{}", case.name);
+                assert_eq!(proven.storage_root, case.storage_root, "{}", case.name);
+                assert_eq!(
+                    proven.slots.as_slice(),
+                    case.values.as_slice(),
+                    "{}",
+                    case.name
+                );
+                println!(
+                    "{}: {} query bytes, {} account nodes, {} slots, {} instructions",
+                    case.name,
+                    query.len(),
+                    case.account_proof.len(),
+                    case.storage.len(),
+                    proven.instructions
+                );
+            }
+            other => panic!("{}: {other:?}", case.name),
+        }
+    }
+    assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
+}
+
+#[test]
+fn tampered_proofs_are_rejected_on_the_device_and_it_keeps_serving() {
+    let Ok(cases) = zkevm_tests::proofs::eth_get_proof_cases() else {
+        println!("SKIPPED: no fixtures");
+        return;
+    };
+    let case = cases
+        .iter()
+        .find(|c| !c.storage.is_empty())
+        .expect("a case with storage");
+    let mut device = boot();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    for _ in 0..40 {
+        let mut tampered = case.clone();
+        // Flip one byte in one node of the account proof or of a storage proof.
+        let node = if rng.random_bool(0.5) {
+            let i = rng.random_range(0..tampered.account_proof.len());
+            &mut tampered.account_proof[i]
+        } else {
+            let proof = &mut tampered.storage[0].1;
+            let i = rng.random_range(0..proof.len());
+            &mut proof[i]
+        };
+        let at = rng.random_range(0..node.len());
+        node[at] ^= 1 << rng.random_range(0..8);
+        match device
+            .verify_proof(&tampered.query_bytes().unwrap())
+            .unwrap()
+        {
+            Reply::Rejected { reason } => assert!(!reason.is_empty()),
+            Reply::ProofVerified(proven) => {
+                // Accepted only if it proves exactly what the original does.
+                assert_eq!(proven.balance, case.balance);
+                assert_eq!(proven.slots.as_slice(), case.values.as_slice());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        device.call(&Request::Ping).unwrap(),
+        Reply::Pong {
+            version: PROTOCOL_VERSION
+        }
+    );
+    assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
+}

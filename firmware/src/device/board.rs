@@ -32,8 +32,36 @@ mod mps2_an386 {
     /// Heap bytes (the board has 4 MiB of data RAM).
     pub const HEAP_SIZE: usize = 1024 * 1024;
 
-    /// Instructions per SysTick tick under `-icount shift=0` (1 ns each, 25 MHz clock).
-    pub const INSTRUCTIONS_PER_TICK: u32 = 40;
+    /// Nanoseconds per instruction under `-icount shift=7` (the harness's setting).
+    const NS_PER_INSTRUCTION: u64 = 1 << protocol::limits::QEMU_ICOUNT_SHIFT;
+
+    /// Nanoseconds per tick of TIMER0 (25 MHz bus clock).
+    const NS_PER_TICK: u64 = 40;
+
+    const TIMER0: usize = 0x4000_0000;
+    const TIMER_CTRL: Reg = Reg(TIMER0);
+    const TIMER_VALUE: Reg = Reg(TIMER0 + 0x04);
+    const TIMER_RELOAD: Reg = Reg(TIMER0 + 0x08);
+    const TIMER_ENABLE: u32 = 1 << 0;
+
+    /// Start TIMER0 free-running from its 32-bit maximum, no interrupt.
+    pub fn start_counter(_core: &mut cortex_m::Peripherals) {
+        TIMER_CTRL.write(0);
+        TIMER_RELOAD.write(u32::MAX);
+        TIMER_VALUE.write(u32::MAX);
+        TIMER_CTRL.write(TIMER_ENABLE);
+    }
+
+    /// Ticks since start (TIMER0 counts down).
+    pub fn counter() -> u32 {
+        u32::MAX - TIMER_VALUE.read()
+    }
+
+    /// Instructions in `ticks`, rounded to the nearest (each instruction is
+    /// 3.2 ticks, so rounding is exact).
+    pub fn ticks_to_count(ticks: u64) -> u64 {
+        (ticks * NS_PER_TICK + NS_PER_INSTRUCTION / 2) / NS_PER_INSTRUCTION
+    }
 
     const UART0: usize = 0x4000_4000;
     const DATA: Reg = Reg(UART0);
@@ -91,8 +119,21 @@ mod nrf52840 {
     /// Heap bytes (the chip has 256 KiB of RAM).
     pub const HEAP_SIZE: usize = 128 * 1024;
 
-    /// SysTick runs on the 64 MHz CPU clock: counts are cycles, not instructions.
-    pub const INSTRUCTIONS_PER_TICK: u32 = 1;
+    /// Enable the DWT cycle counter.
+    pub fn start_counter(core: &mut cortex_m::Peripherals) {
+        core.DCB.enable_trace();
+        core.DWT.enable_cycle_counter();
+    }
+
+    /// CPU cycles since start.
+    pub fn counter() -> u32 {
+        cortex_m::peripheral::DWT::cycle_count()
+    }
+
+    /// On hardware the count is CPU cycles, not instructions.
+    pub fn ticks_to_count(ticks: u64) -> u64 {
+        ticks
+    }
 
     const UARTE0: usize = 0x4000_2000;
     const TASKS_STARTRX: Reg = Reg(UARTE0);

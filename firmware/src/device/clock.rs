@@ -1,58 +1,28 @@
-//! Deterministic instruction counting with SysTick on the core clock.
+//! Deterministic instruction counting: a free-running 32-bit counter read
+//! before and after a routine, scaled by the board.
 //!
-//! Under QEMU with `-icount shift=0` one instruction takes 1 ns of virtual
-//! time, so SysTick on the 25 MHz core clock advances once per 40
-//! instructions: counts are exact multiples of 40 and identical run to run.
+//! On QEMU (`mps2-an386`) the counter is CMSDK TIMER0 on the 25 MHz bus clock
+//! and QEMU runs with `-icount shift=7`: every instruction takes 128 ns of
+//! virtual time, i.e. 3.2 timer ticks, so `round(ticks / 3.2)` is the exact
+//! instruction count, the same on every run. A routine may run for up to
+//! 2^32 ticks (1.3 G instructions).
 
-use core::sync::atomic::{AtomicU32, Ordering};
-
-use cortex_m::peripheral::syst::SystClkSource;
-use cortex_m::peripheral::{SCB, SYST};
 use firmware::Measurement;
 
-use super::board::INSTRUCTIONS_PER_TICK;
+use super::board;
 
-/// SysTick counts down from this (its 24-bit maximum) and wraps.
-const RELOAD: u32 = 0x00FF_FFFF;
-
-static WRAPS: AtomicU32 = AtomicU32::new(0);
-
-/// Start SysTick free-running on the core clock.
-pub fn start(mut syst: SYST) {
-    syst.set_clock_source(SystClkSource::Core);
-    syst.set_reload(RELOAD);
-    syst.clear_current();
-    syst.enable_interrupt();
-    syst.enable_counter();
-}
-
-/// SysTick exception: one more full period elapsed.
-pub fn on_wrap() {
-    WRAPS.fetch_add(1, Ordering::Relaxed);
-}
-
-/// Ticks since `start`, wraps included.
-fn ticks() -> u64 {
-    loop {
-        let before = WRAPS.load(Ordering::Acquire);
-        let current = SYST::get_current();
-        let pending = SCB::is_pendst_pending();
-        if WRAPS.load(Ordering::Acquire) != before {
-            continue;
-        }
-        // A wrap whose exception has not run yet counts too.
-        let wraps = u64::from(before) + u64::from(pending && current > RELOAD / 2);
-        return wraps * (u64::from(RELOAD) + 1) + u64::from(RELOAD - current);
-    }
+/// Start the board's counter.
+pub fn start(core: &mut cortex_m::Peripherals) {
+    board::start_counter(core);
 }
 
 /// Run `routine` and count its instructions.
 pub fn measure(routine: &mut dyn FnMut()) -> Measurement {
-    let start = ticks();
+    let start = board::counter();
     routine();
-    let end = ticks();
+    let ticks = board::counter().wrapping_sub(start);
     Measurement {
-        instructions: end.saturating_sub(start) * u64::from(INSTRUCTIONS_PER_TICK),
-        resolution: INSTRUCTIONS_PER_TICK,
+        instructions: board::ticks_to_count(u64::from(ticks)),
+        resolution: 1,
     }
 }

@@ -38,16 +38,16 @@ impl Platform for Device {
 fn main() -> ! {
     stack::paint();
     heap::init();
-    let Some(core) = cortex_m::Peripherals::take() else {
+    let Some(mut core) = cortex_m::Peripherals::take() else {
         board::exit(EXIT_HARD_FAULT)
     };
-    clock::start(core.SYST);
+    clock::start(&mut core);
     let mut uart = board::Uart::new();
     defmt::info!("embedded-zkevm firmware {=str} ready", BUILD_ID);
 
     let mut reader = FrameReader::<RX_FRAME>::new();
     let mut out = [0u8; TX_FRAME];
-    let mut service = Service::new(Device, BUILD_ID);
+    let mut service = Service::new(Device, BUILD_ID, stage_area());
     loop {
         let byte = uart.read_byte();
         let Some(frame) = reader.push(byte) else {
@@ -66,6 +66,18 @@ fn main() -> ! {
     }
 }
 
+/// The staging area for inputs larger than a frame, in `.bss`.
+fn stage_area() -> &'static mut [u8] {
+    use protocol::limits::MAX_STAGED;
+    static mut STAGE: [u8; MAX_STAGED] = [0; MAX_STAGED];
+    #[allow(unsafe_code)]
+    // SAFETY: called once, from `main`, which never returns: this is the only
+    // reference to `STAGE` ever made.
+    unsafe {
+        &mut *core::ptr::addr_of_mut!(STAGE)
+    }
+}
+
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     defmt::error!("panic: {}", defmt::Display2Format(info));
@@ -77,9 +89,4 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
 unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
     defmt::error!("hard fault at pc {=u32:#x}", frame.pc());
     board::exit(EXIT_HARD_FAULT)
-}
-
-#[exception]
-fn SysTick() {
-    clock::on_wrap();
 }
