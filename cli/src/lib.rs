@@ -1,0 +1,3 @@
+//! Library half of the `zkevm` host tool: fixture runners shared by the binary and `cargo test`.
+
+pub mod statetest;
