@@ -242,53 +242,60 @@ impl TestState {
     }
 }
 
-/// Minimal RLP encoding for the logs hash.
-fn rlp_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    if b.len() == 1 && b[0] < 0x80 {
-        out.push(b[0]);
-    } else {
-        rlp_len(out, b.len(), 0x80);
-        out.extend_from_slice(b);
-    }
-}
-
-fn rlp_len(out: &mut Vec<u8>, len: usize, base: u8) {
-    if len < 56 {
-        out.push(base + len as u8);
-    } else {
-        let lb = len.to_be_bytes();
-        let skip = lb.iter().take_while(|x| **x == 0).count();
-        out.push(base + 55 + (lb.len() - skip) as u8);
-        out.extend_from_slice(&lb[skip..]);
-    }
-}
-
-fn rlp_list(out: &mut Vec<u8>, payload: &[u8]) {
-    rlp_len(out, payload.len(), 0xc0);
-    out.extend_from_slice(payload);
-}
-
 /// keccak256(rlp([[address, [topics...], data], ...])) of the logs of the last transaction.
 pub fn logs_hash<S: State, T: evm_core::Tracer>(evm: &Evm<'_, S, T>) -> B256 {
-    let mut all = Vec::new();
+    use evm_state::rlp::{put_bytes, put_list_header};
+    let mut items = Vec::new();
     for (a, topics, data) in evm.logs() {
-        let mut item = Vec::new();
-        rlp_bytes(&mut item, a);
         let mut t = Vec::new();
         for topic in topics {
-            rlp_bytes(&mut t, topic);
+            let _ = put_bytes(&mut t, topic);
         }
-        rlp_list(&mut item, &t);
-        rlp_bytes(&mut item, data);
-        rlp_list(&mut all, &item);
+        let mut item = Vec::new();
+        let _ = put_bytes(&mut item, a);
+        let _ = put_list_header(&mut item, t.len());
+        item.extend_from_slice(&t);
+        let _ = put_bytes(&mut item, data);
+        let _ = put_list_header(&mut items, item.len());
+        items.extend_from_slice(&item);
     }
     let mut out = Vec::new();
-    rlp_list(&mut out, &all);
+    let _ = put_list_header(&mut out, items.len());
+    out.extend_from_slice(&items);
     evm_core::evm::keccak256(&out)
 }
 
+/// Post-state root of `state` with evm-state's trie: secure trie of
+/// `rlp([nonce, balance, storage_root, code_hash])`, storage tries of `rlp(value)`.
+pub fn state_root(state: &TestState) -> Result<B256, String> {
+    use evm_state::rlp::{put_list_header, to_vec, Encodable};
+    use evm_state::trie::secure_root;
+    let mut entries = Vec::with_capacity(state.accounts.len());
+    for (addr, acct) in &state.accounts {
+        let storage_root = secure_root(
+            acct.storage
+                .iter()
+                .map(|(k, v)| (k.to_be_bytes::<32>(), to_vec(v))),
+        )
+        .map_err(|e| format!("storage trie: {e:?}"))?;
+        let info = &acct.info;
+        let payload = info.nonce.encoded_len()
+            + info.balance.encoded_len()
+            + storage_root.encoded_len()
+            + info.code_hash.encoded_len();
+        let mut rlp = Vec::with_capacity(payload + 3);
+        let _ = put_list_header(&mut rlp, payload);
+        let _ = info.nonce.encode(&mut rlp);
+        let _ = info.balance.encode(&mut rlp);
+        let _ = storage_root.encode(&mut rlp);
+        let _ = info.code_hash.encode(&mut rlp);
+        entries.push((*addr, rlp));
+    }
+    secure_root(entries).map_err(|e| format!("account trie: {e:?}"))
+}
+
 /// Computes the post-state root of a [`TestState`].
-pub type RootFn = fn(&TestState) -> B256;
+pub type RootFn = fn(&TestState) -> Result<B256, String>;
 
 /// Outcome counts of a run.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -565,7 +572,7 @@ fn run_case(
         ));
     }
     if let Some(root_fn) = root {
-        let got = root_fn(&post);
+        let got = root_fn(&post)?;
         let want = hex_fixed::<32>(&case.hash)?;
         if got != want {
             return Err(format!(
@@ -578,9 +585,9 @@ fn run_case(
     Ok(())
 }
 
-/// The post-state root function in use (`None` while no trie is wired in).
+/// The post-state root function in use.
 pub fn default_root() -> Option<RootFn> {
-    None
+    Some(state_root)
 }
 
 /// Runs all files under `paths`.
@@ -642,10 +649,8 @@ mod tests {
 
     #[test]
     fn empty_logs_hash() {
-        let mut out = Vec::new();
-        rlp_list(&mut out, &[]);
         assert_eq!(
-            to_hex(&evm_core::evm::keccak256(&out)),
+            to_hex(&evm_core::evm::keccak256(&[0xc0])),
             "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347"
         );
     }
