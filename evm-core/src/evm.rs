@@ -883,11 +883,16 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     gas_left: gas - used,
                 }),
                 Err(PrecompileError::Capacity) => Err(Error::Capacity(Resource::ReturnData)),
-                Err(_) => {
+                Err(e) => {
                     self.return_data.clear();
                     self.journal.revert(cp);
+                    let h = match e {
+                        PrecompileError::Unsupported => Halt::PrecompileUnavailable,
+                        PrecompileError::OutOfGas => Halt::OutOfGas,
+                        _ => Halt::PrecompileFailure,
+                    };
                     Ok(Started::Done {
-                        status: ExecStatus::Halt(Halt::PrecompileFailure),
+                        status: ExecStatus::Halt(h),
                         gas_left: 0,
                     })
                 }

@@ -71,7 +71,7 @@ impl Limits {
         transient_slots: 4096,
         journal: 1 << 20,
         logs: 8192,
-        log_data_bytes: 4 * 1024 * 1024,
+        log_data_bytes: 64 * 1024 * 1024,
         return_data_bytes: 4 * 1024 * 1024,
     };
 

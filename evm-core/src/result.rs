@@ -31,6 +31,9 @@ pub enum Halt {
     InitcodeSizeLimit,
     /// A precompile rejected its input.
     PrecompileFailure,
+    /// Device limit, not an EVM rule: the precompile is not built into this
+    /// configuration (modexp and BN254 need the `alloc` feature; KZG is not yet available).
+    PrecompileUnavailable,
     /// Device limit, not an EVM rule: the frame needed more memory than the
     /// configured memory arena holds.
     MemoryLimit,
