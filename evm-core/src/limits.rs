@@ -67,8 +67,8 @@ impl Limits {
         code_bytes: 16 * 1024 * 1024,
         frames: CALL_DEPTH_LIMIT + 1,
         accounts: 4096,
-        slots: 65_536,
-        transient_slots: 4096,
+        slots: 1 << 20,
+        transient_slots: 1 << 20,
         journal: 1 << 20,
         logs: 8192,
         log_data_bytes: 64 * 1024 * 1024,
@@ -86,7 +86,9 @@ impl Limits {
             + self.frames * size_of::<crate::frame::Frame>()
             + self.accounts * size_of::<crate::journal::CachedAccount>()
             + self.slots * size_of::<crate::journal::CachedSlot>()
+            + crate::index::table_len(self.slots) * 4
             + self.transient_slots * size_of::<crate::journal::TransientSlot>()
+            + crate::index::table_len(self.transient_slots) * 4
             + self.journal * size_of::<crate::journal::JournalEntry>()
             + self.logs * size_of::<crate::journal::Log>()
             + self.log_data_bytes
