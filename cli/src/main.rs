@@ -1,12 +1,13 @@
 //! `zkevm`: the host companion of the embedded-zkevm device.
 
-mod state_tools;
-
 use std::process::ExitCode;
+
+use zkevm_cli::{state_tools, statetest};
 
 const USAGE: &str = "usage: zkevm <command> [args]
 
 commands:
+  statetest <files|dirs>                run GeneralStateTests fixtures (fork Cancun)
   trietest <files|dirs>                 run TrieTests fixtures
   rlptest <files|dirs>                  run RLPTests fixtures
   state-root <alloc.json>               print the state root of a genesis alloc
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     match command.as_str() {
+        "statetest" => report(statetest::run(rest)),
         "trietest" | "rlptest" | "state-root" | "verify-proof" => {
             report(state_tools::run(command, rest))
         }
