@@ -3,6 +3,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+extern crate alloc;
+
+pub mod exec;
 pub mod limits;
 pub mod proof;
 pub mod service;

@@ -7,6 +7,7 @@ use protocol::{
 };
 use tiny_keccak::{Hasher, Keccak};
 
+use crate::exec::execute_query;
 use crate::proof::verify_query;
 
 /// Heap and stack figures a platform reports.
@@ -128,6 +129,10 @@ impl<'s, P: Platform> Service<'s, P> {
             Request::VerifyProof => {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
                 verify_query(&mut self.platform, staged, &mut reason)
+            }
+            Request::Execute => {
+                let staged = self.stage.get(..self.staged).unwrap_or_default();
+                execute_query(&mut self.platform, staged, &mut reason)
             }
         };
         reply(&response, out)

@@ -222,8 +222,19 @@ mod tests {
 
     #[test]
     fn response_variant_count_matches_last_variant() {
-        let mut buf = [0u8; 16];
-        let used = postcard::to_slice(&Response::Rejected { reason: "" }, &mut buf).unwrap();
+        let mut buf = [0u8; 128];
+        let summary = crate::message::ExecSummary {
+            status: 0,
+            gas_used: 0,
+            gas_refunded: 0,
+            output_len: 0,
+            output: heapless::Vec::new(),
+            output_hash: [0; 32],
+            logs: 0,
+            writes: heapless::Vec::new(),
+            instructions: 0,
+        };
+        let used = postcard::to_slice(&Response::Executed(summary), &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, <Response<'_> as Message>::VARIANTS);
     }
 

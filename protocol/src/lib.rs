@@ -11,6 +11,6 @@ pub mod message;
 pub use error::FrameError;
 pub use frame::{decode_exact, decode_frame, encode_frame, FrameReader};
 pub use message::{
-    DeviceInfo, ErrorCode, ProofQuery, ProvenAccount, Request, Response, Routine, StorageQuery,
-    PROTOCOL_VERSION,
+    AccountQuery, BlockQuery, DeviceInfo, ErrorCode, ExecQuery, ExecSummary, ProofQuery,
+    ProvenAccount, Request, Response, Routine, StorageQuery, TxQuery, PROTOCOL_VERSION,
 };

@@ -27,6 +27,19 @@ pub const MAX_QUERY_PROOF_NODES: usize = 16;
 /// Most storage slots in one [`crate::ProofQuery`].
 pub const MAX_QUERY_SLOTS: usize = 8;
 
+/// Most accounts in one [`crate::ExecQuery`] pre-state.
+pub const MAX_EXEC_ACCOUNTS: usize = 16;
+
+/// Most storage slots per account in one [`crate::ExecQuery`] pre-state.
+pub const MAX_EXEC_SLOTS: usize = 32;
+
+/// Most storage writes reported in one [`crate::ExecSummary`].
+pub const MAX_EXEC_WRITES: usize = 32;
+
+/// Most output bytes reported in one [`crate::ExecSummary`] (longer output is
+/// summarised by its length and keccak256).
+pub const MAX_EXEC_OUTPUT: usize = 256;
+
 /// Longest rejection reason a device sends.
 pub const MAX_REASON: usize = 128;
 

@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::FrameError;
-use crate::limits::{MAX_QUERY_PROOF_NODES, MAX_QUERY_SLOTS};
+use crate::limits::{
+    MAX_EXEC_ACCOUNTS, MAX_EXEC_OUTPUT, MAX_EXEC_SLOTS, MAX_EXEC_WRITES, MAX_QUERY_PROOF_NODES,
+    MAX_QUERY_SLOTS,
+};
 
 /// Version of this protocol, reported in [`Response::Pong`].
 pub const PROTOCOL_VERSION: u16 = 1;
@@ -40,12 +43,106 @@ pub enum Request<'a> {
     /// Verify the [`ProofQuery`] in the staging area (postcard-encoded);
     /// answered with [`Response::ProofVerified`] or [`Response::Rejected`].
     VerifyProof,
+    /// Execute the [`ExecQuery`] in the staging area (postcard-encoded) in the
+    /// device's EVM; answered with [`Response::Executed`] or
+    /// [`Response::Rejected`] (an invalid transaction or a device limit).
+    Execute,
 }
 
 impl Request<'_> {
     /// Number of request variants; a body whose variant index is at or above
     /// this is [`FrameError::UnknownMessage`].
-    pub const VARIANTS: u32 = 7;
+    pub const VARIANTS: u32 = 8;
+}
+
+/// A transaction and the complete pre-state it runs on, for the device to
+/// execute. Staged with [`Request::Stage`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecQuery<'a> {
+    /// The block the transaction is in.
+    pub block: BlockQuery,
+    /// Every account the transaction may touch, with code and storage.
+    #[serde(borrow)]
+    pub accounts: heapless::Vec<AccountQuery<'a>, MAX_EXEC_ACCOUNTS>,
+    /// The transaction.
+    pub tx: TxQuery<'a>,
+}
+
+/// Block values of an [`ExecQuery`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockQuery {
+    /// Block number.
+    pub number: u64,
+    /// Timestamp.
+    pub timestamp: u64,
+    /// Gas limit.
+    pub gas_limit: u64,
+    /// Base fee per gas, big-endian.
+    pub base_fee: [u8; 32],
+    /// Fee recipient.
+    pub coinbase: [u8; 20],
+    /// Chain id.
+    pub chain_id: u64,
+}
+
+/// One pre-state account of an [`ExecQuery`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountQuery<'a> {
+    /// Address.
+    pub address: [u8; 20],
+    /// Nonce.
+    pub nonce: u64,
+    /// Balance, big-endian.
+    pub balance: [u8; 32],
+    /// Code (empty for none).
+    pub code: &'a [u8],
+    /// Non-zero storage slots `(slot, value)`, big-endian.
+    pub storage: heapless::Vec<([u8; 32], [u8; 32]), MAX_EXEC_SLOTS>,
+}
+
+/// The transaction of an [`ExecQuery`] (EIP-1559 fields; legacy when
+/// `max_priority_fee` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxQuery<'a> {
+    /// Sender.
+    pub caller: [u8; 20],
+    /// Recipient; `None` creates a contract.
+    pub to: Option<[u8; 20]>,
+    /// Value, big-endian.
+    pub value: [u8; 32],
+    /// Call data or initcode.
+    pub data: &'a [u8],
+    /// Gas limit.
+    pub gas_limit: u64,
+    /// Sender nonce.
+    pub nonce: u64,
+    /// Gas price (legacy) or max fee per gas, big-endian.
+    pub max_fee: [u8; 32],
+    /// Max priority fee per gas (EIP-1559), big-endian.
+    pub max_priority_fee: Option<[u8; 32]>,
+}
+
+/// What executing an [`ExecQuery`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecSummary {
+    /// 0 success, 1 revert, 2 exceptional halt.
+    pub status: u8,
+    /// Gas used by the transaction (after refunds).
+    pub gas_used: u64,
+    /// Gas refunded.
+    pub gas_refunded: u64,
+    /// Output length in bytes.
+    pub output_len: u32,
+    /// The output, if at most [`MAX_EXEC_OUTPUT`] bytes (else empty).
+    pub output: heapless::Vec<u8, MAX_EXEC_OUTPUT>,
+    /// keccak256 of the output.
+    pub output_hash: [u8; 32],
+    /// Number of logs emitted.
+    pub logs: u32,
+    /// Storage slots whose value changed `(address, slot, new value)`.
+    pub writes: heapless::Vec<([u8; 20], [u8; 32], [u8; 32]), MAX_EXEC_WRITES>,
+    /// Instructions the transaction took on the device (state set-up excluded).
+    pub instructions: u64,
 }
 
 /// An EIP-1186 proof to check on the device: an account and some of its
@@ -159,11 +256,13 @@ pub enum Response<'a> {
         /// Human-readable reason.
         reason: &'a str,
     },
+    /// Answer to [`Request::Execute`].
+    Executed(ExecSummary),
 }
 
 impl Response<'_> {
     /// Number of response variants.
-    pub const VARIANTS: u32 = 8;
+    pub const VARIANTS: u32 = 9;
 }
 
 /// Why a request was not served.
@@ -200,7 +299,7 @@ mod tests {
     #[test]
     fn variant_count_matches_last_variant() {
         let mut buf = [0u8; 8];
-        let used = postcard::to_slice(&Request::VerifyProof, &mut buf).unwrap();
+        let used = postcard::to_slice(&Request::Execute, &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, Request::VARIANTS);
     }
 

@@ -222,6 +222,12 @@ impl Device {
         self.call(&Request::VerifyProof)
     }
 
+    /// Stage an execution query and have the device run it.
+    pub fn execute(&mut self, query: &[u8]) -> Result<Reply> {
+        self.stage(query)?;
+        self.call(&Request::Execute)
+    }
+
     /// Ask the device to stop with `code` (firmware built with `test-hooks`)
     /// and collect the outcome.
     pub fn exit(mut self, code: u8) -> Result<Outcome> {

@@ -6,6 +6,7 @@
 
 pub mod cross;
 pub mod device;
+pub mod erc20;
 pub mod logs;
 pub mod proofs;
 pub mod reply;

@@ -1,6 +1,6 @@
 //! An owned copy of the device's [`Response`], convenient on the host.
 
-use protocol::{ErrorCode, ProvenAccount, Response};
+use protocol::{ErrorCode, ExecSummary, ProvenAccount, Response};
 
 /// What the device answered, owned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +45,8 @@ pub enum Reply {
     },
     /// Answer to `VerifyProof` when the proof holds.
     ProofVerified(Box<ProvenAccount>),
+    /// Answer to `Execute`.
+    Executed(Box<ExecSummary>),
     /// A well-formed request whose content the device refused.
     Rejected {
         /// Why.
@@ -77,6 +79,7 @@ impl From<Response<'_>> for Reply {
             Response::Error(code) => Self::Error(code),
             Response::Staged { len } => Self::Staged { len },
             Response::ProofVerified(account) => Self::ProofVerified(Box::new(account)),
+            Response::Executed(summary) => Self::Executed(Box::new(summary)),
             Response::Rejected { reason } => Self::Rejected {
                 reason: reason.to_owned(),
             },

@@ -1,0 +1,125 @@
+//! EVM execution on the device: a staged [`ExecQuery`] on the pre-state it carries.
+
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use evm_core::{
+    AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, TxEnv, KECCAK_EMPTY, U256,
+};
+use evm_state::InMemoryState;
+use protocol::limits::{MAX_EXEC_OUTPUT, MAX_REASON};
+use protocol::{decode_exact, ErrorCode, ExecQuery, ExecSummary, Response};
+
+use crate::service::Platform;
+
+fn reject<'r>(
+    reason: &'r mut heapless::String<MAX_REASON>,
+    args: core::fmt::Arguments<'_>,
+) -> Response<'r> {
+    reason.clear();
+    if reason.write_fmt(args).is_err() {
+        reason.clear();
+        let _ = reason.push_str("rejected");
+    }
+    Response::Rejected { reason }
+}
+
+/// Build the pre-state of `query` on the heap.
+fn pre_state(query: &ExecQuery<'_>) -> InMemoryState {
+    let mut state = InMemoryState::new();
+    for account in &query.accounts {
+        let info = AccountInfo {
+            nonce: account.nonce,
+            balance: U256::from_be_bytes(account.balance),
+            code_hash: KECCAK_EMPTY,
+        };
+        state.insert_account(account.address, info);
+        if !account.code.is_empty() {
+            state.set_code(account.address, Vec::from(account.code));
+        }
+        for (slot, value) in &account.storage {
+            state.set_storage(
+                account.address,
+                U256::from_be_bytes(*slot),
+                U256::from_be_bytes(*value),
+            );
+        }
+    }
+    state
+}
+
+/// Decode the query in `staged`, run its transaction with
+/// [`Limits::DEVICE`] buffers (counting instructions on `platform`) and
+/// answer what it did; an invalid transaction or a full device buffer is
+/// `Rejected` with the reason.
+pub fn execute_query<'r, P: Platform>(
+    platform: &mut P,
+    staged: &[u8],
+    reason: &'r mut heapless::String<MAX_REASON>,
+) -> Response<'r> {
+    let query: ExecQuery<'_> = match decode_exact(staged) {
+        Ok(query) => query,
+        Err(e) => return Response::Error(ErrorCode::BadStagedInput(e)),
+    };
+    let state = pre_state(&query);
+    let b = &query.block;
+    let block = BlockEnv {
+        number: b.number,
+        coinbase: b.coinbase,
+        timestamp: b.timestamp,
+        gas_limit: b.gas_limit,
+        base_fee: U256::from_be_bytes(b.base_fee),
+        chain_id: b.chain_id,
+        ..BlockEnv::default()
+    };
+    let t = &query.tx;
+    let tx = TxEnv {
+        caller: t.caller,
+        to: t.to,
+        value: U256::from_be_bytes(t.value),
+        data: t.data,
+        gas_limit: t.gas_limit,
+        nonce: t.nonce,
+        max_fee_per_gas: U256::from_be_bytes(t.max_fee),
+        max_priority_fee_per_gas: t.max_priority_fee.map(U256::from_be_bytes),
+        ..TxEnv::default()
+    };
+    let mut buffers = HeapBuffers::new(&Limits::DEVICE);
+    let mut evm = Evm::new(&state, buffers.buffers());
+    let mut result = None;
+    let measured = platform.measure(&mut || result = Some(evm.transact(&block, &tx)));
+    let outcome = match result {
+        Some(Ok(outcome)) => outcome,
+        Some(Err(e)) => return reject(reason, format_args!("{e}")),
+        None => return reject(reason, format_args!("execution did not run")),
+    };
+    let output = evm.output();
+    let mut summary = ExecSummary {
+        status: match outcome.status {
+            ExecStatus::Success => 0,
+            ExecStatus::Revert => 1,
+            ExecStatus::Halt(_) => 2,
+        },
+        gas_used: outcome.gas_used,
+        gas_refunded: outcome.gas_refunded,
+        output_len: u32::try_from(output.len()).unwrap_or(u32::MAX),
+        output: heapless::Vec::new(),
+        output_hash: evm_core::evm::keccak256(output),
+        logs: u32::try_from(evm.logs().count()).unwrap_or(u32::MAX),
+        writes: heapless::Vec::new(),
+        instructions: measured.instructions,
+    };
+    if output.len() <= MAX_EXEC_OUTPUT {
+        let _ = summary.output.extend_from_slice(output);
+    }
+    for (address, slot, value) in evm.storage_changes() {
+        let write = (address, slot.to_be_bytes::<32>(), value.to_be_bytes::<32>());
+        if summary.writes.push(write).is_err() {
+            return reject(
+                reason,
+                format_args!("more than {} storage writes", summary.writes.capacity()),
+            );
+        }
+    }
+    Response::Executed(summary)
+}
