@@ -8,6 +8,7 @@ extern crate alloc;
 pub mod exec;
 pub mod limits;
 pub mod proof;
+pub mod routines;
 pub mod service;
 
 pub use service::{Action, Measurement, MemoryStats, Platform, Service};

@@ -1,14 +1,13 @@
 //! The request loop's brain: turns one received frame into one response frame.
 
-use protocol::limits::MAX_ROUTINE_INPUT;
 use protocol::{
-    decode_frame, encode_frame, DeviceInfo, ErrorCode, FrameError, Request, Response, Routine,
+    decode_frame, encode_frame, DeviceInfo, ErrorCode, FrameError, Request, Response,
     PROTOCOL_VERSION,
 };
-use tiny_keccak::{Hasher, Keccak};
 
 use crate::exec::execute_query;
 use crate::proof::verify_query;
+use crate::routines::{run_routine, ROUTINE_OUTPUT};
 
 /// Heap and stack figures a platform reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -88,7 +87,7 @@ impl<'s, P: Platform> Service<'s, P> {
             Err(FrameError::Empty) => return Action::Silent,
             Err(e) => return reply(&Response::Error(ErrorCode::Frame(e)), out),
         };
-        let mut digest = [0u8; 32];
+        let mut routine_output = [0u8; ROUTINE_OUTPUT];
         let mut reason = heapless::String::new();
         let response = match request {
             Request::Ping => Response::Pong {
@@ -105,22 +104,14 @@ impl<'s, P: Platform> Service<'s, P> {
                     build_id: self.build_id,
                 })
             }
-            Request::Measure(Routine::Keccak256 { data }) if data.len() > MAX_ROUTINE_INPUT => {
-                Response::Error(ErrorCode::InputTooLarge {
-                    got: u32::try_from(data.len()).unwrap_or(u32::MAX),
-                    limit: MAX_ROUTINE_INPUT as u32,
-                })
-            }
-            Request::Measure(Routine::Keccak256 { data }) => {
-                let m = self.platform.measure(&mut || {
-                    let mut keccak = Keccak::v256();
-                    keccak.update(data);
-                    keccak.finalize(&mut digest);
-                });
-                Response::Measured {
-                    instructions: m.instructions,
-                    resolution: m.resolution,
-                    output: &digest,
+            Request::Measure(routine) => {
+                match run_routine(&mut self.platform, &routine, &mut routine_output) {
+                    Ok((m, len)) => Response::Measured {
+                        instructions: m.instructions,
+                        resolution: m.resolution,
+                        output: routine_output.get(..len).unwrap_or_default(),
+                    },
+                    Err(code) => Response::Error(code),
                 }
             }
             Request::Panic => return self.panic_on_request(out),
@@ -199,7 +190,8 @@ fn reply(response: &Response<'_>, out: &mut [u8]) -> Action {
 mod tests {
     use super::*;
     use crate::limits::TX_FRAME;
-    use protocol::limits::MAX_WIRE_FRAME;
+    use protocol::limits::{MAX_ROUTINE_INPUT, MAX_WIRE_FRAME};
+    use protocol::Routine;
 
     struct HostPlatform;
 

@@ -27,6 +27,10 @@ pub const MAX_QUERY_PROOF_NODES: usize = 16;
 /// Most storage slots in one [`crate::ProofQuery`].
 pub const MAX_QUERY_SLOTS: usize = 8;
 
+/// The secret key of [`crate::Routine::Sign`]: a public, fixed benchmark key
+/// (so host and device agree on signatures), never a device key.
+pub const BENCH_SECRET_KEY: [u8; 32] = [0x11; 32];
+
 /// Most accounts in one [`crate::ExecQuery`] pre-state.
 pub const MAX_EXEC_ACCOUNTS: usize = 16;
 

@@ -197,6 +197,19 @@ pub enum Routine<'a> {
         /// Input to hash.
         data: &'a [u8],
     },
+    /// The ecrecover precompile (0x01) of the EVM on `input` (hash ‖ v ‖ r ‖ s,
+    /// 128 bytes); output: the 32-byte left-padded address, or nothing.
+    EcRecover {
+        /// Precompile input.
+        input: &'a [u8],
+    },
+    /// secp256k1 ECDSA signature (RFC 6979, low-s) of `digest` with the
+    /// public benchmark key [`crate::limits::BENCH_SECRET_KEY`] — never the
+    /// device's own key; output: r ‖ s ‖ recovery id (65 bytes).
+    Sign {
+        /// The 32-byte message digest.
+        digest: [u8; 32],
+    },
 }
 
 /// Heap and build figures of the device.

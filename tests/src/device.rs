@@ -187,9 +187,9 @@ impl Device {
         Ok(Reply::from(response))
     }
 
-    /// Instructions the device takes for keccak256 of `data`, with the digest.
-    pub fn measure_keccak(&mut self, data: &[u8]) -> Result<(u64, Vec<u8>)> {
-        match self.call(&Request::Measure(Routine::Keccak256 { data }))? {
+    /// Run `routine` on the device: its instruction count and output.
+    pub fn measure(&mut self, routine: Routine<'_>) -> Result<(u64, Vec<u8>)> {
+        match self.call(&Request::Measure(routine))? {
             Reply::Measured {
                 instructions,
                 output,
@@ -197,6 +197,11 @@ impl Device {
             } => Ok((instructions, output)),
             other => Err(format!("expected Measured, got {other:?}")),
         }
+    }
+
+    /// Instructions the device takes for keccak256 of `data`, with the digest.
+    pub fn measure_keccak(&mut self, data: &[u8]) -> Result<(u64, Vec<u8>)> {
+        self.measure(Routine::Keccak256 { data })
     }
 
     /// Stage `bytes` on the device in frame-sized chunks (replacing what was staged).

@@ -228,3 +228,39 @@ fn tampered_proofs_are_rejected_on_the_device_and_it_keeps_serving() {
     );
     assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
 }
+
+#[test]
+fn signing_and_ecrecover_on_the_device_agree_with_the_host() {
+    use k256::ecdsa::SigningKey;
+    use protocol::limits::BENCH_SECRET_KEY;
+    use protocol::Routine;
+
+    let mut device = boot();
+    let digest = [0x5a; 32];
+    let (sign_instructions, signature) = device.measure(Routine::Sign { digest }).unwrap();
+    let key = SigningKey::from_slice(&BENCH_SECRET_KEY).unwrap();
+    let (expected, recovery) = key.sign_prehash_recoverable(&digest).unwrap();
+    assert_eq!(&signature[..64], expected.to_bytes().as_slice());
+    assert_eq!(signature[64], recovery.to_byte());
+
+    let mut input = [0u8; 128];
+    input[..32].copy_from_slice(&digest);
+    input[63] = 27 + signature[64];
+    input[64..].copy_from_slice(&signature[..64]);
+    let (recover_instructions, address) = device
+        .measure(Routine::EcRecover { input: &input })
+        .unwrap();
+    let point = key.verifying_key().to_encoded_point(false);
+    let mut hash = [0u8; 32];
+    {
+        use tiny_keccak::{Hasher, Keccak};
+        let mut k = Keccak::v256();
+        k.update(&point.as_bytes()[1..]);
+        k.finalize(&mut hash);
+    }
+    assert_eq!(address[12..], hash[12..]);
+    println!(
+        "secp256k1 on mps2-an386: sign {sign_instructions} instructions, ecrecover {recover_instructions} instructions"
+    );
+    assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
+}

@@ -1,0 +1,143 @@
+//! Routines the host can time on the device: keccak256, ecrecover, ECDSA signing.
+
+use evm_core::buf::SliceVec;
+use k256::ecdsa::SigningKey;
+use protocol::limits::{BENCH_SECRET_KEY, MAX_ROUTINE_INPUT};
+use protocol::{ErrorCode, Routine};
+use tiny_keccak::{Hasher, Keccak};
+
+use crate::service::{Measurement, Platform};
+
+/// Largest routine output (a 65-byte signature).
+pub const ROUTINE_OUTPUT: usize = 65;
+
+/// Gas handed to the ecrecover precompile (its fixed cost).
+const ECRECOVER_GAS: u64 = 3000;
+
+/// Run `routine`, counting instructions on `platform`; write its output to
+/// `out` and return the count and the output length.
+pub fn run_routine<P: Platform>(
+    platform: &mut P,
+    routine: &Routine<'_>,
+    out: &mut [u8; ROUTINE_OUTPUT],
+) -> Result<(Measurement, usize), ErrorCode> {
+    let too_large = |len: usize| ErrorCode::InputTooLarge {
+        got: u32::try_from(len).unwrap_or(u32::MAX),
+        limit: MAX_ROUTINE_INPUT as u32,
+    };
+    match routine {
+        Routine::Keccak256 { data } => {
+            if data.len() > MAX_ROUTINE_INPUT {
+                return Err(too_large(data.len()));
+            }
+            let mut digest = [0u8; 32];
+            let m = platform.measure(&mut || {
+                let mut keccak = Keccak::v256();
+                keccak.update(data);
+                keccak.finalize(&mut digest);
+            });
+            out[..32].copy_from_slice(&digest);
+            Ok((m, 32))
+        }
+        Routine::EcRecover { input } => {
+            if input.len() > MAX_ROUTINE_INPUT {
+                return Err(too_large(input.len()));
+            }
+            let mut buf = [0u8; 32];
+            let mut result = None;
+            let m = platform.measure(&mut || {
+                let mut output = SliceVec::new(&mut buf);
+                result = Some(
+                    evm_core::precompile::run(1, input, ECRECOVER_GAS, &mut output)
+                        .map(|_| output.len()),
+                );
+            });
+            match result {
+                Some(Ok(len)) => {
+                    out[..len].copy_from_slice(&buf[..len]);
+                    Ok((m, len))
+                }
+                _ => Err(ErrorCode::Unsupported),
+            }
+        }
+        Routine::Sign { digest } => {
+            let key =
+                SigningKey::from_slice(&BENCH_SECRET_KEY).map_err(|_| ErrorCode::Unsupported)?;
+            let mut signed = None;
+            let m = platform.measure(&mut || signed = Some(key.sign_prehash_recoverable(digest)));
+            match signed {
+                Some(Ok((signature, recovery))) => {
+                    out[..64].copy_from_slice(&signature.to_bytes());
+                    out[64] = recovery.to_byte();
+                    Ok((m, 65))
+                }
+                _ => Err(ErrorCode::Unsupported),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Host;
+
+    impl Platform for Host {
+        fn memory(&self) -> crate::MemoryStats {
+            crate::MemoryStats::default()
+        }
+        fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
+            routine();
+            Measurement::default()
+        }
+    }
+
+    #[test]
+    fn a_signature_recovers_to_the_bench_key_address() {
+        let digest = [0x42; 32];
+        let mut out = [0u8; ROUTINE_OUTPUT];
+        let (_, len) = run_routine(&mut Host, &Routine::Sign { digest }, &mut out).unwrap();
+        assert_eq!(len, 65);
+        let mut input = [0u8; 128];
+        input[..32].copy_from_slice(&digest);
+        input[63] = 27 + out[64];
+        input[64..128].copy_from_slice(&out[..64]);
+        let mut recovered = [0u8; ROUTINE_OUTPUT];
+        let (_, len) = run_routine(
+            &mut Host,
+            &Routine::EcRecover { input: &input },
+            &mut recovered,
+        )
+        .unwrap();
+        assert_eq!(len, 32);
+        let key = SigningKey::from_slice(&BENCH_SECRET_KEY).unwrap();
+        let point = key.verifying_key().to_encoded_point(false);
+        let hash = evm_core::evm::keccak256(&point.as_bytes()[1..]);
+        assert_eq!(recovered[12..32], hash[12..]);
+    }
+
+    #[test]
+    fn a_bad_signature_recovers_nothing() {
+        let input = [0u8; 128];
+        let mut out = [0u8; ROUTINE_OUTPUT];
+        let (_, len) =
+            run_routine(&mut Host, &Routine::EcRecover { input: &input }, &mut out).unwrap();
+        assert_eq!(len, 0);
+    }
+
+    #[test]
+    fn oversized_inputs_are_refused() {
+        let data = [0u8; MAX_ROUTINE_INPUT + 1];
+        let mut out = [0u8; ROUTINE_OUTPUT];
+        for routine in [
+            Routine::Keccak256 { data: &data },
+            Routine::EcRecover { input: &data },
+        ] {
+            assert!(matches!(
+                run_routine(&mut Host, &routine, &mut out),
+                Err(ErrorCode::InputTooLarge { .. })
+            ));
+        }
+    }
+}
