@@ -7,7 +7,8 @@ use evm_core::{
     AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, TxEnv, KECCAK_EMPTY, U256,
 };
 use evm_state::InMemoryState;
-use protocol::limits::{MAX_EXEC_OUTPUT, MAX_REASON};
+use protocol::limits::{MAX_EXEC_OUTPUT, MAX_EXEC_SLOTS, MAX_REASON};
+use protocol::message::STORAGE_PAIR;
 use protocol::{decode_exact, ErrorCode, ExecQuery, ExecSummary, Response};
 
 use crate::service::Platform;
@@ -24,10 +25,14 @@ fn reject<'r>(
     Response::Rejected { reason }
 }
 
-/// Build the pre-state of `query` on the heap.
-fn pre_state(query: &ExecQuery<'_>) -> InMemoryState {
+/// Build the pre-state of `query` on the heap; `Err` names a malformed account.
+fn pre_state(query: &ExecQuery<'_>) -> Result<InMemoryState, usize> {
     let mut state = InMemoryState::new();
-    for account in &query.accounts {
+    for (index, account) in query.accounts.iter().enumerate() {
+        let count = account.storage.len() / STORAGE_PAIR;
+        if account.storage.len() % STORAGE_PAIR != 0 || count > MAX_EXEC_SLOTS {
+            return Err(index);
+        }
         let info = AccountInfo {
             nonce: account.nonce,
             balance: U256::from_be_bytes(account.balance),
@@ -37,21 +42,25 @@ fn pre_state(query: &ExecQuery<'_>) -> InMemoryState {
         if !account.code.is_empty() {
             state.set_code(account.address, Vec::from(account.code));
         }
-        for (slot, value) in &account.storage {
+        let (pairs, _) = account.storage.as_chunks::<STORAGE_PAIR>();
+        for pair in pairs {
+            let (slot, value) = pair.split_at(32);
             state.set_storage(
                 account.address,
-                U256::from_be_bytes(*slot),
-                U256::from_be_bytes(*value),
+                U256::from_be_slice(slot),
+                U256::from_be_slice(value),
             );
         }
     }
-    state
+    Ok(state)
 }
 
 /// Decode the query in `staged`, run its transaction with
 /// [`Limits::DEVICE`] buffers (counting instructions on `platform`) and
 /// answer what it did; an invalid transaction or a full device buffer is
-/// `Rejected` with the reason.
+/// `Rejected` with the reason. Never inlined: its frame (the EVM and the
+/// summary) exists only while it runs.
+#[inline(never)]
 pub fn execute_query<'r, P: Platform>(
     platform: &mut P,
     staged: &[u8],
@@ -61,7 +70,17 @@ pub fn execute_query<'r, P: Platform>(
         Ok(query) => query,
         Err(e) => return Response::Error(ErrorCode::BadStagedInput(e)),
     };
-    let state = pre_state(&query);
+    let state = match pre_state(&query) {
+        Ok(state) => state,
+        Err(index) => {
+            return reject(
+                reason,
+                format_args!(
+                    "account {index}: storage must be at most {MAX_EXEC_SLOTS} pairs of {STORAGE_PAIR} bytes"
+                ),
+            )
+        }
+    };
     let b = &query.block;
     let block = BlockEnv {
         number: b.number,

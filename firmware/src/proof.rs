@@ -12,6 +12,7 @@ use crate::service::Platform;
 /// Decode the query in `staged`, verify it (counting instructions on
 /// `platform`) and answer what it proves: `ProofVerified`, `Rejected` with
 /// the reason written into `reason`, or an error for bytes that are no query.
+#[inline(never)]
 pub fn verify_query<'r, P: Platform>(
     platform: &mut P,
     staged: &[u8],

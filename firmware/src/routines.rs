@@ -16,6 +16,7 @@ const ECRECOVER_GAS: u64 = 3000;
 
 /// Run `routine`, counting instructions on `platform`; write its output to
 /// `out` and return the count and the output length.
+#[inline(never)]
 pub fn run_routine<P: Platform>(
     platform: &mut P,
     routine: &Routine<'_>,

@@ -3,9 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::FrameError;
+#[cfg(doc)]
+use crate::limits::MAX_EXEC_SLOTS;
 use crate::limits::{
-    MAX_EXEC_ACCOUNTS, MAX_EXEC_OUTPUT, MAX_EXEC_SLOTS, MAX_EXEC_WRITES, MAX_QUERY_PROOF_NODES,
-    MAX_QUERY_SLOTS,
+    MAX_EXEC_ACCOUNTS, MAX_EXEC_OUTPUT, MAX_EXEC_WRITES, MAX_QUERY_PROOF_NODES, MAX_QUERY_SLOTS,
 };
 
 /// Version of this protocol, reported in [`Response::Pong`].
@@ -96,9 +97,14 @@ pub struct AccountQuery<'a> {
     pub balance: [u8; 32],
     /// Code (empty for none).
     pub code: &'a [u8],
-    /// Non-zero storage slots `(slot, value)`, big-endian.
-    pub storage: heapless::Vec<([u8; 32], [u8; 32]), MAX_EXEC_SLOTS>,
+    /// Storage: concatenated 64-byte `slot ‖ value` pairs (big-endian), at
+    /// most [`MAX_EXEC_SLOTS`]; borrowed from the staged bytes, so a query
+    /// costs no stack for its storage.
+    pub storage: &'a [u8],
 }
+
+/// Bytes of one `slot ‖ value` pair in [`AccountQuery::storage`].
+pub const STORAGE_PAIR: usize = 64;
 
 /// The transaction of an [`ExecQuery`] (EIP-1559 fields; legacy when
 /// `max_priority_fee` is `None`).

@@ -148,26 +148,27 @@ fn word(n: u64) -> [u8; 32] {
 
 /// The postcard-encoded query: Alice sends `amount` tokens to Bob.
 pub fn transfer_query(code: &[u8], amount: u64) -> Result<Vec<u8>> {
-    let storage = |entries: &[([u8; 32], [u8; 32])]| {
-        heapless::Vec::from_slice(entries).map_err(|_| "too many slots".to_owned())
-    };
+    let token_storage: Vec<u8> = [
+        (balance_slot(&ALICE), word(1_000_000)),
+        (balance_slot(&BOB), word(5)),
+    ]
+    .iter()
+    .flat_map(|(slot, value)| slot.iter().chain(value).copied())
+    .collect();
     let accounts = [
         AccountQuery {
             address: TOKEN,
             nonce: 1,
             balance: [0; 32],
             code,
-            storage: storage(&[
-                (balance_slot(&ALICE), word(1_000_000)),
-                (balance_slot(&BOB), word(5)),
-            ])?,
+            storage: &token_storage,
         },
         AccountQuery {
             address: ALICE,
             nonce: 7,
             balance: word(1_000_000_000_000_000_000),
             code: &[],
-            storage: heapless::Vec::new(),
+            storage: &[],
         },
     ];
     let data = transfer_data(&BOB, amount);
