@@ -24,3 +24,38 @@ pub const MAX_PROOF_NODES: usize = MAX_TRIE_DEPTH;
 
 /// Largest account RLP `[nonce, balance, storageRoot, codeHash]`: 2 + 9 + 33 + 33 + 33.
 pub const MAX_ACCOUNT_RLP: usize = 110;
+
+/// Accounts whose storage a [`crate::witness::WitnessState`] can write (its table of current storage roots).
+pub const MAX_TOUCHED_ACCOUNTS: usize = 64;
+
+/// Contract codes a [`crate::witness::WitnessState`] can hold (borrowed, not copied).
+pub const MAX_WITNESS_CODES: usize = 32;
+
+/// Block hashes a [`crate::witness::WitnessState`] can hold (`BLOCKHASH` reaches back 256 blocks).
+pub const MAX_BLOCK_HASHES: usize = 256;
+
+/// Arena slots one write to a witness state may add at most: copies of the
+/// storage-trie path and of the state-trie path, each with a new leaf and a
+/// split branch and extension.
+pub const WRITE_SLOTS: usize = 2 * (MAX_TRIE_DEPTH + 3);
+
+/// Pool bytes one write to a witness state may add at most: the storage value,
+/// the account RLP and a 32-byte storage-root link.
+pub const WRITE_BYTES: usize = 33 + MAX_ACCOUNT_RLP + 32;
+
+/// Arena slots that always suffice for a witness of `nodes` proof nodes holding
+/// `inline` inline (under 32-byte) nodes, followed by `writes` writes.
+///
+/// Every loaded node and inline node takes one slot; in state and storage tries
+/// of real chains `inline` is zero or tiny (an inline leaf needs a long shared
+/// key prefix). Exceeding the arena is [`crate::Error::BufferFull`].
+pub const fn witness_slots(nodes: usize, inline: usize, writes: usize) -> usize {
+    nodes + inline + writes * WRITE_SLOTS
+}
+
+/// Pool bytes that always suffice for a witness whose proof nodes total
+/// `proof_bytes`, followed by `writes` writes: loading copies only values and
+/// 32-byte child hashes, each shorter than the node bytes it came from.
+pub const fn witness_bytes(proof_bytes: usize, writes: usize) -> usize {
+    proof_bytes + writes * WRITE_BYTES
+}

@@ -349,6 +349,17 @@ impl<S: Store> Trie<S> {
         })
     }
 
+    /// Like [`Trie::get`] for the trie whose root hash is `root` (a loaded node, or empty).
+    pub fn get_by_hash(&self, root: &B256, key: &[u8]) -> Result<Option<&[u8]>, Error> {
+        if *root == EMPTY_ROOT {
+            return Ok(None);
+        }
+        let id = self
+            .find_loaded(root)
+            .ok_or(Error::MissingWitness { hash: *root })?;
+        self.get(Link::node(id), key)
+    }
+
     /// Puts `value` under `key` in the trie at `root`; returns the new root.
     ///
     /// An empty `value` removes the key (as in Ethereum). The old root stays
