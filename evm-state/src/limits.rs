@@ -34,10 +34,16 @@ pub const MAX_WITNESS_CODES: usize = 32;
 /// Block hashes a [`crate::witness::WitnessState`] can hold (`BLOCKHASH` reaches back 256 blocks).
 pub const MAX_BLOCK_HASHES: usize = 256;
 
-/// Arena slots one write to a witness state may add at most: copies of the
-/// storage-trie path and of the state-trie path, each with a new leaf and a
-/// split branch and extension.
-pub const WRITE_SLOTS: usize = 2 * (MAX_TRIE_DEPTH + 3);
+/// Arena slots one write may add when no trie path is deeper than `depth`
+/// nodes: a copy of each witness node on the storage-trie and the state-trie
+/// path (a node is copied once, then updated in place), plus a new leaf and a
+/// split branch and extension in each trie.
+pub const fn write_slots(depth: usize) -> usize {
+    2 * (depth + 3)
+}
+
+/// Arena slots one write to a witness state may add at most ([`write_slots`] of [`MAX_TRIE_DEPTH`]).
+pub const WRITE_SLOTS: usize = write_slots(MAX_TRIE_DEPTH);
 
 /// Pool bytes one write to a witness state may add at most: the storage value,
 /// the account RLP and a 32-byte storage-root link.
@@ -51,6 +57,17 @@ pub const WRITE_BYTES: usize = 33 + MAX_ACCOUNT_RLP + 32;
 /// key prefix). Exceeding the arena is [`crate::Error::BufferFull`].
 pub const fn witness_slots(nodes: usize, inline: usize, writes: usize) -> usize {
     nodes + inline + writes * WRITE_SLOTS
+}
+
+/// Like [`witness_slots`] when every path is at most `depth` nodes deep (the
+/// longest proof, plus two for each earlier write that split a node).
+pub const fn witness_slots_at_depth(
+    nodes: usize,
+    inline: usize,
+    writes: usize,
+    depth: usize,
+) -> usize {
+    nodes + inline + writes * write_slots(depth)
 }
 
 /// Pool bytes that always suffice for a witness whose proof nodes total
