@@ -1,20 +1,24 @@
-//! `zkevm`: the host companion tool (minimal dispatcher; subcommands live in modules).
+//! `zkevm`: the host companion tool.
 
-mod state_tools;
-
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
+fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, rest)) = args.split_first() else {
-        eprintln!("usage: zkevm <trietest|rlptest|state-root|verify-proof> ...");
-        return ExitCode::from(2);
-    };
-    match state_tools::run(command, rest) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("zkevm: {e}");
-            ExitCode::from(2)
+    match args.first().map(String::as_str) {
+        Some("statetest") => match zkevm_cli::statetest::run(&args[1..]) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("zkevm statetest: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        },
+        Some(cmd @ ("trietest" | "rlptest" | "state-root" | "verify-proof")) => {
+            match zkevm_cli::state_tools::run(cmd, &args[1..]) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("zkevm {cmd}: {e}");
+                    std::process::ExitCode::from(2)
+                }
+            }
         }
+        _ => std::process::ExitCode::SUCCESS,
     }
 }

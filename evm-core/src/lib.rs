@@ -3,6 +3,29 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod state;
+#[cfg(any(test, feature = "alloc"))]
+extern crate alloc;
 
+pub mod buf;
+pub mod env;
+pub mod error;
+pub mod evm;
+pub mod frame;
+pub mod gas;
+pub mod journal;
+pub mod limits;
+pub mod opcode;
+pub mod precompile;
+pub mod result;
+pub mod state;
+pub mod tracer;
+
+pub use env::{AccessListItem, BlockEnv, TxEnv};
+pub use error::{Error, InvalidTx, Resource};
+#[cfg(any(test, feature = "alloc"))]
+pub use evm::HeapBuffers;
+pub use evm::{AccountChange, Buffers, Evm};
+pub use limits::Limits;
+pub use result::{ExecStatus, Halt, Outcome};
 pub use state::{AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};
+pub use tracer::{NoTracer, Step, Tracer};

@@ -1,0 +1,657 @@
+//! Runner for the Ethereum GeneralStateTests (fork Cancun): JSON model, case execution, checks.
+//!
+//! `zkevm statetest <files|dirs>` runs every `post.Cancun` case of every file,
+//! prints one line per failure and closes with `N passed, M failed, K skipped`.
+//! The same functions back `cli/tests/statetests.rs`, which runs the shared
+//! fixtures under `cargo test`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use evm_core::{
+    AccessListItem, AccountChange, AccountInfo, Address, BlockEnv, Error, Evm, HeapBuffers, Limits,
+    State, TxEnv, B256, KECCAK_EMPTY, U256,
+};
+use serde::Deserialize;
+
+/// Environment variable that overrides the fixtures directory.
+pub const FIXTURES_ENV: &str = "ZKEVM_FIXTURES";
+
+/// Test-suite directories (relative to the fixtures directory) run by default.
+pub const SUITES: &[&str] = &[
+    "ethereum-legacytests/Cancun/GeneralStateTests",
+    "ethereum-tests/GeneralStateTests",
+];
+
+/// Cases not run, each with its reason: `(file stem or test name, reason)`.
+/// A pattern matches a test when it equals the test name or the file stem.
+pub const SKIPS: &[(&str, &str)] = &[];
+
+/// The fixtures directory: `$ZKEVM_FIXTURES` or `../shared/fixtures` from the workspace root.
+pub fn fixtures_dir() -> PathBuf {
+    if let Ok(p) = std::env::var(FIXTURES_ENV) {
+        return PathBuf::from(p);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures")
+}
+
+#[derive(Debug, Deserialize)]
+struct TestFile(BTreeMap<String, Test>);
+
+#[derive(Debug, Deserialize)]
+struct Test {
+    env: Env,
+    pre: BTreeMap<String, PreAccount>,
+    transaction: Tx,
+    post: BTreeMap<String, Vec<PostCase>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Env {
+    current_base_fee: Option<String>,
+    current_coinbase: String,
+    current_excess_blob_gas: Option<String>,
+    current_gas_limit: String,
+    current_number: String,
+    current_random: Option<String>,
+    current_timestamp: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct PreAccount {
+    balance: String,
+    code: String,
+    nonce: String,
+    storage: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessListEntry {
+    address: String,
+    storage_keys: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Tx {
+    data: Vec<String>,
+    gas_limit: Vec<String>,
+    value: Vec<String>,
+    nonce: String,
+    sender: String,
+    to: String,
+    gas_price: Option<String>,
+    max_fee_per_gas: Option<String>,
+    max_priority_fee_per_gas: Option<String>,
+    access_lists: Option<Vec<Option<Vec<AccessListEntry>>>>,
+    blob_versioned_hashes: Option<Vec<String>>,
+    max_fee_per_blob_gas: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PostCase {
+    hash: String,
+    logs: String,
+    indexes: Indexes,
+    expect_exception: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Indexes {
+    data: usize,
+    gas: usize,
+    value: usize,
+}
+
+fn strip(s: &str) -> &str {
+    s.strip_prefix("0x").unwrap_or(s)
+}
+
+/// Decodes a `0x` hex string.
+pub fn hex_bytes(s: &str) -> Result<Vec<u8>, String> {
+    let s = strip(s);
+    let padded;
+    let s = if s.len() % 2 == 1 {
+        padded = format!("0{s}");
+        &padded
+    } else {
+        s
+    };
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| format!("bad hex {s:?}: {e}")))
+        .collect()
+}
+
+fn hex_u256(s: &str) -> Result<U256, String> {
+    let s = strip(s);
+    if s.is_empty() {
+        return Ok(U256::ZERO);
+    }
+    U256::from_str_radix(s, 16).map_err(|e| format!("bad number {s:?}: {e}"))
+}
+
+fn hex_u64(s: &str) -> Result<u64, String> {
+    let v = hex_u256(s)?;
+    u64::try_from(v).map_err(|_| format!("{s} exceeds 64 bits"))
+}
+
+fn hex_fixed<const N: usize>(s: &str) -> Result<[u8; N], String> {
+    let b = hex_bytes(s)?;
+    if b.len() > N {
+        return Err(format!("{s} longer than {N} bytes"));
+    }
+    let mut out = [0u8; N];
+    out[N - b.len()..].copy_from_slice(&b);
+    Ok(out)
+}
+
+fn to_hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(2 + 2 * b.len());
+    s.push_str("0x");
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+/// A plain in-memory world state for the runner.
+#[derive(Debug, Clone, Default)]
+pub struct TestState {
+    /// Accounts.
+    pub accounts: BTreeMap<Address, TestAccount>,
+    /// Code by hash.
+    pub code: BTreeMap<B256, Vec<u8>>,
+}
+
+/// An account of [`TestState`].
+#[derive(Debug, Clone, Default)]
+pub struct TestAccount {
+    /// Nonce, balance, code hash.
+    pub info: AccountInfo,
+    /// Storage (zero values absent).
+    pub storage: BTreeMap<U256, U256>,
+}
+
+impl State for TestState {
+    type Error = String;
+    fn account(&self, a: &Address) -> Result<Option<AccountInfo>, String> {
+        Ok(self.accounts.get(a).map(|x| x.info))
+    }
+    fn code(&self, h: &B256) -> Result<&[u8], String> {
+        if *h == KECCAK_EMPTY {
+            return Ok(&[]);
+        }
+        self.code
+            .get(h)
+            .map(|c| c.as_slice())
+            .ok_or_else(|| format!("no code for {}", to_hex(h)))
+    }
+    fn storage(&self, a: &Address, k: &U256) -> Result<U256, String> {
+        Ok(self
+            .accounts
+            .get(a)
+            .and_then(|x| x.storage.get(k).copied())
+            .unwrap_or(U256::ZERO))
+    }
+    fn block_hash(&self, n: u64) -> Result<B256, String> {
+        // The state-test convention (as in geth): keccak256 of the decimal number.
+        Ok(evm_core::evm::keccak256(n.to_string().as_bytes()))
+    }
+}
+
+impl TestState {
+    /// Applies the changes of the last transaction of `evm`.
+    pub fn apply<S: State, T: evm_core::Tracer>(&mut self, evm: &Evm<'_, S, T>) {
+        for change in evm.changes() {
+            match change {
+                AccountChange::Deleted(a) => {
+                    self.accounts.remove(&a);
+                }
+                AccountChange::Updated {
+                    address,
+                    info,
+                    code,
+                    storage_cleared,
+                } => {
+                    let acct = self.accounts.entry(address).or_default();
+                    acct.info = info;
+                    if storage_cleared {
+                        acct.storage.clear();
+                    }
+                    if let Some(c) = code {
+                        self.code.insert(info.code_hash, c.to_vec());
+                    }
+                }
+            }
+        }
+        for (a, k, v) in evm.storage_changes() {
+            if let Some(acct) = self.accounts.get_mut(&a) {
+                if v.is_zero() {
+                    acct.storage.remove(&k);
+                } else {
+                    acct.storage.insert(k, v);
+                }
+            }
+        }
+    }
+}
+
+/// keccak256(rlp([[address, [topics...], data], ...])) of the logs of the last transaction.
+pub fn logs_hash<S: State, T: evm_core::Tracer>(evm: &Evm<'_, S, T>) -> B256 {
+    use evm_state::rlp::{put_bytes, put_list_header};
+    let mut items = Vec::new();
+    for (a, topics, data) in evm.logs() {
+        let mut t = Vec::new();
+        for topic in topics {
+            let _ = put_bytes(&mut t, topic);
+        }
+        let mut item = Vec::new();
+        let _ = put_bytes(&mut item, a);
+        let _ = put_list_header(&mut item, t.len());
+        item.extend_from_slice(&t);
+        let _ = put_bytes(&mut item, data);
+        let _ = put_list_header(&mut items, item.len());
+        items.extend_from_slice(&item);
+    }
+    let mut out = Vec::new();
+    let _ = put_list_header(&mut out, items.len());
+    out.extend_from_slice(&items);
+    evm_core::evm::keccak256(&out)
+}
+
+/// Post-state root of `state` with evm-state's trie: secure trie of
+/// `rlp([nonce, balance, storage_root, code_hash])`, storage tries of `rlp(value)`.
+pub fn state_root(state: &TestState) -> Result<B256, String> {
+    use evm_state::rlp::{put_list_header, to_vec, Encodable};
+    use evm_state::trie::secure_root;
+    let mut entries = Vec::with_capacity(state.accounts.len());
+    for (addr, acct) in &state.accounts {
+        let storage_root = secure_root(
+            acct.storage
+                .iter()
+                .map(|(k, v)| (k.to_be_bytes::<32>(), to_vec(v))),
+        )
+        .map_err(|e| format!("storage trie: {e:?}"))?;
+        let info = &acct.info;
+        let payload = info.nonce.encoded_len()
+            + info.balance.encoded_len()
+            + storage_root.encoded_len()
+            + info.code_hash.encoded_len();
+        let mut rlp = Vec::with_capacity(payload + 3);
+        let _ = put_list_header(&mut rlp, payload);
+        let _ = info.nonce.encode(&mut rlp);
+        let _ = info.balance.encode(&mut rlp);
+        let _ = storage_root.encode(&mut rlp);
+        let _ = info.code_hash.encode(&mut rlp);
+        entries.push((*addr, rlp));
+    }
+    secure_root(entries).map_err(|e| format!("account trie: {e:?}"))
+}
+
+/// Computes the post-state root of a [`TestState`].
+pub type RootFn = fn(&TestState) -> Result<B256, String>;
+
+/// Outcome counts of a run.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Cases that matched.
+    pub passed: usize,
+    /// Cases that did not match (one line each in `failures`).
+    pub failed: usize,
+    /// Cases skipped (see [`SKIPS`]).
+    pub skipped: usize,
+    /// One line per failure.
+    pub failures: Vec<String>,
+}
+
+/// The reason `test` of `file` is skipped, if it is.
+pub fn skip_reason(file: &Path, test: &str) -> Option<&'static str> {
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    SKIPS
+        .iter()
+        .find(|(p, _)| *p == test || *p == stem)
+        .map(|(_, r)| *r)
+}
+
+/// Collects `.json` files under `paths` (files or directories), sorted.
+pub fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = paths.to_vec();
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            if let Ok(rd) = std::fs::read_dir(&p) {
+                for e in rd.flatten() {
+                    stack.push(e.path());
+                }
+            }
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs every Cancun case of `file`, adding to `summary`.
+pub fn run_file(file: &Path, root: Option<RootFn>, bufs: &mut HeapBuffers, summary: &mut Summary) {
+    let name = file.display().to_string();
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            summary.failed += 1;
+            summary.failures.push(format!("{name}: cannot read: {e}"));
+            return;
+        }
+    };
+    let parsed: TestFile = match serde_json::from_str(&text) {
+        Ok(t) => t,
+        Err(e) => {
+            summary.failed += 1;
+            summary.failures.push(format!("{name}: cannot parse: {e}"));
+            return;
+        }
+    };
+    for (test_name, test) in &parsed.0 {
+        let Some(cases) = test.post.get("Cancun") else {
+            continue;
+        };
+        if skip_reason(file, test_name).is_some() {
+            summary.skipped += cases.len();
+            continue;
+        }
+        let pre = match build_pre(test) {
+            Ok(p) => p,
+            Err(e) => {
+                summary.failed += cases.len();
+                summary
+                    .failures
+                    .push(format!("{name} {test_name}: bad pre-state: {e}"));
+                continue;
+            }
+        };
+        for case in cases {
+            let ix = &case.indexes;
+            let label = format!(
+                "{name} {test_name} [d={} g={} v={}]",
+                ix.data, ix.gas, ix.value
+            );
+            match run_case(test, &pre, case, root, bufs) {
+                Ok(()) => summary.passed += 1,
+                Err(msg) => {
+                    summary.failed += 1;
+                    summary.failures.push(format!("{label}: {msg}"));
+                }
+            }
+        }
+    }
+}
+
+fn build_pre(test: &Test) -> Result<TestState, String> {
+    let mut st = TestState::default();
+    for (addr, a) in &test.pre {
+        let code = hex_bytes(&a.code)?;
+        let code_hash = evm_core::evm::keccak256(&code);
+        if !code.is_empty() {
+            st.code.insert(code_hash, code);
+        }
+        let mut storage = BTreeMap::new();
+        for (k, v) in &a.storage {
+            let v = hex_u256(v)?;
+            if !v.is_zero() {
+                storage.insert(hex_u256(k)?, v);
+            }
+        }
+        st.accounts.insert(
+            hex_fixed::<20>(addr)?,
+            TestAccount {
+                info: AccountInfo {
+                    nonce: hex_u64(&a.nonce)?,
+                    balance: hex_u256(&a.balance)?,
+                    code_hash,
+                },
+                storage,
+            },
+        );
+    }
+    Ok(st)
+}
+
+/// Numeric transaction fields: value, gas limit, nonce, max fee, priority fee, blob fee.
+type ParsedFields = (U256, u64, u64, U256, Option<U256>, Option<U256>);
+
+fn run_case(
+    test: &Test,
+    pre: &TestState,
+    case: &PostCase,
+    root: Option<RootFn>,
+    bufs: &mut HeapBuffers,
+) -> Result<(), String> {
+    let env = &test.env;
+    let block = BlockEnv {
+        number: hex_u64(&env.current_number)?,
+        coinbase: hex_fixed(&env.current_coinbase)?,
+        timestamp: hex_u64(&env.current_timestamp)?,
+        gas_limit: hex_u64(&env.current_gas_limit)?,
+        base_fee: env
+            .current_base_fee
+            .as_deref()
+            .map(hex_u256)
+            .transpose()?
+            .unwrap_or(U256::ZERO),
+        prev_randao: env
+            .current_random
+            .as_deref()
+            .map(hex_fixed)
+            .transpose()?
+            .unwrap_or([0; 32]),
+        excess_blob_gas: env
+            .current_excess_blob_gas
+            .as_deref()
+            .map(hex_u64)
+            .transpose()?
+            .unwrap_or(0),
+        chain_id: 1,
+    };
+    let t = &test.transaction;
+    let ix = &case.indexes;
+    let data = hex_bytes(t.data.get(ix.data).ok_or("data index out of range")?)?;
+    let value_s = t.value.get(ix.value).ok_or("value index out of range")?;
+    let gas_s = t.gas_limit.get(ix.gas).ok_or("gas index out of range")?;
+    // Fields that do not fit their type make the transaction invalid.
+    let parsed = (|| -> Result<ParsedFields, String> {
+        let value = hex_u256(value_s)?;
+        let gas_limit = hex_u64(gas_s)?;
+        let nonce = hex_u64(&t.nonce)?;
+        let (max_fee, prio) = match (&t.gas_price, &t.max_fee_per_gas) {
+            (Some(gp), _) => (hex_u256(gp)?, None),
+            (None, Some(mf)) => (
+                hex_u256(mf)?,
+                Some(hex_u256(
+                    t.max_priority_fee_per_gas.as_deref().unwrap_or("0x0"),
+                )?),
+            ),
+            (None, None) => return Err("no gas price".into()),
+        };
+        let blob_fee = t
+            .max_fee_per_blob_gas
+            .as_deref()
+            .map(hex_u256)
+            .transpose()?;
+        Ok((value, gas_limit, nonce, max_fee, prio, blob_fee))
+    })();
+    let expect_exc = case.expect_exception.as_deref();
+    let (value, gas_limit, nonce, max_fee, prio, blob_fee) = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            return match expect_exc {
+                Some(_) => Ok(()),
+                None => Err(format!("unparsable transaction: {e}")),
+            };
+        }
+    };
+    let to = if strip(&t.to).is_empty() {
+        None
+    } else {
+        Some(hex_fixed::<20>(&t.to)?)
+    };
+    let access_keys: Vec<(Address, Vec<B256>)> = match t
+        .access_lists
+        .as_ref()
+        .and_then(|l| l.get(ix.data))
+        .and_then(|l| l.as_ref())
+    {
+        Some(list) => list
+            .iter()
+            .map(|e| {
+                Ok((
+                    hex_fixed::<20>(&e.address)?,
+                    e.storage_keys
+                        .iter()
+                        .map(|k| hex_fixed::<32>(k))
+                        .collect::<Result<Vec<_>, String>>()?,
+                ))
+            })
+            .collect::<Result<_, String>>()?,
+        None => Vec::new(),
+    };
+    let access_list: Vec<AccessListItem<'_>> = access_keys
+        .iter()
+        .map(|(a, k)| AccessListItem {
+            address: *a,
+            storage_keys: k,
+        })
+        .collect();
+    let blob_hashes: Vec<B256> = t
+        .blob_versioned_hashes
+        .iter()
+        .flatten()
+        .map(|h| hex_fixed::<32>(h))
+        .collect::<Result<_, String>>()?;
+    let tx = TxEnv {
+        caller: hex_fixed(&t.sender)?,
+        to,
+        value,
+        data: &data,
+        gas_limit,
+        nonce,
+        max_fee_per_gas: max_fee,
+        max_priority_fee_per_gas: prio,
+        access_list: &access_list,
+        blob_hashes: &blob_hashes,
+        max_fee_per_blob_gas: blob_fee,
+    };
+    let mut evm = Evm::new(pre, bufs.buffers());
+    let result = evm.transact(&block, &tx);
+    match (result, expect_exc) {
+        (Err(Error::InvalidTx(_)), Some(_)) => return Ok(()),
+        (Err(Error::InvalidTx(e)), None) => return Err(format!("rejected: {e}")),
+        (Err(e), _) => return Err(format!("error: {e}")),
+        (Ok(out), Some(exc)) => {
+            return Err(format!(
+                "expected exception {exc}, got {:?} (gas {})",
+                out.status, out.gas_used
+            ))
+        }
+        (Ok(_), None) => {}
+    }
+    let got_logs = logs_hash(&evm);
+    let want_logs = hex_fixed::<32>(&case.logs)?;
+    let mut post = pre.clone();
+    post.apply(&evm);
+    if got_logs != want_logs {
+        return Err(format!(
+            "logs hash: expected {}, got {}",
+            case.logs,
+            to_hex(&got_logs)
+        ));
+    }
+    if let Some(root_fn) = root {
+        let got = root_fn(&post)?;
+        let want = hex_fixed::<32>(&case.hash)?;
+        if got != want {
+            return Err(format!(
+                "state root: expected {}, got {}",
+                case.hash,
+                to_hex(&got)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The post-state root function in use.
+pub fn default_root() -> Option<RootFn> {
+    Some(state_root)
+}
+
+/// Runs all files under `paths`.
+pub fn run_paths(paths: &[PathBuf]) -> Summary {
+    let files = collect_files(paths);
+    let mut bufs = HeapBuffers::new(&Limits::HOST);
+    let mut summary = Summary::default();
+    let root = default_root();
+    for f in &files {
+        run_file(f, root, &mut bufs, &mut summary);
+    }
+    summary
+}
+
+/// `zkevm statetest <files|dirs>`: runs the state tests and prints failures and totals.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let paths: Vec<PathBuf> = if args.is_empty() {
+        let dir = fixtures_dir();
+        if !dir.exists() {
+            return Err(format!(
+                "no paths given and fixtures not found at {} (set {FIXTURES_ENV} or run scripts/fetch-fixtures.sh)",
+                dir.display()
+            ));
+        }
+        SUITES.iter().map(|s| dir.join(s)).collect()
+    } else {
+        args.iter().map(PathBuf::from).collect()
+    };
+    let summary = run_paths(&paths);
+    for line in &summary.failures {
+        println!("{line}");
+    }
+    if default_root().is_none() {
+        println!("note: post-state roots not checked (no trie wired in)");
+    }
+    println!(
+        "{} passed, {} failed, {} skipped",
+        summary.passed, summary.failed, summary.skipped
+    );
+    Ok(if summary.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_parsing() {
+        assert_eq!(hex_bytes("0x").unwrap(), Vec::<u8>::new());
+        assert_eq!(hex_bytes("0x1").unwrap(), vec![1]);
+        assert_eq!(hex_u256("0x0100").unwrap(), U256::from(256));
+        assert!(hex_u64("0x10000000000000000").is_err());
+        assert_eq!(hex_fixed::<2>("0x01").unwrap(), [0, 1]);
+    }
+
+    #[test]
+    fn empty_logs_hash() {
+        assert_eq!(
+            to_hex(&evm_core::evm::keccak256(&[0xc0])),
+            "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347"
+        );
+    }
+}

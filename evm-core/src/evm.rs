@@ -1,0 +1,1862 @@
+//! The interpreter: instruction loop, CALL/CREATE frames on an explicit stack, and transactions.
+
+use crate::buf::SliceVec;
+use crate::env::{BlockEnv, TxEnv};
+use crate::error::{Error, InvalidTx, Resource};
+use crate::frame::Frame;
+use crate::gas;
+use crate::journal::{
+    CachedAccount, CachedSlot, CodeArena, Journal, JournalEntry, Log, TransientSlot, CODE_LOADED,
+    CREATED, SELFDESTRUCTED, TOUCHED,
+};
+use crate::limits::{self, STACK_LIMIT};
+use crate::opcode::{op, OPCODES};
+use crate::precompile::{self, PrecompileError};
+use crate::result::{ExecStatus, Halt, Outcome};
+use crate::state::{Address, State, B256, KECCAK_EMPTY, U256};
+use crate::tracer::{NoTracer, Step, Tracer};
+
+/// The caller-provided buffers of an [`Evm`]; size them with [`crate::Limits`].
+#[derive(Debug)]
+pub struct Buffers<'b> {
+    /// EVM memory of all live frames.
+    pub memory: &'b mut [u8],
+    /// Operand stacks of all live frames.
+    pub stack: &'b mut [U256],
+    /// Code, initcode and jump-destination bitmaps.
+    pub code: &'b mut [u8],
+    /// Call frames.
+    pub frames: &'b mut [Frame],
+    /// Account cache.
+    pub accounts: &'b mut [CachedAccount],
+    /// Storage-slot cache.
+    pub slots: &'b mut [CachedSlot],
+    /// Transient storage.
+    pub transient: &'b mut [TransientSlot],
+    /// Undo journal.
+    pub journal: &'b mut [JournalEntry],
+    /// Logs.
+    pub logs: &'b mut [Log],
+    /// Log data.
+    pub log_data: &'b mut [u8],
+    /// Return data of the last call and the transaction output.
+    pub return_data: &'b mut [u8],
+}
+
+/// Buffers owned on the heap, sized from [`crate::Limits`].
+#[cfg(any(test, feature = "alloc"))]
+#[derive(Debug)]
+pub struct HeapBuffers {
+    memory: alloc::vec::Vec<u8>,
+    stack: alloc::vec::Vec<U256>,
+    code: alloc::vec::Vec<u8>,
+    frames: alloc::vec::Vec<Frame>,
+    accounts: alloc::vec::Vec<CachedAccount>,
+    slots: alloc::vec::Vec<CachedSlot>,
+    transient: alloc::vec::Vec<TransientSlot>,
+    journal: alloc::vec::Vec<JournalEntry>,
+    logs: alloc::vec::Vec<Log>,
+    log_data: alloc::vec::Vec<u8>,
+    return_data: alloc::vec::Vec<u8>,
+}
+
+#[cfg(any(test, feature = "alloc"))]
+impl HeapBuffers {
+    /// Allocates buffers of the given capacities.
+    pub fn new(l: &crate::Limits) -> Self {
+        use alloc::vec;
+        Self {
+            memory: vec![0; l.memory_bytes],
+            stack: vec![U256::ZERO; l.stack_words],
+            code: vec![0; l.code_bytes],
+            frames: vec![Frame::default(); l.frames],
+            accounts: vec![CachedAccount::default(); l.accounts],
+            slots: vec![CachedSlot::default(); l.slots],
+            transient: vec![TransientSlot::default(); l.transient_slots],
+            journal: vec![JournalEntry::default(); l.journal],
+            logs: vec![Log::default(); l.logs],
+            log_data: vec![0; l.log_data_bytes],
+            return_data: vec![0; l.return_data_bytes],
+        }
+    }
+
+    /// Lends the buffers.
+    pub fn buffers(&mut self) -> Buffers<'_> {
+        Buffers {
+            memory: &mut self.memory,
+            stack: &mut self.stack,
+            code: &mut self.code,
+            frames: &mut self.frames,
+            accounts: &mut self.accounts,
+            slots: &mut self.slots,
+            transient: &mut self.transient,
+            journal: &mut self.journal,
+            logs: &mut self.logs,
+            log_data: &mut self.log_data,
+            return_data: &mut self.return_data,
+        }
+    }
+}
+
+/// Per-transaction values the instructions read.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ctx {
+    origin: Address,
+    gas_price: U256,
+    block: BlockEnvLite,
+    blob_base_fee: U256,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct BlockEnvLite {
+    number: u64,
+    coinbase: Address,
+    timestamp: u64,
+    gas_limit: u64,
+    base_fee: U256,
+    prev_randao: B256,
+    chain_id: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallKind {
+    Call,
+    CallCode,
+    DelegateCall,
+    StaticCall,
+}
+
+/// What the instruction loop asks the frame driver to do.
+#[derive(Debug, Clone, Copy)]
+enum Action {
+    Call {
+        kind: CallKind,
+        gas: u64,
+        target: Address,
+        value: U256,
+        in_off: usize,
+        in_len: usize,
+        ret_off: usize,
+        ret_len: usize,
+    },
+    Create {
+        value: U256,
+        init_off: usize,
+        init_len: usize,
+        salt: Option<U256>,
+        gas: u64,
+    },
+    Exit {
+        status: ExecStatus,
+        out_off: usize,
+        out_len: usize,
+    },
+}
+
+/// Input of a new frame.
+#[derive(Debug, Clone, Copy)]
+enum Input {
+    Tx,
+    Memory { off: usize, len: usize },
+}
+
+/// Result of starting a call or creation.
+#[derive(Debug, Clone, Copy)]
+enum Started {
+    Frame,
+    Done { status: ExecStatus, gas_left: u64 },
+}
+
+/// A change of one account, produced after a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange<'a> {
+    /// The account no longer exists (self-destructed or touched while empty).
+    Deleted(Address),
+    /// The account exists with these fields.
+    Updated {
+        /// Address.
+        address: Address,
+        /// New nonce, balance and code hash.
+        info: crate::AccountInfo,
+        /// New code, when the transaction deployed it.
+        code: Option<&'a [u8]>,
+        /// Whether all pre-existing storage must be dropped first (the account was created).
+        storage_cleared: bool,
+    },
+}
+
+type R<T, E> = Result<T, Error<E>>;
+
+/// The EVM: buffers, a state to read and a tracer.
+#[derive(Debug)]
+pub struct Evm<'b, S, T = NoTracer> {
+    state: S,
+    tracer: T,
+    memory: &'b mut [u8],
+    stack: &'b mut [U256],
+    code: CodeArena<'b>,
+    frames: SliceVec<'b, Frame>,
+    journal: Journal<'b>,
+    return_data: SliceVec<'b, u8>,
+    ctx: Ctx,
+}
+
+impl<'b, S: State> Evm<'b, S, NoTracer> {
+    /// An EVM reading `state` and working in `buffers`.
+    pub fn new(state: S, buffers: Buffers<'b>) -> Self {
+        Self::with_tracer(state, buffers, NoTracer)
+    }
+}
+
+#[inline]
+fn addr_to_u256(a: &Address) -> U256 {
+    let mut b = [0u8; 32];
+    b[12..].copy_from_slice(a);
+    U256::from_be_bytes(b)
+}
+
+#[inline]
+fn u256_to_addr(v: &U256) -> Address {
+    let b = v.to_be_bytes::<32>();
+    let mut a = [0u8; 20];
+    a.copy_from_slice(&b[12..]);
+    a
+}
+
+#[inline]
+fn as_u64_sat(v: &U256) -> u64 {
+    let l = v.as_limbs();
+    if l[1] != 0 || l[2] != 0 || l[3] != 0 {
+        u64::MAX
+    } else {
+        l[0]
+    }
+}
+
+/// Keccak-256 of `data`.
+pub fn keccak256(data: &[u8]) -> B256 {
+    use tiny_keccak::{Hasher, Keccak};
+    let mut h = Keccak::v256();
+    h.update(data);
+    let mut out = [0u8; 32];
+    h.finalize(&mut out);
+    out
+}
+
+/// Address of a contract created by `sender` with `nonce` (CREATE).
+pub fn create_address(sender: &Address, nonce: u64) -> Address {
+    // rlp([sender, nonce])
+    let mut buf = [0u8; 1 + 21 + 9];
+    let nb = nonce.to_be_bytes();
+    let skip = nb.iter().take_while(|b| **b == 0).count();
+    let nonce_bytes = &nb[skip..];
+    let nonce_enc_len = if nonce == 0 || (nonce_bytes.len() == 1 && nonce_bytes[0] < 0x80) {
+        1
+    } else {
+        1 + nonce_bytes.len()
+    };
+    let payload = 21 + nonce_enc_len;
+    buf[0] = 0xc0 + payload as u8;
+    buf[1] = 0x94;
+    buf[2..22].copy_from_slice(sender);
+    if nonce == 0 {
+        buf[22] = 0x80;
+    } else if nonce_enc_len == 1 {
+        buf[22] = nonce_bytes[0];
+    } else {
+        buf[22] = 0x80 + nonce_bytes.len() as u8;
+        buf[23..23 + nonce_bytes.len()].copy_from_slice(nonce_bytes);
+    }
+    let h = keccak256(&buf[..1 + payload]);
+    let mut a = [0u8; 20];
+    a.copy_from_slice(&h[12..]);
+    a
+}
+
+/// Address of a contract created by `sender` with `salt` and initcode hash (CREATE2).
+pub fn create2_address(sender: &Address, salt: &B256, init_hash: &B256) -> Address {
+    let mut buf = [0u8; 85];
+    buf[0] = 0xff;
+    buf[1..21].copy_from_slice(sender);
+    buf[21..53].copy_from_slice(salt);
+    buf[53..85].copy_from_slice(init_hash);
+    let h = keccak256(&buf);
+    let mut a = [0u8; 20];
+    a.copy_from_slice(&h[12..]);
+    a
+}
+
+const SIGN: U256 = U256::from_limbs([0, 0, 0, 1 << 63]);
+
+#[inline]
+fn is_neg(v: &U256) -> bool {
+    v.bit(255)
+}
+
+#[inline]
+fn abs(v: U256) -> U256 {
+    if is_neg(&v) {
+        v.wrapping_neg()
+    } else {
+        v
+    }
+}
+
+/// Code bytes of a cached account, from the arena when loaded, else from the state.
+fn ext_code<'a, S: State>(
+    state: &'a S,
+    arena: &'a CodeArena<'_>,
+    a: &CachedAccount,
+) -> R<&'a [u8], S::Error> {
+    if a.flags & CODE_LOADED != 0 {
+        Ok(arena.code(a.code))
+    } else if a.info.code_hash == KECCAK_EMPTY {
+        Ok(&[])
+    } else {
+        state.code(&a.info.code_hash).map_err(Error::State)
+    }
+}
+
+/// Copies `src[off..off+len]` (zero-padded past its end) into `dst`.
+#[inline]
+fn copy_padded(dst: &mut [u8], src: &[u8], off: u64) {
+    let off = usize::try_from(off).unwrap_or(usize::MAX);
+    let avail = src.get(off..).unwrap_or(&[]);
+    let n = avail.len().min(dst.len());
+    dst[..n].copy_from_slice(&avail[..n]);
+    dst[n..].fill(0);
+}
+
+impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
+    /// An EVM with a tracer called before every instruction.
+    pub fn with_tracer(state: S, b: Buffers<'b>, tracer: T) -> Self {
+        Self {
+            state,
+            tracer,
+            memory: b.memory,
+            stack: b.stack,
+            code: CodeArena::new(b.code),
+            frames: SliceVec::new(b.frames),
+            journal: Journal::new(
+                b.accounts,
+                b.slots,
+                b.transient,
+                b.journal,
+                b.logs,
+                b.log_data,
+            ),
+            return_data: SliceVec::new(b.return_data),
+            ctx: Ctx::default(),
+        }
+    }
+
+    /// The state being read.
+    pub fn state(&self) -> &S {
+        &self.state
+    }
+
+    /// The tracer.
+    pub fn tracer_mut(&mut self) -> &mut T {
+        &mut self.tracer
+    }
+
+    /// Output of the last transaction (RETURN or REVERT data).
+    pub fn output(&self) -> &[u8] {
+        self.return_data.as_slice()
+    }
+
+    /// Logs of the last transaction (empty unless it succeeded).
+    pub fn logs(&self) -> impl Iterator<Item = (&Address, &[B256], &[u8])> + '_ {
+        let data = self.journal.log_data.as_slice();
+        self.journal.logs.as_slice().iter().map(move |l| {
+            let topics = l.topics.get(..l.topic_count as usize).unwrap_or(&[]);
+            let s = l.data_off as usize;
+            let d = data.get(s..s + l.data_len as usize).unwrap_or(&[]);
+            (&l.address, topics, d)
+        })
+    }
+
+    /// Account changes of the last transaction.
+    pub fn changes(&self) -> impl Iterator<Item = AccountChange<'_>> + '_ {
+        self.journal.accounts.as_slice().iter().filter_map(|a| {
+            if a.flags & SELFDESTRUCTED != 0 || (a.flags & TOUCHED != 0 && a.info.is_empty()) {
+                Some(AccountChange::Deleted(a.address))
+            } else if a.flags & TOUCHED != 0 {
+                let code = if a.flags & crate::journal::NEW_CODE != 0 {
+                    Some(self.code.code(a.code))
+                } else {
+                    None
+                };
+                Some(AccountChange::Updated {
+                    address: a.address,
+                    info: a.info,
+                    code,
+                    storage_cleared: a.flags & crate::journal::STORAGE_CLEARED != 0,
+                })
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Storage writes of the last transaction: `(address, slot, value)` for every
+    /// slot whose value differs from its pre-state value, on accounts not deleted.
+    pub fn storage_changes(&self) -> impl Iterator<Item = (Address, U256, U256)> + '_ {
+        let accounts = self.journal.accounts.as_slice();
+        self.journal.slots.as_slice().iter().filter_map(move |s| {
+            let a = accounts.get(s.account as usize)?;
+            let deleted =
+                a.flags & SELFDESTRUCTED != 0 || (a.flags & TOUCHED != 0 && a.info.is_empty());
+            let cleared = a.flags & crate::journal::STORAGE_CLEARED != 0;
+            if deleted || (s.current == s.original && !(cleared && !s.current.is_zero())) {
+                None
+            } else {
+                Some((a.address, s.key, s.current))
+            }
+        })
+    }
+
+    /// Bytes of the code arena in use after the last transaction.
+    pub fn code_arena_used(&self) -> usize {
+        self.code.used()
+    }
+
+    fn validate(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<(u64, U256, U256), S::Error> {
+        let is_create = tx.to.is_none();
+        if is_create && tx.data.len() > limits::MAX_INITCODE_SIZE {
+            return Err(InvalidTx::InitcodeTooLarge.into());
+        }
+        let keys: usize = tx.access_list.iter().map(|i| i.storage_keys.len()).sum();
+        let intrinsic =
+            gas::intrinsic_gas(tx.data, is_create, tx.access_list.len() as u64, keys as u64);
+        if tx.gas_limit < intrinsic {
+            return Err(InvalidTx::IntrinsicGasTooLow {
+                got: tx.gas_limit,
+                expected: intrinsic,
+            }
+            .into());
+        }
+        if tx.gas_limit > block.gas_limit {
+            return Err(InvalidTx::GasLimitAboveBlock.into());
+        }
+        let max_fee = tx.max_fee_per_gas;
+        let u128_max = U256::from(u128::MAX);
+        if max_fee > u128_max {
+            return Err(InvalidTx::FeeOverflow.into());
+        }
+        let gas_price = match tx.max_priority_fee_per_gas {
+            Some(prio) => {
+                if prio > u128_max {
+                    return Err(InvalidTx::FeeOverflow.into());
+                }
+                if prio > max_fee {
+                    return Err(InvalidTx::PriorityFeeAboveFeeCap.into());
+                }
+                if max_fee < block.base_fee {
+                    return Err(InvalidTx::FeeCapBelowBaseFee.into());
+                }
+                (block.base_fee + prio).min(max_fee)
+            }
+            None => {
+                if max_fee < block.base_fee {
+                    return Err(InvalidTx::FeeCapBelowBaseFee.into());
+                }
+                max_fee
+            }
+        };
+        let blob_base_fee = U256::from(gas::blob_base_fee(block.excess_blob_gas));
+        let mut blob_fee_max = U256::ZERO;
+        let mut blob_fee = U256::ZERO;
+        if let Some(max_blob_fee) = tx.max_fee_per_blob_gas {
+            if is_create {
+                return Err(InvalidTx::BlobCreate.into());
+            }
+            if tx.blob_hashes.is_empty() || tx.blob_hashes.len() > limits::MAX_BLOBS_PER_TX {
+                return Err(InvalidTx::BlobCount.into());
+            }
+            if tx.blob_hashes.iter().any(|h| h[0] != 0x01) {
+                return Err(InvalidTx::BlobVersion.into());
+            }
+            if max_blob_fee < blob_base_fee {
+                return Err(InvalidTx::BlobFeeCapTooLow.into());
+            }
+            let blob_gas = U256::from(gas::GAS_PER_BLOB * tx.blob_hashes.len() as u64);
+            blob_fee_max = blob_gas.saturating_mul(max_blob_fee);
+            blob_fee = blob_gas * blob_base_fee;
+        } else if !tx.blob_hashes.is_empty() {
+            return Err(InvalidTx::TypeFields.into());
+        }
+        let sender = self.journal.load(&self.state, &tx.caller)?;
+        let acct = self.journal.account(sender).info;
+        if acct.code_hash != KECCAK_EMPTY {
+            return Err(InvalidTx::SenderHasCode.into());
+        }
+        if acct.nonce == u64::MAX {
+            return Err(InvalidTx::NonceOverflow.into());
+        }
+        if acct.nonce != tx.nonce {
+            return Err(InvalidTx::NonceMismatch {
+                got: tx.nonce,
+                expected: acct.nonce,
+            }
+            .into());
+        }
+        let max_cost = U256::from(tx.gas_limit)
+            .checked_mul(max_fee)
+            .and_then(|c| c.checked_add(tx.value))
+            .and_then(|c| c.checked_add(blob_fee_max))
+            .ok_or(InvalidTx::InsufficientFunds)?;
+        if acct.balance < max_cost {
+            return Err(InvalidTx::InsufficientFunds.into());
+        }
+        Ok((intrinsic, gas_price, blob_fee))
+    }
+
+    /// Executes one transaction: validates it, runs it, pays fees and refunds.
+    ///
+    /// `Err(Error::InvalidTx)` is a rejection (nothing changed); `Ok` carries
+    /// the outcome of a valid transaction, whose changes are then available
+    /// from [`Evm::changes`], [`Evm::storage_changes`] and [`Evm::logs`].
+    pub fn transact(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<Outcome, S::Error> {
+        self.journal.clear();
+        self.code.clear();
+        self.frames.clear();
+        self.return_data.clear();
+        let (intrinsic, gas_price, blob_fee) = self.validate(block, tx)?;
+        self.ctx = Ctx {
+            origin: tx.caller,
+            gas_price,
+            block: BlockEnvLite {
+                number: block.number,
+                coinbase: block.coinbase,
+                timestamp: block.timestamp,
+                gas_limit: block.gas_limit,
+                base_fee: block.base_fee,
+                prev_randao: block.prev_randao,
+                chain_id: block.chain_id,
+            },
+            blob_base_fee: U256::from(gas::blob_base_fee(block.excess_blob_gas)),
+        };
+        // Buy gas, bump the nonce.
+        let sender = self.journal.load(&self.state, &tx.caller)?;
+        let fee = U256::from(tx.gas_limit) * gas_price + blob_fee;
+        let bal = self.journal.account(sender).info.balance;
+        self.journal.set_balance(sender, bal - fee)?;
+        let nonce = self.journal.account(sender).info.nonce;
+        self.journal.set_nonce(sender, nonce + 1)?;
+        // Warm set: sender, recipient, coinbase, access list (precompiles are always warm).
+        self.journal.access(&self.state, &tx.caller)?;
+        if let Some(to) = &tx.to {
+            self.journal.access(&self.state, to)?;
+        }
+        self.journal.access(&self.state, &block.coinbase)?;
+        for item in tx.access_list {
+            let (i, _) = self.journal.access(&self.state, &item.address)?;
+            for k in item.storage_keys {
+                self.journal
+                    .warm_slot_unjournaled(&self.state, i, &U256::from_be_bytes(*k))?;
+            }
+        }
+        // Pre-execution changes are final; execution starts from here.
+        let gas = tx.gas_limit - intrinsic;
+        let started = match tx.to {
+            Some(to) => self.start_call(
+                CallKind::Call,
+                gas,
+                tx.caller,
+                to,
+                to,
+                tx.value,
+                false,
+                (Input::Tx, tx.data),
+                0,
+                0,
+                0,
+            )?,
+            None => {
+                self.start_create(tx.caller, tx.value, Input::Tx, tx.data, None, gas, 0, nonce)?
+            }
+        };
+        let (status, gas_left, refund, created) = match started {
+            Started::Done { status, gas_left } => (status, gas_left, 0, None),
+            Started::Frame => self.execute(tx)?,
+        };
+        // Refund and fees.
+        let mut gas_used = tx.gas_limit - gas_left;
+        let refund = if status.is_success() {
+            (refund.max(0) as u64).min(gas_used / gas::MAX_REFUND_QUOTIENT)
+        } else {
+            0
+        };
+        gas_used -= refund;
+        let sender = self.journal.load(&self.state, &tx.caller)?;
+        let bal = self.journal.account(sender).info.balance;
+        self.journal.set_balance(
+            sender,
+            bal.saturating_add(U256::from(tx.gas_limit - gas_used) * gas_price),
+        )?;
+        let coinbase = self.journal.load(&self.state, &block.coinbase)?;
+        let tip = gas_price.saturating_sub(block.base_fee);
+        let bal = self.journal.account(coinbase).info.balance;
+        self.journal
+            .set_balance(coinbase, bal.saturating_add(U256::from(gas_used) * tip))?;
+        if !status.is_success() {
+            self.journal.logs.clear();
+            self.journal.log_data.clear();
+        }
+        Ok(Outcome {
+            status,
+            gas_used,
+            gas_refunded: refund,
+            created: if status.is_success() { created } else { None },
+        })
+    }
+
+    /// Runs frames until the outermost one ends.
+    fn execute(&mut self, tx: &TxEnv<'_>) -> R<(ExecStatus, u64, i64, Option<Address>), S::Error> {
+        loop {
+            match self.run(tx)? {
+                Action::Call {
+                    kind,
+                    gas,
+                    target,
+                    value,
+                    in_off,
+                    in_len,
+                    ret_off,
+                    ret_len,
+                } => {
+                    let Some(parent) = self.frames.as_slice().last().copied() else {
+                        return Err(Error::Capacity(Resource::Frames));
+                    };
+                    let (caller, address, val, is_static) = match kind {
+                        CallKind::Call => (parent.address, target, value, parent.is_static),
+                        CallKind::CallCode => {
+                            (parent.address, parent.address, value, parent.is_static)
+                        }
+                        CallKind::DelegateCall => (
+                            parent.caller,
+                            parent.address,
+                            parent.value,
+                            parent.is_static,
+                        ),
+                        CallKind::StaticCall => (parent.address, target, U256::ZERO, true),
+                    };
+                    // CALLCODE checks the caller can afford the value it "sends" to itself.
+                    if kind == CallKind::CallCode && !value.is_zero() {
+                        let bal = self.journal.account(parent.account).info.balance;
+                        if bal < value {
+                            self.return_data.clear();
+                            self.deliver(ExecStatus::Revert, gas, 0, U256::ZERO, None)?;
+                            continue;
+                        }
+                    }
+                    let started = self.start_call(
+                        kind,
+                        gas,
+                        caller,
+                        address,
+                        target,
+                        val,
+                        is_static,
+                        (
+                            Input::Memory {
+                                off: in_off,
+                                len: in_len,
+                            },
+                            &[],
+                        ),
+                        ret_off,
+                        ret_len,
+                        parent.depth as usize + 1,
+                    );
+                    match started? {
+                        Started::Frame => {}
+                        Started::Done { status, gas_left } => {
+                            self.deliver_call_output(ret_off, ret_len);
+                            self.deliver(status, gas_left, 0, U256::ZERO, None)?;
+                        }
+                    }
+                }
+                Action::Create {
+                    value,
+                    init_off,
+                    init_len,
+                    salt,
+                    gas,
+                } => {
+                    let Some(parent) = self.frames.as_slice().last().copied() else {
+                        return Err(Error::Capacity(Resource::Frames));
+                    };
+                    let nonce = self.journal.account(parent.account).info.nonce;
+                    let started = self.start_create(
+                        parent.address,
+                        value,
+                        Input::Memory {
+                            off: init_off,
+                            len: init_len,
+                        },
+                        &[],
+                        salt,
+                        gas,
+                        parent.depth as usize + 1,
+                        nonce,
+                    )?;
+                    if let Started::Done { status, gas_left } = started {
+                        self.deliver(status, gas_left, 0, U256::ZERO, None)?;
+                    }
+                }
+                Action::Exit {
+                    status,
+                    out_off,
+                    out_len,
+                } => {
+                    let Some(child) = self.frames.pop() else {
+                        return Err(Error::Capacity(Resource::Frames));
+                    };
+                    let mut status = status;
+                    let mut gas_left = if matches!(status, ExecStatus::Halt(_)) {
+                        0
+                    } else {
+                        child.gas
+                    };
+                    let out = self
+                        .memory
+                        .get(out_off..out_off.saturating_add(out_len))
+                        .unwrap_or(&[]);
+                    let mut created = None;
+                    if child.is_create && status == ExecStatus::Success {
+                        let code_cost = gas::CODE_DEPOSIT * out.len() as u64;
+                        if out.len() > limits::MAX_CODE_SIZE {
+                            status = ExecStatus::Halt(Halt::CodeSizeLimit);
+                        } else if out.first() == Some(&0xef) {
+                            status = ExecStatus::Halt(Halt::InvalidCodePrefix);
+                        } else if code_cost > gas_left {
+                            status = ExecStatus::Halt(Halt::OutOfGas);
+                        } else {
+                            gas_left -= code_cost;
+                            let hash = keccak256(out);
+                            let loc = self.code.push(out).map_err(Error::Capacity)?;
+                            self.journal.set_code(child.account, hash, loc)?;
+                            created = Some(child.address);
+                        }
+                        if matches!(status, ExecStatus::Halt(_)) {
+                            gas_left = 0;
+                        }
+                        self.return_data.clear();
+                    } else if matches!(status, ExecStatus::Halt(_)) {
+                        self.return_data.clear();
+                    } else {
+                        self.return_data.clear();
+                        self.return_data
+                            .extend_from_slice(out)
+                            .map_err(|_| Error::Capacity(Resource::ReturnData))?;
+                    }
+                    if child.is_create && status == ExecStatus::Revert {
+                        // Revert data of a creation is returned to the caller.
+                    }
+                    if !status.is_success() {
+                        self.journal.revert(child.checkpoint);
+                    }
+                    let refund = if status.is_success() { child.refund } else { 0 };
+                    if self.frames.is_empty() {
+                        return Ok((status, gas_left, refund, created));
+                    }
+                    if !child.is_create {
+                        self.deliver_call_output(child.ret_off as usize, child.ret_len as usize);
+                    }
+                    let pushed = match created {
+                        Some(a) => addr_to_u256(&a),
+                        None => U256::from(status.is_success() as u8),
+                    };
+                    self.deliver(status, gas_left, refund, pushed, Some(()))?;
+                }
+            }
+        }
+    }
+
+    /// Copies return data into the caller's memory at `ret_off` (relative).
+    fn deliver_call_output(&mut self, ret_off: usize, ret_len: usize) {
+        let Some(parent) = self.frames.as_slice().last() else {
+            return;
+        };
+        let n = ret_len.min(self.return_data.len());
+        let dst = parent.mem_base as usize + ret_off;
+        if let (Some(d), Some(s)) = (
+            self.memory.get_mut(dst..dst + n),
+            self.return_data.as_slice().get(..n),
+        ) {
+            d.copy_from_slice(s);
+        }
+    }
+
+    /// Hands a finished call's result to the caller frame: gas, refund and the stack word.
+    fn deliver(
+        &mut self,
+        status: ExecStatus,
+        gas_left: u64,
+        refund: i64,
+        pushed: U256,
+        explicit: Option<()>,
+    ) -> R<(), S::Error> {
+        let Some(parent) = self.frames.last_mut() else {
+            return Ok(());
+        };
+        parent.gas += gas_left;
+        parent.refund += refund;
+        let v = if explicit.is_some() {
+            pushed
+        } else {
+            U256::from(status.is_success() as u8)
+        };
+        let idx = parent.stack_base as usize + parent.sp as usize;
+        let slot = self
+            .stack
+            .get_mut(idx)
+            .ok_or(Error::Capacity(Resource::Stack))?;
+        *slot = v;
+        parent.sp += 1;
+        Ok(())
+    }
+
+    fn push_frame(&mut self, mut f: Frame) -> R<(), S::Error> {
+        let (stack_base, mem_base) = match self.frames.as_slice().last() {
+            Some(p) => (p.stack_base + p.sp, p.mem_base + p.mem_len),
+            None => (0, 0),
+        };
+        f.stack_base = stack_base;
+        f.mem_base = mem_base;
+        self.frames
+            .push(f)
+            .map_err(|_| Error::Capacity(Resource::Frames))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn start_call(
+        &mut self,
+        kind: CallKind,
+        gas: u64,
+        caller: Address,
+        address: Address,
+        code_address: Address,
+        value: U256,
+        is_static: bool,
+        (input, tx_data): (Input, &[u8]),
+        ret_off: usize,
+        ret_len: usize,
+        depth: usize,
+    ) -> R<Started, S::Error> {
+        self.return_data.clear();
+        let fail = Started::Done {
+            status: ExecStatus::Revert,
+            gas_left: gas,
+        };
+        if depth > limits::CALL_DEPTH_LIMIT {
+            return Ok(fail);
+        }
+        let caller_i = self.journal.load(&self.state, &caller)?;
+        let target_i = self.journal.load(&self.state, &address)?;
+        let cp = self.journal.checkpoint();
+        if kind == CallKind::Call {
+            if !value.is_zero() {
+                if !self.journal.transfer(caller_i, target_i, value)? {
+                    return Ok(fail);
+                }
+            } else {
+                self.journal.set_flags(target_i, TOUCHED)?;
+            }
+        } else if kind == CallKind::StaticCall {
+            self.journal.set_flags(target_i, TOUCHED)?;
+        }
+        if let Some(id) = precompile::precompile_id(&code_address) {
+            let inp: &[u8] = match input {
+                Input::Tx => tx_data,
+                Input::Memory { off, len } => self.memory.get(off..off + len).unwrap_or(&[]),
+            };
+            let mut out = SliceVec::new(&mut []);
+            core::mem::swap(&mut out, &mut self.return_data);
+            let r = precompile::run(id, inp, gas, &mut out);
+            core::mem::swap(&mut out, &mut self.return_data);
+            return match r {
+                Ok(used) => Ok(Started::Done {
+                    status: ExecStatus::Success,
+                    gas_left: gas - used,
+                }),
+                Err(PrecompileError::Capacity) => Err(Error::Capacity(Resource::ReturnData)),
+                Err(e) => {
+                    self.return_data.clear();
+                    self.journal.revert(cp);
+                    let h = match e {
+                        PrecompileError::Unsupported => Halt::PrecompileUnavailable,
+                        PrecompileError::OutOfGas => Halt::OutOfGas,
+                        _ => Halt::PrecompileFailure,
+                    };
+                    Ok(Started::Done {
+                        status: ExecStatus::Halt(h),
+                        gas_left: 0,
+                    })
+                }
+            };
+        }
+        let code_i = self.journal.load(&self.state, &code_address)?;
+        let code = self.journal.code(&self.state, &mut self.code, code_i)?;
+        if code.len == 0 {
+            return Ok(Started::Done {
+                status: ExecStatus::Success,
+                gas_left: gas,
+            });
+        }
+        let (input_from_tx, input_off, input_len) = match input {
+            Input::Tx => (true, 0, 0),
+            Input::Memory { off, len } => (false, off as u32, len as u32),
+        };
+        self.push_frame(Frame {
+            code,
+            pc: 0,
+            gas,
+            refund: 0,
+            stack_base: 0,
+            sp: 0,
+            mem_base: 0,
+            mem_len: 0,
+            input_from_tx,
+            input_off,
+            input_len,
+            caller,
+            address,
+            account: target_i,
+            value,
+            is_static,
+            is_create: false,
+            depth: depth as u16,
+            ret_off: ret_off as u32,
+            ret_len: ret_len as u32,
+            checkpoint: cp,
+        })?;
+        Ok(Started::Frame)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn start_create(
+        &mut self,
+        caller: Address,
+        value: U256,
+        input: Input,
+        tx_data: &[u8],
+        salt: Option<U256>,
+        gas: u64,
+        depth: usize,
+        nonce: u64,
+    ) -> R<Started, S::Error> {
+        self.return_data.clear();
+        let fail = Started::Done {
+            status: ExecStatus::Revert,
+            gas_left: gas,
+        };
+        if depth > limits::CALL_DEPTH_LIMIT {
+            return Ok(fail);
+        }
+        let caller_i = self.journal.load(&self.state, &caller)?;
+        if self.journal.account(caller_i).info.balance < value {
+            return Ok(fail);
+        }
+        let is_top = depth == 0;
+        if !is_top {
+            if nonce == u64::MAX {
+                return Ok(fail);
+            }
+            self.journal.set_nonce(caller_i, nonce + 1)?;
+        }
+        let init: &[u8] = match input {
+            Input::Tx => tx_data,
+            Input::Memory { off, len } => self.memory.get(off..off + len).unwrap_or(&[]),
+        };
+        let address = match salt {
+            None => create_address(&caller, nonce),
+            Some(s) => create2_address(&caller, &s.to_be_bytes::<32>(), &keccak256(init)),
+        };
+        let (new_i, _) = self.journal.access(&self.state, &address)?;
+        let existing = self.journal.account(new_i).info;
+        if existing.nonce != 0 || existing.code_hash != KECCAK_EMPTY {
+            return Ok(Started::Done {
+                status: ExecStatus::Halt(Halt::CreateCollision),
+                gas_left: 0,
+            });
+        }
+        let cp = self.journal.checkpoint();
+        self.journal.mark_created(new_i)?;
+        if !self.journal.transfer(caller_i, new_i, value)? {
+            self.journal.revert(cp);
+            return Ok(fail);
+        }
+        let code = self.code.push(init).map_err(Error::Capacity)?;
+        self.push_frame(Frame {
+            code,
+            pc: 0,
+            gas,
+            refund: 0,
+            stack_base: 0,
+            sp: 0,
+            mem_base: 0,
+            mem_len: 0,
+            input_from_tx: false,
+            input_off: 0,
+            input_len: 0,
+            caller,
+            address,
+            account: new_i,
+            value,
+            is_static: false,
+            is_create: true,
+            depth: depth as u16,
+            ret_off: 0,
+            ret_len: 0,
+            checkpoint: cp,
+        })?;
+        Ok(Started::Frame)
+    }
+
+    /// Runs the top frame until it calls, creates or exits.
+    #[allow(clippy::cognitive_complexity)]
+    fn run(&mut self, tx: &TxEnv<'_>) -> R<Action, S::Error> {
+        let Self {
+            state,
+            tracer,
+            memory,
+            stack,
+            code: code_arena,
+            frames,
+            journal,
+            return_data,
+            ctx,
+        } = self;
+        let Some(f) = frames.last_mut() else {
+            return Err(Error::Capacity(Resource::Frames));
+        };
+        let code = code_arena.padded(f.code);
+        let code_len = f.code.len as usize;
+        let mem_base = f.mem_base as usize;
+        let (parent_mem, mem) = memory.split_at_mut(mem_base.min(memory.len()));
+        let input: &[u8] = if f.input_from_tx {
+            tx.data
+        } else {
+            let s = f.input_off as usize;
+            parent_mem.get(s..s + f.input_len as usize).unwrap_or(&[])
+        };
+        let sb = (f.stack_base as usize).min(stack.len());
+        let st_end = (sb + STACK_LIMIT).min(stack.len());
+        let stack = &mut stack[sb..st_end];
+        let stack_cap = stack.len();
+        let mut pc = f.pc as usize;
+        let mut gas = f.gas;
+        let mut sp = f.sp as usize;
+        let mut mem_len = f.mem_len as usize;
+        let mut refund = f.refund;
+        let is_static = f.is_static;
+        let account = f.account;
+
+        macro_rules! exit {
+            ($action:expr) => {{
+                f.pc = pc as u32;
+                f.gas = gas;
+                f.sp = sp as u32;
+                f.mem_len = mem_len as u32;
+                f.refund = refund;
+                return Ok($action);
+            }};
+        }
+        macro_rules! halt {
+            ($h:expr) => {
+                exit!(Action::Exit {
+                    status: ExecStatus::Halt($h),
+                    out_off: 0,
+                    out_len: 0
+                })
+            };
+        }
+        macro_rules! charge {
+            ($c:expr) => {{
+                let c: u64 = $c;
+                if gas < c {
+                    halt!(Halt::OutOfGas);
+                }
+                gas -= c;
+            }};
+        }
+        macro_rules! pop {
+            () => {{
+                sp -= 1;
+                stack[sp]
+            }};
+        }
+        macro_rules! push {
+            ($v:expr) => {{
+                stack[sp] = $v;
+                sp += 1;
+            }};
+        }
+        macro_rules! top {
+            () => {
+                stack[sp - 1]
+            };
+        }
+        // Expands memory to cover [off, off+len); yields (off, len) as usize (len 0 → no change).
+        macro_rules! expand {
+            ($off:expr, $len:expr) => {{
+                let off: U256 = $off;
+                let len: U256 = $len;
+                if len.is_zero() {
+                    (0usize, 0usize)
+                } else {
+                    let o = as_u64_sat(&off);
+                    let l = as_u64_sat(&len);
+                    if o > u32::MAX as u64 || l > u32::MAX as u64 {
+                        halt!(Halt::OutOfGas);
+                    }
+                    let end = o + l;
+                    if end > mem_len as u64 {
+                        let new_words = gas::words(end);
+                        let cost =
+                            gas::memory_cost(new_words) - gas::memory_cost(mem_len as u64 / 32);
+                        charge!(cost);
+                        let new_len = (new_words * 32) as usize;
+                        if new_len > mem.len() {
+                            halt!(Halt::MemoryLimit);
+                        }
+                        mem[mem_len..new_len].fill(0);
+                        mem_len = new_len;
+                    }
+                    (o as usize, l as usize)
+                }
+            }};
+        }
+
+        loop {
+            let opcode = code.get(pc).copied().unwrap_or(op::STOP);
+            let info = &OPCODES[opcode as usize];
+            if !info.defined {
+                halt!(Halt::InvalidOpcode);
+            }
+            if sp < info.inputs as usize {
+                halt!(Halt::StackUnderflow);
+            }
+            let new_sp = sp - info.inputs as usize + info.outputs as usize;
+            if new_sp > stack_cap {
+                if new_sp > STACK_LIMIT {
+                    halt!(Halt::StackOverflow);
+                }
+                return Err(Error::Capacity(Resource::Stack));
+            }
+            if T::ENABLED {
+                tracer.step(&Step {
+                    pc,
+                    op: opcode,
+                    gas,
+                    depth: f.depth as usize,
+                    stack: &stack[..sp],
+                    memory: &mem[..mem_len],
+                    refund,
+                });
+            }
+            charge!(info.static_gas as u64);
+            pc += 1;
+            match opcode {
+                op::STOP => exit!(Action::Exit {
+                    status: ExecStatus::Success,
+                    out_off: 0,
+                    out_len: 0
+                }),
+                op::ADD => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = a.wrapping_add(b);
+                }
+                op::MUL => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = a.wrapping_mul(b);
+                }
+                op::SUB => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = a.wrapping_sub(b);
+                }
+                op::DIV => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = a.checked_div(b).unwrap_or(U256::ZERO);
+                }
+                op::SDIV => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = if b.is_zero() {
+                        U256::ZERO
+                    } else {
+                        let q = abs(a) / abs(b);
+                        if is_neg(&a) != is_neg(&b) {
+                            q.wrapping_neg()
+                        } else {
+                            q
+                        }
+                    };
+                }
+                op::MOD => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = a.checked_rem(b).unwrap_or(U256::ZERO);
+                }
+                op::SMOD => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = if b.is_zero() {
+                        U256::ZERO
+                    } else {
+                        let r = abs(a) % abs(b);
+                        if is_neg(&a) {
+                            r.wrapping_neg()
+                        } else {
+                            r
+                        }
+                    };
+                }
+                op::ADDMOD => {
+                    let a = pop!();
+                    let b = pop!();
+                    let n = top!();
+                    top!() = a.add_mod(b, n);
+                }
+                op::MULMOD => {
+                    let a = pop!();
+                    let b = pop!();
+                    let n = top!();
+                    top!() = a.mul_mod(b, n);
+                }
+                op::EXP => {
+                    let a = pop!();
+                    let e = top!();
+                    let bytes = e.bit_len().div_ceil(8) as u64;
+                    charge!(gas::EXP_BYTE * bytes);
+                    top!() = a.wrapping_pow(e);
+                }
+                op::SIGNEXTEND => {
+                    let b = pop!();
+                    let x = top!();
+                    if b < U256::from(31) {
+                        let bit = as_u64_sat(&b) as usize * 8 + 7;
+                        let mask = (U256::from(1) << bit) - U256::from(1);
+                        top!() = if x.bit(bit) { x | !mask } else { x & mask };
+                    }
+                }
+                op::LT => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = U256::from((a < b) as u8);
+                }
+                op::GT => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = U256::from((a > b) as u8);
+                }
+                op::SLT => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = U256::from(((a ^ SIGN) < (b ^ SIGN)) as u8);
+                }
+                op::SGT => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = U256::from(((a ^ SIGN) > (b ^ SIGN)) as u8);
+                }
+                op::EQ => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = U256::from((a == b) as u8);
+                }
+                op::ISZERO => {
+                    let a = top!();
+                    top!() = U256::from(a.is_zero() as u8);
+                }
+                op::AND => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = a & b;
+                }
+                op::OR => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = a | b;
+                }
+                op::XOR => {
+                    let a = pop!();
+                    let b = top!();
+                    top!() = a ^ b;
+                }
+                op::NOT => {
+                    let a = top!();
+                    top!() = !a;
+                }
+                op::BYTE => {
+                    let i = pop!();
+                    let x = top!();
+                    top!() = if i < U256::from(32) {
+                        U256::from(x.byte(31 - as_u64_sat(&i) as usize))
+                    } else {
+                        U256::ZERO
+                    };
+                }
+                op::SHL => {
+                    let s = pop!();
+                    let x = top!();
+                    top!() = if s < U256::from(256) {
+                        x << (as_u64_sat(&s) as usize)
+                    } else {
+                        U256::ZERO
+                    };
+                }
+                op::SHR => {
+                    let s = pop!();
+                    let x = top!();
+                    top!() = if s < U256::from(256) {
+                        x >> (as_u64_sat(&s) as usize)
+                    } else {
+                        U256::ZERO
+                    };
+                }
+                op::SAR => {
+                    let s = pop!();
+                    let x = top!();
+                    let neg = is_neg(&x);
+                    top!() = if s < U256::from(256) {
+                        let s = as_u64_sat(&s) as usize;
+                        if neg {
+                            !((!x) >> s)
+                        } else {
+                            x >> s
+                        }
+                    } else if neg {
+                        U256::MAX
+                    } else {
+                        U256::ZERO
+                    };
+                }
+                op::KECCAK256 => {
+                    let off = pop!();
+                    let len = top!();
+                    charge!(gas::KECCAK_WORD * gas::words(as_u64_sat(&len)).min(u32::MAX as u64));
+                    let (o, l) = expand!(off, len);
+                    top!() = U256::from_be_bytes(keccak256(&mem[o..o + l]));
+                }
+                op::ADDRESS => push!(addr_to_u256(&f.address)),
+                op::BALANCE => {
+                    let a = u256_to_addr(&top!());
+                    let (i, cold) = journal.access(state, &a)?;
+                    charge!(if cold {
+                        gas::COLD_ACCOUNT_ACCESS
+                    } else {
+                        gas::WARM_ACCESS
+                    });
+                    top!() = journal.account(i).info.balance;
+                }
+                op::ORIGIN => push!(addr_to_u256(&ctx.origin)),
+                op::CALLER => push!(addr_to_u256(&f.caller)),
+                op::CALLVALUE => push!(f.value),
+                op::CALLDATALOAD => {
+                    let off = top!();
+                    let mut w = [0u8; 32];
+                    copy_padded(&mut w, input, as_u64_sat(&off));
+                    top!() = U256::from_be_bytes(w);
+                }
+                op::CALLDATASIZE => push!(U256::from(input.len())),
+                op::CALLDATACOPY | op::CODECOPY | op::RETURNDATACOPY => {
+                    let dst = pop!();
+                    let src = pop!();
+                    let len = pop!();
+                    if opcode == op::RETURNDATACOPY {
+                        let s = as_u64_sat(&src);
+                        let l = as_u64_sat(&len);
+                        if s.saturating_add(l) > return_data.len() as u64 {
+                            halt!(Halt::ReturnDataOutOfBounds);
+                        }
+                    }
+                    charge!(gas::copy_cost(as_u64_sat(&len).min(u32::MAX as u64)));
+                    let (o, l) = expand!(dst, len);
+                    if l > 0 {
+                        let source: &[u8] = match opcode {
+                            op::CALLDATACOPY => input,
+                            op::CODECOPY => code.get(..code_len).unwrap_or(&[]),
+                            _ => return_data.as_slice(),
+                        };
+                        copy_padded(&mut mem[o..o + l], source, as_u64_sat(&src));
+                    }
+                }
+                op::CODESIZE => push!(U256::from(code_len)),
+                op::GASPRICE => push!(ctx.gas_price),
+                op::EXTCODESIZE | op::EXTCODEHASH => {
+                    let a = u256_to_addr(&top!());
+                    let (i, cold) = journal.access(state, &a)?;
+                    charge!(if cold {
+                        gas::COLD_ACCOUNT_ACCESS
+                    } else {
+                        gas::WARM_ACCESS
+                    });
+                    let acct = journal.account(i);
+                    top!() = if opcode == op::EXTCODESIZE {
+                        U256::from(ext_code(state, code_arena, acct)?.len())
+                    } else if acct.info.is_empty() {
+                        U256::ZERO
+                    } else {
+                        U256::from_be_bytes(acct.info.code_hash)
+                    };
+                }
+                op::EXTCODECOPY => {
+                    let a = u256_to_addr(&pop!());
+                    let dst = pop!();
+                    let src = pop!();
+                    let len = pop!();
+                    let (i, cold) = journal.access(state, &a)?;
+                    charge!(if cold {
+                        gas::COLD_ACCOUNT_ACCESS
+                    } else {
+                        gas::WARM_ACCESS
+                    });
+                    charge!(gas::copy_cost(as_u64_sat(&len).min(u32::MAX as u64)));
+                    let (o, l) = expand!(dst, len);
+                    if l > 0 {
+                        let c = ext_code(state, code_arena, journal.account(i))?;
+                        copy_padded(&mut mem[o..o + l], c, as_u64_sat(&src));
+                    }
+                }
+                op::RETURNDATASIZE => push!(U256::from(return_data.len())),
+                op::BLOCKHASH => {
+                    let n = top!();
+                    let cur = ctx.block.number;
+                    let n64 = as_u64_sat(&n);
+                    top!() = if n64 < cur && cur - n64 <= 256 {
+                        U256::from_be_bytes(state.block_hash(n64).map_err(Error::State)?)
+                    } else {
+                        U256::ZERO
+                    };
+                }
+                op::COINBASE => push!(addr_to_u256(&ctx.block.coinbase)),
+                op::TIMESTAMP => push!(U256::from(ctx.block.timestamp)),
+                op::NUMBER => push!(U256::from(ctx.block.number)),
+                op::PREVRANDAO => push!(U256::from_be_bytes(ctx.block.prev_randao)),
+                op::GASLIMIT => push!(U256::from(ctx.block.gas_limit)),
+                op::CHAINID => push!(U256::from(ctx.block.chain_id)),
+                op::SELFBALANCE => push!(journal.account(account).info.balance),
+                op::BASEFEE => push!(ctx.block.base_fee),
+                op::BLOBHASH => {
+                    let i = as_u64_sat(&top!());
+                    top!() = usize::try_from(i)
+                        .ok()
+                        .and_then(|i| tx.blob_hashes.get(i))
+                        .map_or(U256::ZERO, |h| U256::from_be_bytes(*h));
+                }
+                op::BLOBBASEFEE => push!(ctx.blob_base_fee),
+                op::POP => sp -= 1,
+                op::MLOAD => {
+                    let off = top!();
+                    let (o, _) = expand!(off, U256::from(32));
+                    let mut w = [0u8; 32];
+                    w.copy_from_slice(&mem[o..o + 32]);
+                    top!() = U256::from_be_bytes(w);
+                }
+                op::MSTORE => {
+                    let off = pop!();
+                    let v = pop!();
+                    let (o, _) = expand!(off, U256::from(32));
+                    mem[o..o + 32].copy_from_slice(&v.to_be_bytes::<32>());
+                }
+                op::MSTORE8 => {
+                    let off = pop!();
+                    let v = pop!();
+                    let (o, _) = expand!(off, U256::from(1));
+                    mem[o] = v.byte(0);
+                }
+                op::SLOAD => {
+                    let k = top!();
+                    let (v, cold) = journal.sload(state, account, &k)?;
+                    charge!(if cold {
+                        gas::COLD_SLOAD
+                    } else {
+                        gas::WARM_ACCESS
+                    });
+                    top!() = v;
+                }
+                op::SSTORE => {
+                    if is_static {
+                        halt!(Halt::StaticViolation);
+                    }
+                    if gas <= gas::SSTORE_SENTRY {
+                        halt!(Halt::OutOfGas);
+                    }
+                    let k = pop!();
+                    let v = pop!();
+                    let s = journal.sstore(state, account, &k, v)?;
+                    let mut cost = if s.cold { gas::COLD_SLOAD } else { 0 };
+                    if s.current == v {
+                        cost += gas::WARM_ACCESS;
+                    } else if s.original == s.current {
+                        if s.original.is_zero() {
+                            cost += gas::SSTORE_SET;
+                        } else {
+                            cost += gas::SSTORE_RESET;
+                            if v.is_zero() {
+                                refund += gas::SSTORE_CLEARS_REFUND;
+                            }
+                        }
+                    } else {
+                        cost += gas::WARM_ACCESS;
+                        if !s.original.is_zero() {
+                            if s.current.is_zero() {
+                                refund -= gas::SSTORE_CLEARS_REFUND;
+                            } else if v.is_zero() {
+                                refund += gas::SSTORE_CLEARS_REFUND;
+                            }
+                        }
+                        if s.original == v {
+                            if s.original.is_zero() {
+                                refund += (gas::SSTORE_SET - gas::WARM_ACCESS) as i64;
+                            } else {
+                                refund += (gas::SSTORE_RESET - gas::WARM_ACCESS) as i64;
+                            }
+                        }
+                    }
+                    charge!(cost);
+                }
+                op::JUMP => {
+                    let d = pop!();
+                    let d = as_u64_sat(&d) as usize;
+                    if !code_arena.is_jumpdest(f.code, d) {
+                        halt!(Halt::InvalidJump);
+                    }
+                    pc = d;
+                }
+                op::JUMPI => {
+                    let d = pop!();
+                    let c = pop!();
+                    if !c.is_zero() {
+                        let d = as_u64_sat(&d) as usize;
+                        if !code_arena.is_jumpdest(f.code, d) {
+                            halt!(Halt::InvalidJump);
+                        }
+                        pc = d;
+                    }
+                }
+                op::PC => push!(U256::from(pc - 1)),
+                op::MSIZE => push!(U256::from(mem_len)),
+                op::GAS => push!(U256::from(gas)),
+                op::JUMPDEST => {}
+                op::TLOAD => {
+                    let k = top!();
+                    top!() = journal.tload(account, &k);
+                }
+                op::TSTORE => {
+                    if is_static {
+                        halt!(Halt::StaticViolation);
+                    }
+                    let k = pop!();
+                    let v = pop!();
+                    journal.tstore(account, &k, v)?;
+                }
+                op::MCOPY => {
+                    let dst = pop!();
+                    let src = pop!();
+                    let len = pop!();
+                    charge!(gas::copy_cost(as_u64_sat(&len).min(u32::MAX as u64)));
+                    if !len.is_zero() {
+                        let end = if dst > src { dst } else { src };
+                        let (_, _) = expand!(end, len);
+                        let d = as_u64_sat(&dst) as usize;
+                        let s = as_u64_sat(&src) as usize;
+                        let l = as_u64_sat(&len) as usize;
+                        mem.copy_within(s..s + l, d);
+                    }
+                }
+                op::PUSH0 => push!(U256::ZERO),
+                0x60..=0x7f => {
+                    let n = (opcode - 0x5f) as usize;
+                    let mut w = [0u8; 32];
+                    w[32 - n..].copy_from_slice(&code[pc..pc + n]);
+                    push!(U256::from_be_bytes(w));
+                    pc += n;
+                }
+                0x80..=0x8f => {
+                    let n = (opcode - 0x7f) as usize;
+                    let v = stack[sp - n];
+                    push!(v);
+                }
+                0x90..=0x9f => {
+                    let n = (opcode - 0x8f) as usize;
+                    stack.swap(sp - 1, sp - 1 - n);
+                }
+                op::LOG0..=op::LOG4 => {
+                    if is_static {
+                        halt!(Halt::StaticViolation);
+                    }
+                    let n = (opcode - op::LOG0) as usize;
+                    let off = pop!();
+                    let len = pop!();
+                    charge!(gas::LOG_DATA.saturating_mul(as_u64_sat(&len)));
+                    let (o, l) = expand!(off, len);
+                    let mut topics = [[0u8; 32]; 4];
+                    for t in topics.iter_mut().take(n) {
+                        *t = pop!().to_be_bytes::<32>();
+                    }
+                    journal.log(f.address, &topics[..n], &mem[o..o + l])?;
+                }
+                op::CREATE | op::CREATE2 => {
+                    if is_static {
+                        halt!(Halt::StaticViolation);
+                    }
+                    let value = pop!();
+                    let off = pop!();
+                    let len = pop!();
+                    let salt = if opcode == op::CREATE2 {
+                        Some(pop!())
+                    } else {
+                        None
+                    };
+                    let l64 = as_u64_sat(&len);
+                    if l64 > limits::MAX_INITCODE_SIZE as u64 {
+                        halt!(Halt::InitcodeSizeLimit);
+                    }
+                    let w = gas::words(l64);
+                    charge!(gas::INITCODE_WORD * w);
+                    if salt.is_some() {
+                        charge!(gas::KECCAK_WORD * w);
+                    }
+                    let (o, l) = expand!(off, len);
+                    let child_gas = gas - gas / 64;
+                    gas -= child_gas;
+                    exit!(Action::Create {
+                        value,
+                        init_off: mem_base + o,
+                        init_len: l,
+                        salt,
+                        gas: child_gas,
+                    });
+                }
+                op::CALL | op::CALLCODE | op::DELEGATECALL | op::STATICCALL => {
+                    let gas_arg = pop!();
+                    let target = u256_to_addr(&pop!());
+                    let value = if opcode == op::CALL || opcode == op::CALLCODE {
+                        pop!()
+                    } else {
+                        U256::ZERO
+                    };
+                    let in_off = pop!();
+                    let in_len = pop!();
+                    let out_off = pop!();
+                    let out_len = pop!();
+                    if opcode == op::CALL && is_static && !value.is_zero() {
+                        halt!(Halt::StaticViolation);
+                    }
+                    let (io, il) = expand!(in_off, in_len);
+                    let (oo, ol) = expand!(out_off, out_len);
+                    let (ti, cold) = journal.access(state, &target)?;
+                    let mut cost = if cold {
+                        gas::COLD_ACCOUNT_ACCESS
+                    } else {
+                        gas::WARM_ACCESS
+                    };
+                    if !value.is_zero() {
+                        cost += gas::CALL_VALUE;
+                        if opcode == op::CALL && journal.account(ti).info.is_empty() {
+                            cost += gas::NEW_ACCOUNT;
+                        }
+                    }
+                    charge!(cost);
+                    let avail = gas - gas / 64;
+                    let mut child_gas = as_u64_sat(&gas_arg).min(avail);
+                    gas -= child_gas;
+                    if !value.is_zero() {
+                        child_gas += gas::CALL_STIPEND;
+                    }
+                    let kind = match opcode {
+                        op::CALL => CallKind::Call,
+                        op::CALLCODE => CallKind::CallCode,
+                        op::DELEGATECALL => CallKind::DelegateCall,
+                        _ => CallKind::StaticCall,
+                    };
+                    exit!(Action::Call {
+                        kind,
+                        gas: child_gas,
+                        target,
+                        value,
+                        in_off: mem_base + io,
+                        in_len: il,
+                        ret_off: oo,
+                        ret_len: ol,
+                    });
+                }
+                op::RETURN | op::REVERT => {
+                    let off = pop!();
+                    let len = pop!();
+                    let (o, l) = expand!(off, len);
+                    exit!(Action::Exit {
+                        status: if opcode == op::RETURN {
+                            ExecStatus::Success
+                        } else {
+                            ExecStatus::Revert
+                        },
+                        out_off: mem_base + o,
+                        out_len: l,
+                    });
+                }
+                op::SELFDESTRUCT => {
+                    if is_static {
+                        halt!(Halt::StaticViolation);
+                    }
+                    let target = u256_to_addr(&pop!());
+                    let (ti, cold) = journal.access(state, &target)?;
+                    if cold {
+                        charge!(gas::COLD_ACCOUNT_ACCESS);
+                    }
+                    let balance = journal.account(account).info.balance;
+                    if !balance.is_zero() && journal.account(ti).info.is_empty() {
+                        charge!(gas::NEW_ACCOUNT);
+                    }
+                    let created = journal.account(account).flags & CREATED != 0;
+                    if ti != account {
+                        let tb = journal.account(ti).info.balance;
+                        journal.set_balance(ti, tb.saturating_add(balance))?;
+                        journal.set_balance(account, U256::ZERO)?;
+                    } else if created {
+                        journal.set_balance(account, U256::ZERO)?;
+                    }
+                    if created {
+                        journal.set_flags(account, SELFDESTRUCTED)?;
+                    }
+                    exit!(Action::Exit {
+                        status: ExecStatus::Success,
+                        out_off: 0,
+                        out_len: 0
+                    });
+                }
+                _ => halt!(Halt::InvalidOpcode),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::AccountInfo;
+    use crate::Limits;
+    use std::collections::BTreeMap;
+
+    #[derive(Default)]
+    struct Mem {
+        accounts: BTreeMap<Address, AccountInfo>,
+        code: BTreeMap<B256, Vec<u8>>,
+    }
+
+    impl State for Mem {
+        type Error = ();
+        fn account(&self, a: &Address) -> Result<Option<AccountInfo>, ()> {
+            Ok(self.accounts.get(a).copied())
+        }
+        fn code(&self, h: &B256) -> Result<&[u8], ()> {
+            self.code.get(h).map(|c| c.as_slice()).ok_or(())
+        }
+        fn storage(&self, _: &Address, _: &U256) -> Result<U256, ()> {
+            Ok(U256::ZERO)
+        }
+        fn block_hash(&self, _: u64) -> Result<B256, ()> {
+            Ok([0; 32])
+        }
+    }
+
+    fn with_contract(code: &[u8]) -> Mem {
+        let mut m = Mem::default();
+        let h = keccak256(code);
+        m.code.insert(h, code.to_vec());
+        m.accounts.insert(
+            [0xcc; 20],
+            AccountInfo {
+                nonce: 1,
+                balance: U256::ZERO,
+                code_hash: h,
+            },
+        );
+        m.accounts.insert(
+            [0xaa; 20],
+            AccountInfo {
+                nonce: 0,
+                balance: U256::from(10u64.pow(18)),
+                code_hash: KECCAK_EMPTY,
+            },
+        );
+        m
+    }
+
+    fn tx() -> TxEnv<'static> {
+        TxEnv {
+            caller: [0xaa; 20],
+            to: Some([0xcc; 20]),
+            gas_limit: 100_000,
+            max_fee_per_gas: U256::from(10),
+            ..TxEnv::default()
+        }
+    }
+
+    #[test]
+    fn add_and_sstore() {
+        // PUSH1 1 PUSH1 2 ADD PUSH1 0 SSTORE
+        let state = with_contract(&[0x60, 1, 0x60, 2, 0x01, 0x60, 0, 0x55]);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let out = evm.transact(&BlockEnv::default(), &tx()).unwrap();
+        assert_eq!(out.status, ExecStatus::Success);
+        assert_eq!(out.gas_used, 21_000 + 12 + 22_100);
+        let writes: Vec<_> = evm.storage_changes().collect();
+        assert_eq!(writes, vec![([0xcc; 20], U256::ZERO, U256::from(3))]);
+    }
+
+    #[test]
+    fn memory_limit_is_a_halt() {
+        // PUSH3 0x020000 MLOAD (128 KiB > 64 KiB device arena)
+        let state = with_contract(&[0x62, 0x02, 0x00, 0x00, 0x51]);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let mut t = tx();
+        t.gas_limit = 1_000_000;
+        let out = evm.transact(&BlockEnv::default(), &t).unwrap();
+        assert_eq!(out.status, ExecStatus::Halt(Halt::MemoryLimit));
+        assert_eq!(out.gas_used, 1_000_000);
+    }
+
+    #[test]
+    fn invalid_nonce_is_rejected() {
+        let state = with_contract(&[0x00]);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let mut t = tx();
+        t.nonce = 5;
+        assert_eq!(
+            evm.transact(&BlockEnv::default(), &t),
+            Err(Error::InvalidTx(InvalidTx::NonceMismatch {
+                got: 5,
+                expected: 0
+            }))
+        );
+    }
+
+    #[test]
+    fn create_addresses() {
+        // Well-known: sender 0x6ac7ea33f8831ea9dcc53393aaa88b25a785dbf0
+        let s: Address = [
+            0x6a, 0xc7, 0xea, 0x33, 0xf8, 0x83, 0x1e, 0xa9, 0xdc, 0xc5, 0x33, 0x93, 0xaa, 0xa8,
+            0x8b, 0x25, 0xa7, 0x85, 0xdb, 0xf0,
+        ];
+        let a0 = create_address(&s, 0);
+        assert_eq!(a0[..4], [0xcd, 0x23, 0x4a, 0x47]);
+        let a1 = create_address(&s, 1);
+        assert_eq!(a1[..4], [0x34, 0x3c, 0x43, 0xa3]);
+        // EIP-1014 example 1: address 0, salt 0, init 0x00
+        let a = create2_address(&[0; 20], &[0; 32], &keccak256(&[0]));
+        assert_eq!(a[..4], [0x4d, 0x1a, 0x2e, 0x2b]);
+    }
+}

@@ -1,0 +1,112 @@
+//! Every capacity of the EVM: protocol limits and the device defaults for buffer sizes.
+
+/// Words on one frame's operand stack (EVM rule).
+pub const STACK_LIMIT: usize = 1024;
+/// Maximum call depth (EVM rule): a frame at this depth cannot call or create.
+pub const CALL_DEPTH_LIMIT: usize = 1024;
+/// Maximum size of deployed code (EIP-170).
+pub const MAX_CODE_SIZE: usize = 24_576;
+/// Maximum size of initcode (EIP-3860).
+pub const MAX_INITCODE_SIZE: usize = 2 * MAX_CODE_SIZE;
+/// Maximum number of topics of one log (LOG4).
+pub const MAX_LOG_TOPICS: usize = 4;
+/// Maximum blobs per block and hence per transaction (EIP-4844, Cancun).
+pub const MAX_BLOBS_PER_TX: usize = 6;
+
+/// Buffer capacities of one [`crate::Evm`]: the caller sizes its buffers with these.
+///
+/// Every buffer is bounded; running out of one is a [`crate::Error::Capacity`]
+/// (the transaction result is unknown on this device), except memory, which
+/// halts the frame that asked for it with [`crate::Halt::MemoryLimit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of EVM memory shared by all live frames (each frame's memory sits above its caller's).
+    pub memory_bytes: usize,
+    /// Words of operand stack shared by all live frames (each frame may use up to [`STACK_LIMIT`]).
+    pub stack_words: usize,
+    /// Bytes for the code of called accounts, initcode and jump-destination bitmaps.
+    pub code_bytes: usize,
+    /// Live call frames (the EVM allows `CALL_DEPTH_LIMIT + 1`).
+    pub frames: usize,
+    /// Distinct accounts touched by one transaction.
+    pub accounts: usize,
+    /// Distinct storage slots touched by one transaction.
+    pub slots: usize,
+    /// Distinct transient storage slots written by one transaction.
+    pub transient_slots: usize,
+    /// Journal entries (undo records) of one transaction.
+    pub journal: usize,
+    /// Logs of one transaction.
+    pub logs: usize,
+    /// Bytes of log data of one transaction.
+    pub log_data_bytes: usize,
+    /// Bytes of return data (the largest output a frame can hand back).
+    pub return_data_bytes: usize,
+}
+
+impl Limits {
+    /// A small device configuration (about 180 KiB, see [`Limits::ram_bytes`]).
+    pub const DEVICE: Self = Self {
+        memory_bytes: 64 * 1024,
+        stack_words: 2048,
+        code_bytes: 48 * 1024,
+        frames: 64,
+        accounts: 64,
+        slots: 256,
+        transient_slots: 32,
+        journal: 1024,
+        logs: 32,
+        log_data_bytes: 4096,
+        return_data_bytes: 4096,
+    };
+
+    /// A host configuration large enough for the Ethereum state tests.
+    pub const HOST: Self = Self {
+        memory_bytes: 64 * 1024 * 1024,
+        stack_words: 1024 * 1024,
+        code_bytes: 16 * 1024 * 1024,
+        frames: CALL_DEPTH_LIMIT + 1,
+        accounts: 4096,
+        slots: 65_536,
+        transient_slots: 4096,
+        journal: 1 << 20,
+        logs: 8192,
+        log_data_bytes: 64 * 1024 * 1024,
+        return_data_bytes: 4 * 1024 * 1024,
+    };
+
+    /// Worst-case RAM of the buffers for this configuration, in bytes
+    /// (element sizes of this build times the capacities; excludes the
+    /// [`crate::Evm`] struct itself, a few hundred bytes).
+    pub fn ram_bytes(&self) -> usize {
+        use core::mem::size_of;
+        self.memory_bytes
+            + self.stack_words * size_of::<crate::U256>()
+            + self.code_bytes
+            + self.frames * size_of::<crate::frame::Frame>()
+            + self.accounts * size_of::<crate::journal::CachedAccount>()
+            + self.slots * size_of::<crate::journal::CachedSlot>()
+            + self.transient_slots * size_of::<crate::journal::TransientSlot>()
+            + self.journal * size_of::<crate::journal::JournalEntry>()
+            + self.logs * size_of::<crate::journal::Log>()
+            + self.log_data_bytes
+            + self.return_data_bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initcode_limit_is_twice_code_limit() {
+        assert_eq!(MAX_INITCODE_SIZE, 49_152);
+    }
+
+    #[test]
+    fn device_ram_is_small() {
+        let ram = Limits::DEVICE.ram_bytes();
+        assert!(ram < 400 * 1024, "{ram}");
+        assert!(Limits::HOST.ram_bytes() > ram);
+    }
+}

@@ -1,0 +1,59 @@
+//! Tracing hook called before every instruction; [`NoTracer`] compiles to nothing.
+
+use crate::state::U256;
+
+/// The machine state before one instruction.
+#[derive(Debug)]
+pub struct Step<'a> {
+    /// Program counter.
+    pub pc: usize,
+    /// Opcode.
+    pub op: u8,
+    /// Gas left before the instruction.
+    pub gas: u64,
+    /// Call depth (0 for the transaction's frame).
+    pub depth: usize,
+    /// Operand stack, bottom first.
+    pub stack: &'a [U256],
+    /// Frame memory.
+    pub memory: &'a [u8],
+    /// Refund counter of the frame.
+    pub refund: i64,
+}
+
+/// Receives every step. Implementations are monomorphised into the interpreter loop.
+pub trait Tracer {
+    /// Whether [`Tracer::step`] does anything; when `false` the loop skips building a [`Step`].
+    const ENABLED: bool = true;
+    /// Called before each instruction executes.
+    fn step(&mut self, step: &Step<'_>);
+}
+
+/// The tracer that does nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoTracer;
+
+impl Tracer for NoTracer {
+    const ENABLED: bool = false;
+    #[inline(always)]
+    fn step(&mut self, _: &Step<'_>) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_tracer_is_disabled() {
+        const { assert!(!NoTracer::ENABLED) };
+        NoTracer.step(&Step {
+            pc: 0,
+            op: 0,
+            gas: 0,
+            depth: 0,
+            stack: &[],
+            memory: &[],
+            refund: 0,
+        });
+    }
+}
