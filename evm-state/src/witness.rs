@@ -231,6 +231,42 @@ impl<'c, S: Store> WitnessState<'c, S> {
         )
     }
 
+    /// Applies a transaction's results (from `Evm::changes` and
+    /// `Evm::storage_changes`): account changes first (a deleted account loses
+    /// its storage; `storage_cleared` starts an empty storage trie), then
+    /// storage writes to accounts that exist. Deployed code enters the state
+    /// root by its hash only; its bytes are not kept.
+    pub fn apply_changes<'a>(
+        &mut self,
+        changes: impl IntoIterator<Item = evm_core::AccountChange<'a>>,
+        storage: impl IntoIterator<Item = (Address, U256, U256)>,
+    ) -> Result<(), Error> {
+        for change in changes {
+            match change {
+                evm_core::AccountChange::Deleted(address) => self.set_account(&address, None)?,
+                evm_core::AccountChange::Updated {
+                    address,
+                    info,
+                    storage_cleared,
+                    ..
+                } => {
+                    if storage_cleared {
+                        self.check()?;
+                        let r = self.set_link(&address, Link::EMPTY);
+                        self.poison_on(r)?;
+                    }
+                    self.set_account(&address, Some(&info))?;
+                }
+            }
+        }
+        for (address, slot, value) in storage {
+            if self.get_account(&address)?.is_some() {
+                self.set_storage(&address, &slot, &value)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The state root after the writes so far.
     pub fn state_root(&mut self) -> Result<B256, Error> {
         self.check()?;

@@ -56,6 +56,18 @@ proptest! {
             t.insert(k, v).unwrap();
         }
         let root = AB256::from(t.root_hash().unwrap());
+        // A root node under 32 bytes (a tiny trie) is still hashed to give the root, as in
+        // Ethereum and our verifier, but `alloy_trie::proof::verify_proof` compares it as an
+        // inline reference and rejects it: compare only tries whose root node is hashed.
+        let root_is_short = entries.keys().next().is_some_and(|k| t.proof(k).unwrap()[0].len() < 32);
+        if root_is_short {
+            for (k, v) in &entries {
+                let proof = t.proof(k).unwrap();
+                let refs: Vec<&[u8]> = proof.iter().map(Vec::as_slice).collect();
+                prop_assert_eq!(evm_state::proof::verify(&root.0, k, &refs).unwrap(), Some(&v[..]));
+            }
+            return Ok(());
+        }
         for (k, v) in entries.iter().take(10) {
             let proof: Vec<Bytes> = t.proof(k).unwrap().into_iter().map(Bytes::from).collect();
             prop_assert!(verify_proof(root, Nibbles::unpack(k), Some(v.clone()), &proof).is_ok());
