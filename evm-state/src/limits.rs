@@ -25,6 +25,9 @@ pub const MAX_PROOF_NODES: usize = MAX_TRIE_DEPTH;
 /// Largest account RLP `[nonce, balance, storageRoot, codeHash]`: 2 + 9 + 33 + 33 + 33.
 pub const MAX_ACCOUNT_RLP: usize = 110;
 
+// An account RLP must fit a trie value, checked when compiling.
+const _: () = assert!(MAX_ACCOUNT_RLP <= MAX_VALUE_BYTES);
+
 /// Accounts whose storage a [`crate::witness::WitnessState`] can write (its table of current storage roots).
 pub const MAX_TOUCHED_ACCOUNTS: usize = 64;
 
@@ -75,4 +78,19 @@ pub const fn witness_slots_at_depth(
 /// 32-byte child hashes, each shorter than the node bytes it came from.
 pub const fn witness_bytes(proof_bytes: usize, writes: usize) -> usize {
     proof_bytes + writes * WRITE_BYTES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_are_consistent() {
+        // A branch of 16 hash references and the largest value fits a node.
+        assert_eq!(MAX_NODE_BYTES, 3 + 528 + 3 + MAX_VALUE_BYTES);
+        assert_eq!(witness_slots(10, 2, 0), 12);
+        assert_eq!(witness_slots_at_depth(10, 0, 1, 8), 10 + 22);
+        assert!(witness_slots(1, 0, 1) >= witness_slots_at_depth(1, 0, 1, 64));
+        assert_eq!(witness_bytes(100, 2), 100 + 2 * WRITE_BYTES);
+    }
 }

@@ -128,3 +128,24 @@ impl Store for VecStore {
         self.bytes.truncate(bytes);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_store_is_bounded_and_truncates() {
+        let mut s: ArrayStore<0, 4> = ArrayStore::new();
+        assert_eq!(s.push_bytes(&[1, 2, 3]), Ok(0));
+        assert_eq!(
+            s.push_bytes(&[4, 5]),
+            Err(Error::BufferFull { capacity: 4 })
+        );
+        assert_eq!(s.bytes(), &[1, 2, 3]);
+        s.truncate(0, 1);
+        assert_eq!(s.bytes(), &[1]);
+        let mut v = VecStore::new();
+        assert_eq!(v.push_bytes(&[9; 10]), Ok(0));
+        assert_eq!(v.push_bytes(&[8]), Ok(10));
+    }
+}
