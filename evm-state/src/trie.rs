@@ -295,6 +295,17 @@ impl<S: Store> Trie<S> {
         }
     }
 
+    /// A link to the loaded node whose hash is `hash` (the empty trie for [`EMPTY_ROOT`]);
+    /// [`Error::MissingWitness`] if no such node was loaded. Uses no arena space.
+    pub fn link_for_loaded(&self, hash: &B256) -> Result<Link, Error> {
+        if *hash == EMPTY_ROOT {
+            return Ok(Link::EMPTY);
+        }
+        self.find_loaded(hash)
+            .map(Link::node)
+            .ok_or(Error::MissingWitness { hash: *hash })
+    }
+
     /// A link to the trie whose root hash is `hash` (resolved lazily against loaded nodes).
     pub fn link_for_root(&mut self, hash: &B256) -> Result<Link, Error> {
         if *hash == EMPTY_ROOT {
@@ -376,11 +387,19 @@ impl<S: Store> Trie<S> {
         let mut nib = [0u8; MAX_KEY_NIBBLES];
         let n = to_nibbles(key, &mut nib)?;
         let mut k = nib.get(..n).unwrap_or(&[]);
-        let val = self.push_value(value)?;
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(Error::BadValueLength {
+                got: value.len(),
+                expected: MAX_VALUE_BYTES,
+            });
+        }
+        // The value is stored only once the walk reached its end, so a walk
+        // that fails (a missing witness node) leaves the arena untouched.
         let mut frames = Frames::new();
         let mut link = root;
         let new = loop {
             let Some(id) = self.deref(link)? else {
+                let val = self.push_value(value)?;
                 break self.push(Node::Leaf {
                     path: Path::from_nibbles(k)?,
                     value: val,
@@ -388,6 +407,7 @@ impl<S: Store> Trie<S> {
             };
             match self.node(id)? {
                 Node::Leaf { path, value: old } => {
+                    let val = self.push_value(value)?;
                     let p = path.as_slice();
                     if p == k {
                         break self.replace(id, Node::Leaf { path, value: val })?;
@@ -408,6 +428,7 @@ impl<S: Store> Trie<S> {
                         link = child;
                         continue;
                     }
+                    let val = self.push_value(value)?;
                     let mut children = [Link::EMPTY; 16];
                     let mut bval = Val::NONE;
                     // The extension's remainder: at least one nibble, since c < p.len().
@@ -427,6 +448,7 @@ impl<S: Store> Trie<S> {
                 }
                 Node::Branch { children, .. } => match k.split_first() {
                     None => {
+                        let val = self.push_value(value)?;
                         break self.replace(
                             id,
                             Node::Branch {

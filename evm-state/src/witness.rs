@@ -210,7 +210,7 @@ impl<'c, S: Store> WitnessState<'c, S> {
         let account = self.get_account(address)?.unwrap_or_default();
         let link = match self.storage_link(address) {
             Some(link) => link,
-            None => self.trie.link_for_root(&account.storage_root)?,
+            None => self.trie.link_for_loaded(&account.storage_root)?,
         };
         let key = storage_key(slot);
         let new = if value.is_zero() {
@@ -447,12 +447,16 @@ mod tests {
         for p in f.proofs(&a, &[U256::from(1u64)]) {
             w.load_node(&p).unwrap();
         }
+        let usage = w.arena_usage();
         let err = w
             .set_storage(&a, &U256::from(1u64), &U256::ZERO)
             .unwrap_err();
         let Error::MissingWitness { hash } = err else {
             panic!("{err:?}")
         };
+        // The failed write changed nothing and used no arena space.
+        assert_eq!(w.arena_usage(), usage);
+        assert_eq!(w.state_root().unwrap(), root);
         // The named node is the sibling leaf; with it the delete goes through.
         let sibling = f
             .nodes
@@ -546,13 +550,20 @@ mod tests {
             let mut f = full(&s);
             let root = s.state_root();
             let mut w = WitnessState::new(VecStore::new(), &root).unwrap();
+            // Slots taken by loading, and the deepest proof: for the documented bound.
+            let mut loaded = 0;
+            let mut depth = 0;
             for o in &ops {
                 let (a, slots) = match o {
                     Op::Storage(a, k, _) => (*a, vec![U256::from(*k)]),
                     Op::Account(a, _) => (*a, vec![]),
                 };
-                for p in f.proofs(&addr(a), &slots) {
+                let proofs = f.proofs(&addr(a), &slots);
+                depth = depth.max(proofs.len());
+                for p in proofs {
+                    let before = w.arena_usage().0;
                     w.load_node(&p).unwrap();
+                    loaded += w.arena_usage().0 - before;
                 }
             }
             for o in &ops {
@@ -567,7 +578,10 @@ mod tests {
                         Err(Error::MissingWitness { hash }) => {
                             let node = f.nodes.get(&hash).cloned();
                             prop_assert!(node.is_some(), "named node not in the pre-state");
+                            let before = w.arena_usage().0;
                             w.load_node(&node.unwrap()).unwrap();
+                            loaded += w.arena_usage().0 - before;
+                            depth += 1;
                         }
                         Err(e) => prop_assert!(false, "{e:?}"),
                     }
@@ -579,6 +593,8 @@ mod tests {
                 }
             }
             prop_assert_eq!(w.state_root().unwrap(), s.state_root());
+            let bound = crate::limits::witness_slots_at_depth(loaded, 0, ops.len(), depth + 2 * ops.len());
+            prop_assert!(w.arena_usage().0 <= bound, "{} slots > bound {}", w.arena_usage().0, bound);
         }
     }
 }
