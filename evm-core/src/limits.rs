@@ -62,7 +62,7 @@ impl Limits {
 
     /// A host configuration large enough for the Ethereum state tests.
     pub const HOST: Self = Self {
-        memory_bytes: 64 * 1024 * 1024,
+        memory_bytes: 256 * 1024 * 1024,
         stack_words: 1024 * 1024,
         code_bytes: 16 * 1024 * 1024,
         frames: CALL_DEPTH_LIMIT + 1,
