@@ -31,8 +31,12 @@ pub struct Buffers<'b> {
     pub accounts: &'b mut [CachedAccount],
     /// Storage-slot cache.
     pub slots: &'b mut [CachedSlot],
+    /// Hash index over `slots` (length a power of two, or empty for linear search).
+    pub slot_index: &'b mut [u32],
     /// Transient storage.
     pub transient: &'b mut [TransientSlot],
+    /// Hash index over `transient` (length a power of two, or empty for linear search).
+    pub transient_index: &'b mut [u32],
     /// Undo journal.
     pub journal: &'b mut [JournalEntry],
     /// Logs.
@@ -53,7 +57,9 @@ pub struct HeapBuffers {
     frames: alloc::vec::Vec<Frame>,
     accounts: alloc::vec::Vec<CachedAccount>,
     slots: alloc::vec::Vec<CachedSlot>,
+    slot_index: alloc::vec::Vec<u32>,
     transient: alloc::vec::Vec<TransientSlot>,
+    transient_index: alloc::vec::Vec<u32>,
     journal: alloc::vec::Vec<JournalEntry>,
     logs: alloc::vec::Vec<Log>,
     log_data: alloc::vec::Vec<u8>,
@@ -72,7 +78,9 @@ impl HeapBuffers {
             frames: vec![Frame::default(); l.frames],
             accounts: vec![CachedAccount::default(); l.accounts],
             slots: vec![CachedSlot::default(); l.slots],
+            slot_index: vec![0; crate::index::table_len(l.slots)],
             transient: vec![TransientSlot::default(); l.transient_slots],
+            transient_index: vec![0; crate::index::table_len(l.transient_slots)],
             journal: vec![JournalEntry::default(); l.journal],
             logs: vec![Log::default(); l.logs],
             log_data: vec![0; l.log_data_bytes],
@@ -89,7 +97,9 @@ impl HeapBuffers {
             frames: &mut self.frames,
             accounts: &mut self.accounts,
             slots: &mut self.slots,
+            slot_index: &mut self.slot_index,
             transient: &mut self.transient,
+            transient_index: &mut self.transient_index,
             journal: &mut self.journal,
             logs: &mut self.logs,
             log_data: &mut self.log_data,
@@ -340,7 +350,9 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             journal: Journal::new(
                 b.accounts,
                 b.slots,
+                b.slot_index,
                 b.transient,
+                b.transient_index,
                 b.journal,
                 b.logs,
                 b.log_data,
@@ -976,8 +988,13 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             Some(s) => create2_address(&caller, &s.to_be_bytes::<32>(), &keccak256(init)),
         };
         let (new_i, _) = self.journal.access(&self.state, &address)?;
-        let existing = self.journal.account(new_i).info;
-        if existing.nonce != 0 || existing.code_hash != KECCAK_EMPTY {
+        let existing = *self.journal.account(new_i);
+        let collision = existing.info.nonce != 0
+            || existing.info.code_hash != KECCAK_EMPTY
+            || (existing.flags & crate::journal::EXISTED != 0
+                && existing.flags & crate::journal::STORAGE_CLEARED == 0
+                && self.state.has_storage(&address).map_err(Error::State)?);
+        if collision {
             return Ok(Started::Done {
                 status: ExecStatus::Halt(Halt::CreateCollision),
                 gas_left: 0,

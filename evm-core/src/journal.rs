@@ -2,6 +2,7 @@
 
 use crate::buf::SliceVec;
 use crate::error::{Error, Resource};
+use crate::index::{slot_hash, KeyIndex};
 use crate::state::{AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};
 
 /// Bytes of zero padding stored after each code in the code arena (PUSH32 at the end reads them).
@@ -290,7 +291,9 @@ pub struct SstoreInfo {
 pub struct Journal<'b> {
     pub(crate) accounts: SliceVec<'b, CachedAccount>,
     pub(crate) slots: SliceVec<'b, CachedSlot>,
+    pub(crate) slot_index: KeyIndex<'b>,
     pub(crate) transient: SliceVec<'b, TransientSlot>,
+    pub(crate) transient_index: KeyIndex<'b>,
     pub(crate) entries: SliceVec<'b, JournalEntry>,
     pub(crate) logs: SliceVec<'b, Log>,
     pub(crate) log_data: SliceVec<'b, u8>,
@@ -299,11 +302,15 @@ pub struct Journal<'b> {
 type R<T, E> = Result<T, Error<E>>;
 
 impl<'b> Journal<'b> {
-    /// A journal over the given buffers.
+    /// A journal over the given buffers. The index tables (lengths a power of
+    /// two, see [`crate::index::table_len`]) may be empty: lookups are then linear.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         accounts: &'b mut [CachedAccount],
         slots: &'b mut [CachedSlot],
+        slot_index: &'b mut [u32],
         transient: &'b mut [TransientSlot],
+        transient_index: &'b mut [u32],
         entries: &'b mut [JournalEntry],
         logs: &'b mut [Log],
         log_data: &'b mut [u8],
@@ -311,7 +318,9 @@ impl<'b> Journal<'b> {
         Self {
             accounts: SliceVec::new(accounts),
             slots: SliceVec::new(slots),
+            slot_index: KeyIndex::new(slot_index),
             transient: SliceVec::new(transient),
+            transient_index: KeyIndex::new(transient_index),
             entries: SliceVec::new(entries),
             logs: SliceVec::new(logs),
             log_data: SliceVec::new(log_data),
@@ -321,7 +330,23 @@ impl<'b> Journal<'b> {
     /// Forgets everything (start of a new transaction).
     pub fn clear(&mut self) {
         self.accounts.clear();
+        let n = self.slots.len();
+        self.slot_index.clear(
+            n,
+            self.slots
+                .as_slice()
+                .iter()
+                .map(|s| slot_hash(s.account, &s.key)),
+        );
         self.slots.clear();
+        let n = self.transient.len();
+        self.transient_index.clear(
+            n,
+            self.transient
+                .as_slice()
+                .iter()
+                .map(|s| slot_hash(s.account, &s.key)),
+        );
         self.transient.clear();
         self.entries.clear();
         self.logs.clear();
@@ -540,10 +565,28 @@ impl<'b> Journal<'b> {
     }
 
     fn find_slot(&self, account: u32, key: &U256) -> Option<usize> {
-        self.slots
-            .as_slice()
+        let slots = self.slots.as_slice();
+        if self.slot_index.enabled() {
+            return self.slot_index.find(slot_hash(account, key), |i| {
+                slots
+                    .get(i)
+                    .is_some_and(|s| s.account == account && s.key == *key)
+            });
+        }
+        slots
             .iter()
             .rposition(|s| s.account == account && s.key == *key)
+    }
+
+    fn find_transient(&self, account: u32, key: &U256) -> Option<usize> {
+        let t = self.transient.as_slice();
+        if self.transient_index.enabled() {
+            return self.transient_index.find(slot_hash(account, key), |i| {
+                t.get(i)
+                    .is_some_and(|s| s.account == account && s.key == *key)
+            });
+        }
+        t.iter().position(|s| s.account == account && s.key == *key)
     }
 
     fn load_slot<S: State>(&mut self, state: &S, account: u32, key: &U256) -> R<usize, S::Error> {
@@ -557,6 +600,12 @@ impl<'b> Journal<'b> {
             state.storage(&a.address, key).map_err(Error::State)?
         };
         let i = self.slots.len();
+        if self.slot_index.enabled() {
+            if !self.slot_index.has_room(i) {
+                return Err(Error::Capacity(Resource::Slots));
+            }
+            self.slot_index.insert(slot_hash(account, key), i);
+        }
         self.slots
             .push(CachedSlot {
                 account,
@@ -638,20 +687,14 @@ impl<'b> Journal<'b> {
 
     /// TLOAD.
     pub fn tload(&self, account: u32, key: &U256) -> U256 {
-        self.transient
-            .as_slice()
-            .iter()
-            .find(|t| t.account == account && t.key == *key)
+        self.find_transient(account, key)
+            .and_then(|i| self.transient.get(i))
             .map_or(U256::ZERO, |t| t.value)
     }
 
     /// TSTORE (journaled).
     pub fn tstore<E>(&mut self, account: u32, key: &U256, value: U256) -> R<(), E> {
-        let found = self
-            .transient
-            .as_slice()
-            .iter()
-            .position(|t| t.account == account && t.key == *key);
+        let found = self.find_transient(account, key);
         let i = match found {
             Some(i) => i,
             None => {
@@ -659,6 +702,12 @@ impl<'b> Journal<'b> {
                     return Ok(());
                 }
                 let i = self.transient.len();
+                if self.transient_index.enabled() {
+                    if !self.transient_index.has_room(i) {
+                        return Err(Error::Capacity(Resource::TransientSlots));
+                    }
+                    self.transient_index.insert(slot_hash(account, key), i);
+                }
                 self.transient
                     .push(TransientSlot {
                         account,
@@ -737,7 +786,16 @@ mod tests {
         let mut e = [JournalEntry::default(); 32];
         let mut l = [Log::default(); 2];
         let mut d = [0u8; 8];
-        let mut j = Journal::new(&mut a, &mut s, &mut t, &mut e, &mut l, &mut d);
+        let mut j = Journal::new(
+            &mut a,
+            &mut s,
+            &mut [],
+            &mut t,
+            &mut [],
+            &mut e,
+            &mut l,
+            &mut d,
+        );
         let (x, cold) = j.access(&Empty, &[1; 20]).unwrap();
         assert!(cold);
         let cp = j.checkpoint();
@@ -768,7 +826,16 @@ mod tests {
         let mut e = [JournalEntry::default(); 8];
         let mut l: [Log; 0] = [];
         let mut d = [0u8; 0];
-        let mut j = Journal::new(&mut a, &mut s, &mut t, &mut e, &mut l, &mut d);
+        let mut j = Journal::new(
+            &mut a,
+            &mut s,
+            &mut [],
+            &mut t,
+            &mut [],
+            &mut e,
+            &mut l,
+            &mut d,
+        );
         j.load(&Empty, &[1; 20]).unwrap();
         assert_eq!(
             j.load(&Empty, &[2; 20]),

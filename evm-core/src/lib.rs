@@ -12,6 +12,7 @@ pub mod error;
 pub mod evm;
 pub mod frame;
 pub mod gas;
+pub mod index;
 pub mod journal;
 pub mod limits;
 pub mod opcode;
