@@ -233,6 +233,13 @@ impl evm_core::State for InMemoryState {
         Ok(self.storage_value(address, slot))
     }
 
+    fn has_storage(&self, address: &Address) -> Result<bool, Error> {
+        Ok(self
+            .accounts
+            .get(address)
+            .is_some_and(|a| a.storage.values().any(|v| !v.is_zero())))
+    }
+
     fn block_hash(&self, number: u64) -> Result<B256, Error> {
         self.block_hashes
             .get(&number)
@@ -303,5 +310,7 @@ mod tests {
         assert_eq!(s.block_hash(5).unwrap(), [5; 32]);
         assert_eq!(s.block_hash(6), Err(Error::UnknownBlockHash { number: 6 }));
         assert_eq!(s.account(&[0; 20]).unwrap(), None);
+        assert!(s.has_storage(&a).unwrap());
+        assert!(!s.has_storage(&[0; 20]).unwrap());
     }
 }

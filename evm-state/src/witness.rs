@@ -296,6 +296,16 @@ impl<S: Store> evm_core::State for WitnessState<'_, S> {
         self.get_storage(address, slot)
     }
 
+    /// Read from the storage root: needs only the account's proof.
+    fn has_storage(&self, address: &Address) -> Result<bool, Error> {
+        match self.storage_link(address) {
+            Some(link) => Ok(!link.is_empty()),
+            None => Ok(self
+                .get_account(address)?
+                .is_some_and(|a| a.storage_root != EMPTY_ROOT)),
+        }
+    }
+
     fn block_hash(&self, number: u64) -> Result<B256, Error> {
         self.block_hashes
             .iter()
@@ -406,6 +416,11 @@ mod tests {
         assert_eq!(w.account(&addr(4)).unwrap().unwrap().nonce, 4);
         assert_eq!(w.storage(&addr(4), &slots[1]).unwrap(), U256::from(101u64));
         assert_eq!(w.storage(&addr(4), &slots[2]).unwrap(), U256::ZERO);
+        assert!(w.has_storage(&addr(4)).unwrap());
+        assert!(matches!(
+            w.has_storage(&addr(9)),
+            Err(Error::MissingWitness { .. })
+        ));
         // Not covered by the witness: an error naming the node, never a guess.
         assert!(matches!(
             w.account(&addr(9)),

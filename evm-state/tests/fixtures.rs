@@ -25,8 +25,8 @@ fn fixtures() -> Option<PathBuf> {
         Some(dir)
     } else {
         println!(
-            "SKIPPED: fixtures not found at {} (set ZKEVM_FIXTURES, or fetch the pinned upstream \
-             commits listed in shared/fixtures/README.md, see DESIGN.md §6)",
+            "SKIPPED: fixtures not found at {} (set ZKEVM_FIXTURES, or run \
+             scripts/fetch-fixtures.sh to fetch the pinned upstream versions)",
             dir.display()
         );
         None
