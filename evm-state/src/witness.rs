@@ -531,6 +531,10 @@ mod tests {
         let size = core::mem::size_of::<crate::trie::Slot>();
         println!("slot: {size} bytes");
         assert!(size <= 120, "{size}");
+        // README "Memory": the state's own tables besides the arena.
+        let fixed = core::mem::size_of::<WitnessState<'static, ArrayStore<0, 0>>>();
+        println!("witness state without arena: {fixed} bytes");
+        assert!(fixed <= 14 * 1024, "{fixed}");
     }
 
     #[derive(Debug, Clone)]
