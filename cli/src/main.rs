@@ -11,7 +11,8 @@ commands:
   trietest <files|dirs>                 run TrieTests fixtures
   rlptest <files|dirs>                  run RLPTests fixtures
   state-root <alloc.json>               print the state root of a genesis alloc
-  verify-proof <response.json> --root 0x…  check an eth_getProof response
+  verify-proof <response.json> (--root 0x… | --chain chain.rlp --block N)
+                                        check an eth_getProof response
   version                               print the tool's version";
 
 fn report(result: Result<ExitCode, String>) -> ExitCode {

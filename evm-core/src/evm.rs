@@ -988,8 +988,13 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             Some(s) => create2_address(&caller, &s.to_be_bytes::<32>(), &keccak256(init)),
         };
         let (new_i, _) = self.journal.access(&self.state, &address)?;
-        let existing = self.journal.account(new_i).info;
-        if existing.nonce != 0 || existing.code_hash != KECCAK_EMPTY {
+        let existing = *self.journal.account(new_i);
+        let collision = existing.info.nonce != 0
+            || existing.info.code_hash != KECCAK_EMPTY
+            || (existing.flags & crate::journal::EXISTED != 0
+                && existing.flags & crate::journal::STORAGE_CLEARED == 0
+                && self.state.has_storage(&address).map_err(Error::State)?);
+        if collision {
             return Ok(Started::Done {
                 status: ExecStatus::Halt(Halt::CreateCollision),
                 gas_left: 0,

@@ -45,7 +45,7 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// A small device configuration (about 180 KiB, see [`Limits::ram_bytes`]).
+    /// A small device configuration (284 KiB on x86-64, see [`Limits::ram_bytes`]).
     pub const DEVICE: Self = Self {
         memory_bytes: 64 * 1024,
         stack_words: 2048,
@@ -62,7 +62,7 @@ impl Limits {
 
     /// A host configuration large enough for the Ethereum state tests.
     pub const HOST: Self = Self {
-        memory_bytes: 64 * 1024 * 1024,
+        memory_bytes: 256 * 1024 * 1024,
         stack_words: 1024 * 1024,
         code_bytes: 16 * 1024 * 1024,
         frames: CALL_DEPTH_LIMIT + 1,
@@ -103,6 +103,21 @@ mod tests {
     #[test]
     fn initcode_limit_is_twice_code_limit() {
         assert_eq!(MAX_INITCODE_SIZE, 49_152);
+    }
+
+    #[test]
+    fn print_sizes() {
+        use core::mem::size_of;
+        println!(
+            "DEVICE {} HOST {} frame {} account {} slot {} entry {} log {}",
+            Limits::DEVICE.ram_bytes(),
+            Limits::HOST.ram_bytes(),
+            size_of::<crate::frame::Frame>(),
+            size_of::<crate::journal::CachedAccount>(),
+            size_of::<crate::journal::CachedSlot>(),
+            size_of::<crate::journal::JournalEntry>(),
+            size_of::<crate::journal::Log>(),
+        );
     }
 
     #[test]

@@ -237,17 +237,12 @@ fn ecrecover(input: &[u8]) -> Option<[u8; 32]> {
 #[cfg(feature = "alloc")]
 fn modexp(input: &[u8], gas: u64, out: &mut SliceVec<'_, u8>) -> Result<u64, PrecompileError> {
     use crate::state::U256;
-    let len = |off: usize| U256::from_be_bytes(padded::<32>(input, off));
+    // Lengths saturate: a huge length either costs more gas than exists or is never read.
+    let len = |off: usize| {
+        let v = U256::from_be_bytes(padded::<32>(input, off));
+        usize::try_from(v).unwrap_or(usize::MAX)
+    };
     let (bl, el, ml) = (len(0), len(32), len(64));
-    let cap = U256::from(u32::MAX);
-    if bl > cap || el > cap || ml > cap {
-        return Err(PrecompileError::OutOfGas);
-    }
-    let (bl, el, ml) = (
-        bl.as_limbs()[0] as usize,
-        el.as_limbs()[0] as usize,
-        ml.as_limbs()[0] as usize,
-    );
     // Head of the exponent (its first 32 bytes) for the iteration count.
     let exp_start = 96usize.saturating_add(bl);
     let head_len = el.min(32);
@@ -262,7 +257,7 @@ fn modexp(input: &[u8], gas: u64, out: &mut SliceVec<'_, u8>) -> Result<u64, Pre
     let iterations = if el <= 32 {
         head_bits.saturating_sub(1)
     } else {
-        8u64.saturating_mul(el as u64 - 32)
+        8u64.saturating_mul((el as u64).saturating_sub(32))
             .saturating_add(head_bits.saturating_sub(1))
     }
     .max(1);

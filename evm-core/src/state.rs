@@ -59,6 +59,14 @@ pub trait State {
     fn storage(&self, address: &Address, slot: &U256) -> Result<U256, Self::Error>;
     /// The hash of block `number` (only asked for the 256 blocks before the current one).
     fn block_hash(&self, number: u64) -> Result<B256, Self::Error>;
+    /// Whether `address` has any non-zero storage (its storage root is not the
+    /// empty root). Used for the EIP-7610 creation-collision rule; the default
+    /// says `false`, which is exact for every state where only accounts with
+    /// code or a nonce hold storage.
+    fn has_storage(&self, address: &Address) -> Result<bool, Self::Error> {
+        let _ = address;
+        Ok(false)
+    }
 }
 
 impl<S: State + ?Sized> State for &S {
@@ -74,6 +82,9 @@ impl<S: State + ?Sized> State for &S {
     }
     fn block_hash(&self, number: u64) -> Result<B256, Self::Error> {
         (**self).block_hash(number)
+    }
+    fn has_storage(&self, address: &Address) -> Result<bool, Self::Error> {
+        (**self).has_storage(address)
     }
 }
 

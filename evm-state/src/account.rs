@@ -7,7 +7,6 @@ use crate::types::{AccountInfo, B256, EMPTY_ROOT, KECCAK_EMPTY, U256};
 
 /// One account of the state trie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Account {
     /// Transaction (or creation) count.
     pub nonce: u64,
@@ -17,6 +16,22 @@ pub struct Account {
     pub storage_root: B256,
     /// Keccak-256 of the code ([`KECCAK_EMPTY`] for none).
     pub code_hash: B256,
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Account {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        // `U256` has no `defmt::Format`: log the balance as big-endian bytes.
+        let balance = self.balance.to_be_bytes::<32>();
+        defmt::write!(
+            f,
+            "Account {{ nonce: {=u64}, balance: {=[u8]:x}, storage_root: {=[u8]:x}, code_hash: {=[u8]:x} }}",
+            self.nonce,
+            &balance[..],
+            &self.storage_root[..],
+            &self.code_hash[..]
+        )
+    }
 }
 
 impl Default for Account {

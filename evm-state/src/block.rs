@@ -52,3 +52,55 @@ pub fn find_header(chain: &[u8], number: u64) -> Result<Option<HeaderInfo>, Erro
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rlp::{put_bytes, put_list_header, to_vec};
+
+    fn block(number: u64, state_root: B256) -> Vec<u8> {
+        let mut fields: Vec<Vec<u8>> = vec![
+            to_vec(&[0u8; 32]),      // parentHash
+            to_vec(&[1u8; 32]),      // ommersHash
+            to_vec(&[2u8; 20]),      // coinbase
+            to_vec(&state_root),     // stateRoot
+            to_vec(&[3u8; 32]),      // transactionsRoot
+            to_vec(&[4u8; 32]),      // receiptsRoot
+            to_vec(&[0u8; 256][..]), // logsBloom
+            to_vec(&0u64),           // difficulty
+            to_vec(&number),         // number
+        ];
+        fields.push(to_vec(&30_000_000u64)); // gasLimit: extra fields are ignored
+        let header_payload: Vec<u8> = fields.concat();
+        let mut header = Vec::new();
+        put_list_header(&mut header, header_payload.len()).unwrap();
+        header.extend(header_payload);
+        let mut body = header.clone();
+        body.extend([0xc0, 0xc0]); // no transactions, no uncles
+        let mut out = Vec::new();
+        put_list_header(&mut out, body.len()).unwrap();
+        out.extend(body);
+        out
+    }
+
+    #[test]
+    fn finds_a_block_by_number() {
+        let mut chain = block(1, [0x11; 32]);
+        chain.extend(block(2, [0x22; 32]));
+        let h = find_header(&chain, 2).unwrap().unwrap();
+        assert_eq!(h.number, 2);
+        assert_eq!(h.state_root, [0x22; 32]);
+        assert_eq!(find_header(&chain, 3).unwrap(), None);
+        // A truncated chain is an error, not a silent stop.
+        assert!(find_header(&chain[..chain.len() - 1], 3).is_err());
+        // A header with too few fields.
+        let mut inner = Vec::new();
+        put_list_header(&mut inner, 1).unwrap();
+        put_bytes(&mut inner, &[1]).unwrap();
+        let mut short = Vec::new();
+        put_list_header(&mut short, inner.len() + 2).unwrap();
+        short.extend(&inner);
+        short.extend([0xc0, 0xc0]);
+        assert_eq!(find_header(&short, 1), Err(Error::InvalidNode { items: 1 }));
+    }
+}

@@ -19,9 +19,11 @@ pub mod rlp;
 pub mod store;
 pub mod trie;
 pub mod types;
+pub mod witness;
 
 pub use account::Account;
 pub use error::Error;
 #[cfg(feature = "alloc")]
 pub use memory::InMemoryState;
 pub use types::{keccak256, AccountInfo, Address, B256, EMPTY_ROOT, KECCAK_EMPTY, U256};
+pub use witness::WitnessState;

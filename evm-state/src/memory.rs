@@ -129,6 +129,80 @@ impl InMemoryState {
     }
 }
 
+/// An EIP-1186 style proof cut from a full state: what a host sends a device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eip1186Proof {
+    /// State-trie nodes on the account's path, root first.
+    pub account_proof: Vec<Vec<u8>>,
+    /// For each requested slot, the storage-trie nodes on its path, root first.
+    pub storage_proofs: Vec<Vec<Vec<u8>>>,
+}
+
+impl InMemoryState {
+    /// Applies a transaction's results: account changes first (a deleted account
+    /// loses its storage; `storage_cleared` wipes it before the writes), then
+    /// storage writes to accounts that exist. Deployed code is kept by hash.
+    pub fn apply_changes<'a>(
+        &mut self,
+        changes: impl IntoIterator<Item = evm_core::AccountChange<'a>>,
+        storage: impl IntoIterator<Item = (Address, U256, U256)>,
+    ) {
+        for change in changes {
+            match change {
+                evm_core::AccountChange::Deleted(address) => self.remove_account(&address),
+                evm_core::AccountChange::Updated {
+                    address,
+                    info,
+                    code,
+                    storage_cleared,
+                } => {
+                    let account = self.accounts.entry(address).or_default();
+                    account.info = info;
+                    if storage_cleared {
+                        account.storage.clear();
+                    }
+                    if let Some(code) = code {
+                        self.add_code(code.to_vec());
+                    }
+                }
+            }
+        }
+        for (address, slot, value) in storage {
+            if self.accounts.contains_key(&address) {
+                self.set_storage(address, slot, value);
+            }
+        }
+    }
+
+    /// The proof of `address` and its `slots` (presence or absence), as `eth_getProof` gives it.
+    pub fn eip1186_proof(&self, address: &Address, slots: &[U256]) -> Result<Eip1186Proof, Error> {
+        let mut state = MemTrie::new();
+        let mut buf = [0u8; MAX_ACCOUNT_RLP];
+        for (a, acct) in &self.accounts {
+            let account = Account::from_info(&acct.info, storage_root(&acct.storage)?);
+            let n = account.encode_to(&mut buf)?;
+            state.insert(&keccak256(a), buf.get(..n).unwrap_or(&[]))?;
+        }
+        let account_proof = state.proof(&keccak256(address))?;
+        let mut storage = MemTrie::new();
+        if let Some(acct) = self.accounts.get(address) {
+            let mut vbuf = [0u8; 33];
+            for (slot, value) in &acct.storage {
+                let n = encode_storage_value(value, &mut vbuf);
+                storage.insert(&storage_key(slot), vbuf.get(..n).unwrap_or(&[]))?;
+            }
+        }
+        let storage_proofs = slots
+            .iter()
+            .map(|s| storage.proof(&storage_key(s)))
+            .collect::<Result<_, _>>()?;
+        Ok(Eip1186Proof {
+            account_proof,
+            storage_proofs,
+        })
+    }
+}
+
 /// Root of a storage trie holding `storage` (zero values are skipped).
 pub fn storage_root(storage: &BTreeMap<U256, U256>) -> Result<B256, Error> {
     let mut trie = MemTrie::new();
@@ -159,6 +233,13 @@ impl evm_core::State for InMemoryState {
         Ok(self.storage_value(address, slot))
     }
 
+    fn has_storage(&self, address: &Address) -> Result<bool, Error> {
+        Ok(self
+            .accounts
+            .get(address)
+            .is_some_and(|a| a.storage.values().any(|v| !v.is_zero())))
+    }
+
     fn block_hash(&self, number: u64) -> Result<B256, Error> {
         self.block_hashes
             .get(&number)
@@ -187,6 +268,33 @@ mod tests {
     }
 
     #[test]
+    fn proofs_it_cuts_verify() {
+        let mut s = InMemoryState::new();
+        let a = [0x33; 20];
+        s.insert_account(a, AccountInfo::default());
+        for i in 0..10u64 {
+            s.set_storage(a, U256::from(i), U256::from(i + 1));
+        }
+        let p = s
+            .eip1186_proof(&a, &[U256::from(3u64), U256::from(99u64)])
+            .unwrap();
+        let refs: Vec<&[u8]> = p.account_proof.iter().map(Vec::as_slice).collect();
+        let acct = crate::proof::verify_account(&s.state_root(), &a, &refs)
+            .unwrap()
+            .unwrap();
+        let values: Vec<U256> = p
+            .storage_proofs
+            .iter()
+            .zip([3u64, 99])
+            .map(|(proof, slot)| {
+                let refs: Vec<&[u8]> = proof.iter().map(Vec::as_slice).collect();
+                crate::proof::verify_storage(&acct.storage_root, &U256::from(slot), &refs).unwrap()
+            })
+            .collect();
+        assert_eq!(values, vec![U256::from(4u64), U256::ZERO]);
+    }
+
+    #[test]
     fn implements_the_evm_core_state_trait() {
         let mut s = InMemoryState::new();
         let a = [0x22; 20];
@@ -202,5 +310,7 @@ mod tests {
         assert_eq!(s.block_hash(5).unwrap(), [5; 32]);
         assert_eq!(s.block_hash(6), Err(Error::UnknownBlockHash { number: 6 }));
         assert_eq!(s.account(&[0; 20]).unwrap(), None);
+        assert!(s.has_storage(&a).unwrap());
+        assert!(!s.has_storage(&[0; 20]).unwrap());
     }
 }

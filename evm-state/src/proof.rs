@@ -202,6 +202,19 @@ mod tests {
     }
 
     proptest! {
+        /// Arbitrary bytes as proof nodes, under their own hash as the root: never a panic.
+        #[test]
+        fn junk_proofs_never_panic(
+            nodes in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..120), 0..4),
+            key in proptest::collection::vec(any::<u8>(), 0..40),
+        ) {
+            let refs: Vec<&[u8]> = nodes.iter().map(Vec::as_slice).collect();
+            let root = refs.first().map_or(EMPTY_ROOT, |n| keccak256(n));
+            let _ = verify(&root, &key, &refs);
+            let _ = verify_account(&root, &[0; 20], &refs);
+            let _ = verify_storage(&root, &U256::from(1u64), &refs);
+        }
+
         /// Every key's proof from our trie verifies; an absent key's proof proves absence;
         /// every single-byte change to a proof is rejected.
         #[test]

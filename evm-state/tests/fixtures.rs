@@ -25,8 +25,8 @@ fn fixtures() -> Option<PathBuf> {
         Some(dir)
     } else {
         println!(
-            "SKIPPED: fixtures not found at {} (set ZKEVM_FIXTURES, or fetch the pinned upstream \
-             commits listed in shared/fixtures/README.md, see DESIGN.md §6)",
+            "SKIPPED: fixtures not found at {} (set ZKEVM_FIXTURES, or run \
+             scripts/fetch-fixtures.sh to fetch the pinned upstream versions)",
             dir.display()
         );
         None
@@ -222,4 +222,87 @@ fn every_altered_proof_byte_is_rejected() {
     }
     println!("{total} altered proofs checked");
     assert!(total > 5000, "{total}");
+}
+
+#[test]
+fn witness_state_from_a_real_eth_get_proof() {
+    use evm_state::limits::{witness_bytes, witness_slots, witness_slots_at_depth};
+    use evm_state::store::ArrayStore;
+    use evm_state::{Error, WitnessState, U256};
+
+    let Some(dir) = fixtures() else { return };
+    let root = block_54_root(&dir);
+    let f = proof_fixtures(&dir)
+        .into_iter()
+        .find(|f| f.name.contains("with-storage"))
+        .unwrap();
+    let node_list = |v: &serde_json::Value| -> Vec<Vec<u8>> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|n| state_tools::unhex(n.as_str().unwrap()).unwrap())
+            .collect()
+    };
+    let mut nodes = node_list(&f.result["accountProof"]);
+    nodes.extend(node_list(&f.result["storageProof"][0]["proof"]));
+    let address: [u8; 20] = state_tools::unhex(f.result["address"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let proof_bytes: usize = nodes.iter().map(Vec::len).sum();
+
+    // The arena sized by the documented bound for these nodes and 4 writes.
+    const NODES: usize = 6;
+    const SLOTS: usize = witness_slots(NODES, 0, 4);
+    // The tighter bound for paths of at most 3 + 2*4 nodes must also hold.
+    const SLOTS_AT_DEPTH: usize = witness_slots_at_depth(NODES, 0, 4, 3 + 2 * 4);
+    const BYTES: usize = witness_bytes(2048, 4);
+    assert!(nodes.len() <= NODES && proof_bytes <= 2048);
+    let mut w: Box<WitnessState<'_, ArrayStore<SLOTS, BYTES>>> =
+        Box::new(WitnessState::new(ArrayStore::new(), &root).unwrap());
+    for n in &nodes {
+        w.load_node(n).unwrap();
+    }
+    let (slots_loaded, bytes_loaded) = w.arena_usage();
+    let account = w.get_account(&address).unwrap().unwrap();
+    assert_eq!(account.balance, U256::from(0x76u64));
+    assert_eq!(
+        w.get_storage(&address, &U256::ZERO).unwrap(),
+        U256::from(0x38u64)
+    );
+    // Other accounts: proven absent or a typed miss, never a made-up account.
+    let mut misses = 0;
+    for i in 0..64u8 {
+        match w.get_account(&[i; 20]) {
+            Err(Error::MissingWitness { .. }) => misses += 1,
+            Ok(None) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(misses > 0);
+    // Writing the same value keeps the root; a change and its undo return to it.
+    w.set_storage(&address, &U256::ZERO, &U256::from(0x38u64))
+        .unwrap();
+    assert_eq!(w.state_root().unwrap(), root);
+    w.set_storage(&address, &U256::ZERO, &U256::from(0x39u64))
+        .unwrap();
+    let changed = w.state_root().unwrap();
+    assert_ne!(changed, root);
+    assert_eq!(
+        w.get_storage(&address, &U256::ZERO).unwrap(),
+        U256::from(0x39u64)
+    );
+    w.set_storage(&address, &U256::ZERO, &U256::from(0x38u64))
+        .unwrap();
+    assert_eq!(w.state_root().unwrap(), root);
+    w.set_account(&address, Some(&account.info())).unwrap();
+    assert_eq!(w.state_root().unwrap(), root);
+    let (slots_after, bytes_after) = w.arena_usage();
+    assert!(slots_after <= SLOTS_AT_DEPTH && bytes_after <= BYTES);
+    println!(
+        "witness: {} nodes, {proof_bytes} proof bytes -> {slots_loaded} slots, {bytes_loaded} pool bytes; \
+         after 4 writes {slots_after} slots, {bytes_after} pool bytes; arena {SLOTS} slots x {} B + {BYTES} B",
+        nodes.len(),
+        std::mem::size_of::<evm_state::trie::Slot>()
+    );
 }
