@@ -13,7 +13,9 @@ use protocol::{decode_exact, ErrorCode, ExecQuery, ExecSummary, Response};
 
 use crate::service::Platform;
 
-fn reject<'r>(
+/// Answer `Rejected`, with `args` written into `reason` (or a generic
+/// reason if they do not fit).
+pub(crate) fn reject<'r>(
     reason: &'r mut heapless::String<MAX_REASON>,
     args: core::fmt::Arguments<'_>,
 ) -> Response<'r> {

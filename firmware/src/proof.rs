@@ -1,12 +1,11 @@
 //! EIP-1186 proof checking on the device: a staged [`ProofQuery`] against its state root.
 
-use core::fmt::Write;
-
 use evm_state::proof::{verify_eip1186, StorageProof};
 use evm_state::U256;
 use protocol::limits::{MAX_QUERY_SLOTS, MAX_REASON};
 use protocol::{decode_exact, ErrorCode, ProofQuery, ProvenAccount, Response};
 
+use crate::exec::reject;
 use crate::service::Platform;
 
 /// Decode the query in `staged`, verify it (counting instructions on
@@ -63,16 +62,7 @@ pub fn verify_query<'r, P: Platform>(
             }
             Response::ProofVerified(proven)
         }
-        Some(Err(e)) => {
-            if write!(reason, "{e}").is_err() {
-                reason.clear();
-                let _ = reason.push_str("proof rejected");
-            }
-            Response::Rejected { reason }
-        }
-        None => {
-            let _ = reason.push_str("verification did not run");
-            Response::Rejected { reason }
-        }
+        Some(Err(e)) => reject(reason, format_args!("{e}")),
+        None => reject(reason, format_args!("verification did not run")),
     }
 }

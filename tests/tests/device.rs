@@ -1,5 +1,5 @@
 //! Integration tests: the firmware under QEMU, over its framed UART.
-#![allow(clippy::expect_used)] // test support code: a failed boot fails the test
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test support code: a failure fails the test
 
 use protocol::limits::{EXIT_PANIC, MAX_ENCODED};
 use protocol::{ErrorCode, FrameError, Request, PROTOCOL_VERSION};
@@ -9,6 +9,17 @@ use zkevm_tests::{build_firmware, Device, Reply};
 fn boot() -> Device {
     let firmware = build_firmware().expect("firmware builds");
     Device::boot(&firmware).expect("QEMU boots the firmware")
+}
+
+/// The device still serves: it answers `Ping`, then exits cleanly.
+fn answers_ping_then_exits(mut device: Device) {
+    assert_eq!(
+        device.call(&Request::Ping).unwrap(),
+        Reply::Pong {
+            version: PROTOCOL_VERSION
+        }
+    );
+    assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
 }
 
 #[test]
@@ -85,13 +96,7 @@ fn a_thousand_malformed_frames_get_errors_and_the_device_keeps_serving() {
     assert_eq!(errors, 1000);
     // Empty frames are resynchronisation padding: no answer, and no harm.
     device.send_raw(&[0, 0, 0]).unwrap();
-    assert_eq!(
-        device.call(&Request::Ping).unwrap(),
-        Reply::Pong {
-            version: PROTOCOL_VERSION
-        }
-    );
-    assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
+    answers_ping_then_exits(device);
 }
 
 #[test]
@@ -220,13 +225,7 @@ fn tampered_proofs_are_rejected_on_the_device_and_it_keeps_serving() {
             other => panic!("{other:?}"),
         }
     }
-    assert_eq!(
-        device.call(&Request::Ping).unwrap(),
-        Reply::Pong {
-            version: PROTOCOL_VERSION
-        }
-    );
-    assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
+    answers_ping_then_exits(device);
 }
 
 #[test]
