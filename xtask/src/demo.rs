@@ -73,6 +73,43 @@ fn proof_demo(device: &mut Device) -> Result<(), String> {
     }
 }
 
+/// Simulate an ERC-20 `transfer` on the device's EVM and show its effects.
+fn transfer_demo(device: &mut Device) -> Result<(), String> {
+    use zkevm_tests::erc20;
+    let amount = 250;
+    let code = erc20::token_code()?;
+    let query = erc20::transfer_query(&code, amount)?;
+    println!(
+        "host → Execute transfer(bob, {amount}) on a {}-byte token ({} bytes staged)",
+        code.len(),
+        query.len()
+    );
+    match device.execute(&query)? {
+        Reply::Executed(s) => {
+            let status = ["success", "revert", "halt"]
+                .get(usize::from(s.status))
+                .copied()
+                .unwrap_or("?");
+            println!(
+                "device ← {status}, gas used {}, {} log(s), {} storage write(s), returns 0x{}",
+                s.gas_used,
+                s.logs,
+                s.writes.len(),
+                s.output
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+                    .trim_start_matches('0')
+            );
+            println!("  {} instructions", s.instructions);
+            Ok(())
+        }
+        other => Err(format!(
+            "the device did not execute the transfer: {other:?}"
+        )),
+    }
+}
+
 /// Run the demo.
 pub fn run() -> Result<(), String> {
     println!("demo: building the firmware for mps2-an386 (Cortex-M4F)");
@@ -84,10 +121,6 @@ pub fn run() -> Result<(), String> {
         "host → Ping\ndevice ← {}",
         show(&device.call(&Request::Ping)?)
     );
-    println!(
-        "host → Info\ndevice ← {}",
-        show(&device.call(&Request::Info)?)
-    );
 
     let data = [0xa5u8; KECCAK_INPUT];
     let (instructions, digest) = device.measure_keccak(&data)?;
@@ -97,6 +130,11 @@ pub fn run() -> Result<(), String> {
     );
 
     proof_demo(&mut device)?;
+    transfer_demo(&mut device)?;
+    println!(
+        "host → Info\ndevice ← {}",
+        show(&device.call(&Request::Info)?)
+    );
 
     let outcome = device.exit(0)?;
     println!("device log:");
