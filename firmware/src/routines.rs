@@ -61,6 +61,7 @@ pub fn run_routine<P: Platform>(
                 _ => Err(ErrorCode::Unsupported),
             }
         }
+        Routine::Spin { iterations } => spin(platform, *iterations),
         Routine::Sign { digest } => {
             let key =
                 SigningKey::from_slice(&BENCH_SECRET_KEY).map_err(|_| ErrorCode::Unsupported)?;
@@ -76,6 +77,23 @@ pub fn run_routine<P: Platform>(
             }
         }
     }
+}
+
+/// A busy loop whose instruction count is linear in `iterations`.
+#[cfg(feature = "test-hooks")]
+fn spin<P: Platform>(platform: &mut P, iterations: u32) -> Result<(Measurement, usize), ErrorCode> {
+    let m = platform.measure(&mut || {
+        let mut i = 0u32;
+        while core::hint::black_box(i) < iterations {
+            i += 1;
+        }
+    });
+    Ok((m, 0))
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn spin<P: Platform>(_: &mut P, _: u32) -> Result<(Measurement, usize), ErrorCode> {
+    Err(ErrorCode::Unsupported)
 }
 
 #[cfg(test)]

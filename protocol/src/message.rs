@@ -216,6 +216,12 @@ pub enum Routine<'a> {
         /// The 32-byte message digest.
         digest: [u8; 32],
     },
+    /// Test hook (firmware built with `test-hooks` only): a busy loop of
+    /// `iterations` rounds, for checking the instruction clock on long runs.
+    Spin {
+        /// Loop rounds.
+        iterations: u32,
+    },
 }
 
 /// Heap and build figures of the device.

@@ -263,3 +263,21 @@ fn signing_and_ecrecover_on_the_device_agree_with_the_host() {
     );
     assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
 }
+
+#[test]
+fn the_instruction_clock_stays_exact_past_the_32_bit_timer_wrap() {
+    use protocol::Routine;
+    let mut device = boot();
+    let mut spin = |iterations| device.measure(Routine::Spin { iterations }).unwrap().0;
+    let (small, double) = (spin(1_000_000), spin(2_000_000));
+    let per_million = double - small;
+    assert!(per_million >= 2_000_000, "{per_million}");
+    // TIMER0 wraps every 2^32 ticks = 1.34 G instructions: go past it.
+    let rounds = 1 + (1u64 << 32) * 40 / 128 / (per_million / 1_000_000);
+    let millions = u32::try_from(rounds / 1_000_000 + 1).unwrap();
+    let long = spin(millions * 1_000_000);
+    assert!(long > 1 << 32 >> 2, "{long}");
+    assert_eq!(long, small + u64::from(millions - 1) * per_million);
+    println!("spin: {per_million} instructions per million rounds; {long} for {millions} M rounds");
+    answers_ping_then_exits(device);
+}

@@ -44,17 +44,35 @@ mod mps2_an386 {
     const TIMER_RELOAD: Reg = Reg(TIMER0 + 0x08);
     const TIMER_ENABLE: u32 = 1 << 0;
 
-    /// Start TIMER0 free-running from its 32-bit maximum, no interrupt.
+    /// CMSDK dual timer, timer 1: the coarse counter (bus clock / 256).
+    const DUALTIMER: usize = 0x4000_2000;
+    const DUAL_LOAD: Reg = Reg(DUALTIMER);
+    const DUAL_VALUE: Reg = Reg(DUALTIMER + 0x04);
+    const DUAL_CONTROL: Reg = Reg(DUALTIMER + 0x08);
+    const DUAL_ENABLE: u32 = 1 << 7;
+    const DUAL_32BIT: u32 = 1 << 1;
+    const DUAL_PRESCALE_256: u32 = 2 << 2;
+    const COARSE_DIVISOR: u64 = 256;
+
+    /// Start TIMER0 (exact, wraps every 2^32 ticks) and the coarse dual timer
+    /// (1/256 of the rate), both free-running down from their maximum.
     pub fn start_counter(_core: &mut cortex_m::Peripherals) {
         TIMER_CTRL.write(0);
         TIMER_RELOAD.write(u32::MAX);
         TIMER_VALUE.write(u32::MAX);
+        DUAL_CONTROL.write(0);
+        DUAL_LOAD.write(u32::MAX);
         TIMER_CTRL.write(TIMER_ENABLE);
+        DUAL_CONTROL.write(DUAL_ENABLE | DUAL_32BIT | DUAL_PRESCALE_256);
     }
 
-    /// Ticks since start (TIMER0 counts down).
-    pub fn counter() -> u32 {
-        u32::MAX - TIMER_VALUE.read()
+    /// Ticks since start: TIMER0's exact count, with the 2^32 wraps the
+    /// coarse timer tells apart (it is off by at most a few hundred ticks).
+    pub fn counter() -> u64 {
+        let fine = u64::from(u32::MAX - TIMER_VALUE.read());
+        let coarse = u64::from(u32::MAX - DUAL_VALUE.read()) * COARSE_DIVISOR;
+        let wraps = (coarse.saturating_sub(fine) + (1 << 31)) >> 32;
+        (wraps << 32) + fine
     }
 
     /// Instructions in `ticks`, rounded to the nearest (each instruction is
@@ -125,9 +143,9 @@ mod nrf52840 {
         core.DWT.enable_cycle_counter();
     }
 
-    /// CPU cycles since start.
-    pub fn counter() -> u32 {
-        cortex_m::peripheral::DWT::cycle_count()
+    /// CPU cycles since start (the 32-bit cycle counter wraps after 67 s).
+    pub fn counter() -> u64 {
+        u64::from(cortex_m::peripheral::DWT::cycle_count())
     }
 
     /// On hardware the count is CPU cycles, not instructions.

@@ -4,8 +4,8 @@
 //! On QEMU (`mps2-an386`) the counter is CMSDK TIMER0 on the 25 MHz bus clock
 //! and QEMU runs with `-icount shift=7`: every instruction takes 128 ns of
 //! virtual time, i.e. 3.2 timer ticks, so `round(ticks / 3.2)` is the exact
-//! instruction count, the same on every run. A routine may run for up to
-//! 2^32 ticks (1.3 G instructions).
+//! instruction count, the same on every run. The 32-bit TIMER0 wraps every
+//! 1.3 G instructions; the dual timer, prescaled by 256, counts the wraps.
 
 use firmware::Measurement;
 
@@ -20,9 +20,9 @@ pub fn start(core: &mut cortex_m::Peripherals) {
 pub fn measure(routine: &mut dyn FnMut()) -> Measurement {
     let start = board::counter();
     routine();
-    let ticks = board::counter().wrapping_sub(start);
+    let ticks = board::counter().saturating_sub(start);
     Measurement {
-        instructions: board::ticks_to_count(u64::from(ticks)),
+        instructions: board::ticks_to_count(ticks),
         resolution: 1,
     }
 }
