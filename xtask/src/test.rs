@@ -10,6 +10,10 @@ use zkevm_tests::workspace_root;
 /// Library crates that must build without `std` for the thumb targets.
 const NO_STD_CRATES: [&str; 5] = ["protocol", "evm-core", "evm-state", "evm-trace", "verifier"];
 
+/// The test that runs the shared GeneralStateTests (its own step, so its
+/// `N passed, M failed, K skipped` line is shown).
+const STATE_TESTS: &str = "cancun_general_state_tests";
+
 /// Targets every no_std crate is built for.
 const NO_STD_TARGETS: [&str; 2] = ["thumbv7em-none-eabihf", "thumbv6m-none-eabi"];
 
@@ -18,6 +22,8 @@ struct StepResult {
     ok: bool,
     seconds: f64,
     tests: Option<TestCount>,
+    /// The last `N passed, M failed, K skipped` line a fixture runner printed.
+    cases: Option<String>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -56,9 +62,20 @@ fn parse_result_line(line: &str, count: &mut TestCount) {
     }
 }
 
+/// A fixture runner's closing line: `N passed, M failed, K skipped…`.
+fn is_cases_line(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    matches!(
+        words.as_slice(),
+        [n, "passed,", m, "failed,", k, "skipped", ..]
+            if [n, m, k].iter().all(|w| w.parse::<u64>().is_ok())
+    )
+}
+
 fn run_step(name: &str, mut cmd: Command, count_tests: bool) -> StepResult {
     println!("\n=== {name}");
     let started = Instant::now();
+    let mut cases = None;
     let (ok, tests) = if count_tests {
         cmd.stdout(Stdio::piped());
         match cmd.spawn() {
@@ -68,6 +85,9 @@ fn run_step(name: &str, mut cmd: Command, count_tests: bool) -> StepResult {
                     for line in BufReader::new(out).lines().map_while(Result::ok) {
                         println!("{line}");
                         parse_result_line(&line, &mut count);
+                        if is_cases_line(&line) {
+                            cases = Some(line.trim().to_owned());
+                        }
                     }
                 }
                 (child.wait().is_ok_and(|s| s.success()), Some(count))
@@ -85,6 +105,7 @@ fn run_step(name: &str, mut cmd: Command, count_tests: bool) -> StepResult {
         ok,
         seconds: started.elapsed().as_secs_f64(),
         tests,
+        cases,
     }
 }
 
@@ -105,8 +126,32 @@ pub fn run() -> Result<(), String> {
             false,
         ),
         run_step(
-            "unit, property and conformance tests (host)",
-            cargo(&["test", "--workspace", "--exclude", "zkevm-tests"]),
+            "unit, property and fixture tests (host)",
+            cargo(&[
+                "test",
+                "--workspace",
+                "--exclude",
+                "zkevm-tests",
+                "--",
+                "--skip",
+                STATE_TESTS,
+            ]),
+            true,
+        ),
+        run_step(
+            "Ethereum state tests, fork Cancun (host)",
+            // Same package set as the step before, so nothing is rebuilt with
+            // other features; the filter leaves only the state tests to run.
+            cargo(&[
+                "test",
+                "--workspace",
+                "--exclude",
+                "zkevm-tests",
+                "--",
+                "--exact",
+                STATE_TESTS,
+                "--nocapture",
+            ]),
             true,
         ),
         run_step(
@@ -163,6 +208,9 @@ pub fn run() -> Result<(), String> {
         });
         let verdict = if step.ok { "ok  " } else { "FAIL" };
         println!("{verdict} {:>7.1}s  {}{tests}", step.seconds, step.name);
+        if let Some(cases) = &step.cases {
+            println!("               cases: {cases}");
+        }
     }
     println!(
         "tests: {} passed, {} failed, {} skipped",
@@ -197,5 +245,13 @@ mod tests {
         );
         parse_result_line("running 3 tests", &mut count);
         assert_eq!((count.passed, count.failed, count.ignored), (12, 3, 2));
+    }
+
+    #[test]
+    fn recognises_fixture_runner_closing_lines() {
+        assert!(is_cases_line("18690 passed, 0 failed, 2 skipped in 88.1 s"));
+        assert!(is_cases_line("26 passed, 0 failed, 0 skipped"));
+        assert!(!is_cases_line("test result: ok. 3 passed; 0 failed"));
+        assert!(!is_cases_line("many passed, 0 failed, 0 skipped"));
     }
 }
