@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod benchmarks;
 pub mod cross;
 pub mod device;
 pub mod erc20;

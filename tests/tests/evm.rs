@@ -122,3 +122,42 @@ fn erc20_transfer_on_the_device_matches_the_host() {
     }
     assert_eq!(device.exit(0).expect("exit").exit_code, Some(0));
 }
+
+#[test]
+fn the_evm_benchmarks_run_on_the_device_as_on_the_host() {
+    let cases = match zkevm_tests::benchmarks::ipsilon_cases() {
+        Ok(cases) => cases,
+        Err(e) => {
+            println!("SKIPPED: no benchmark fixtures ({e})");
+            return;
+        }
+    };
+    assert!(cases.len() >= 20, "{}", cases.len());
+    let firmware = build_firmware().expect("firmware");
+    let mut device = Device::boot(&firmware).expect("boots");
+    let mut ran = 0;
+    for case in &cases {
+        let query = case.query_bytes().expect("query");
+        let reply = device.execute(&query).expect("device answers");
+        match (case.run_on_host(), reply) {
+            (Ok(host), Reply::Executed(s)) => {
+                assert_eq!(
+                    (s.status, s.gas_used, s.output_hash),
+                    (host.status, host.gas_used, host.output_hash),
+                    "{}",
+                    case.name
+                );
+                ran += 1;
+            }
+            // A device buffer too small for the case: the same refusal on both.
+            (Err(host), Reply::Rejected { reason }) => assert_eq!(host, reason, "{}", case.name),
+            (host, device) => panic!("{}: host {host:?}, device {device:?}", case.name),
+        }
+    }
+    println!(
+        "{ran} of {} benchmark cases ran on the device, same as the host",
+        cases.len()
+    );
+    assert!(ran >= 20);
+    assert_eq!(device.exit(0).expect("exit").exit_code, Some(0));
+}
