@@ -16,8 +16,8 @@ use crate::Result;
 pub struct BenchCase {
     /// `file/test[index]`.
     pub name: String,
-    /// `(address, nonce, balance, code)` of each pre-state account.
-    pub accounts: Vec<([u8; 20], u64, [u8; 32], Vec<u8>)>,
+    /// The pre-state accounts.
+    pub accounts: Vec<PreAccount>,
     /// Block values.
     pub block: BlockQuery,
     /// Sender.
@@ -34,6 +34,19 @@ pub struct BenchCase {
     pub gas_price: [u8; 32],
     /// Value, big-endian.
     pub value: [u8; 32],
+}
+
+/// A pre-state account: no storage in these benchmarks.
+#[derive(Debug, Clone)]
+pub struct PreAccount {
+    /// Address.
+    pub address: [u8; 20],
+    /// Nonce.
+    pub nonce: u64,
+    /// Balance, big-endian.
+    pub balance: [u8; 32],
+    /// Code.
+    pub code: Vec<u8>,
 }
 
 /// What one run did.
@@ -128,12 +141,12 @@ pub fn load_file(file: &Path) -> Result<Vec<BenchCase>> {
         };
         let mut accounts = Vec::new();
         for (addr, a) in t["pre"].as_object().ok_or("no pre")? {
-            accounts.push((
-                address(&Value::String(addr.clone()))?,
-                number(&a["nonce"])?,
-                word(&a["balance"])?,
-                bytes(&a["code"])?,
-            ));
+            accounts.push(PreAccount {
+                address: address(&Value::String(addr.clone()))?,
+                nonce: number(&a["nonce"])?,
+                balance: word(&a["balance"])?,
+                code: bytes(&a["code"])?,
+            });
         }
         let tx = &t["transaction"];
         let posts = t["post"].as_object().ok_or("no post")?;
@@ -169,11 +182,11 @@ impl BenchCase {
         let accounts: Vec<AccountQuery<'_>> = self
             .accounts
             .iter()
-            .map(|(address, nonce, balance, code)| AccountQuery {
-                address: *address,
-                nonce: *nonce,
-                balance: *balance,
-                code,
+            .map(|a| AccountQuery {
+                address: a.address,
+                nonce: a.nonce,
+                balance: a.balance,
+                code: &a.code,
                 storage: &[],
             })
             .collect();
@@ -198,18 +211,13 @@ impl BenchCase {
     /// (`Err` when a device buffer is too small for it).
     pub fn run_on_host(&self) -> Result<RunResult> {
         let mut state = InMemoryState::new();
-        for (address, nonce, balance, code) in &self.accounts {
-            let code_hash = if code.is_empty() {
-                evm_core::KECCAK_EMPTY
-            } else {
-                state.add_code(code.clone())
-            };
+        for a in &self.accounts {
             let info = AccountInfo {
-                nonce: *nonce,
-                balance: U256::from_be_bytes(*balance),
-                code_hash,
+                nonce: a.nonce,
+                balance: U256::from_be_bytes(a.balance),
+                code_hash: state.add_code(a.code.clone()),
             };
-            state.insert_account(*address, info);
+            state.insert_account(a.address, info);
         }
         let b = &self.block;
         let block = BlockEnv {
