@@ -3,14 +3,13 @@
 use alloc::vec::Vec;
 use core::fmt::Write;
 
-use evm_core::{
-    AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, TxEnv, KECCAK_EMPTY, U256,
-};
+use evm_core::{AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, TxEnv, KECCAK_EMPTY, U256};
 use evm_state::InMemoryState;
 use protocol::limits::{MAX_EXEC_OUTPUT, MAX_EXEC_SLOTS, MAX_REASON};
 use protocol::message::STORAGE_PAIR;
 use protocol::{decode_exact, ErrorCode, ExecQuery, ExecSummary, Response};
 
+use crate::limits::EVM_LIMITS;
 use crate::service::Platform;
 
 /// Answer `Rejected`, with `args` written into `reason` (or a generic
@@ -58,7 +57,7 @@ fn pre_state(query: &ExecQuery<'_>) -> Result<InMemoryState, usize> {
 }
 
 /// Decode the query in `staged`, run its transaction with
-/// [`Limits::DEVICE`] buffers (counting instructions on `platform`) and
+/// the board's [`EVM_LIMITS`] buffers (counting instructions on `platform`) and
 /// answer what it did; an invalid transaction or a full device buffer is
 /// `Rejected` with the reason. Never inlined: its frame (the EVM and the
 /// summary) exists only while it runs.
@@ -105,7 +104,7 @@ pub fn execute_query<'r, P: Platform>(
         max_priority_fee_per_gas: t.max_priority_fee.map(U256::from_be_bytes),
         ..TxEnv::default()
     };
-    let mut buffers = HeapBuffers::new(&Limits::DEVICE);
+    let mut buffers = HeapBuffers::new(&EVM_LIMITS);
     let mut evm = Evm::new(&state, buffers.buffers());
     let mut result = None;
     let measured = platform.measure(&mut || result = Some(evm.transact(&block, &tx)));

@@ -29,9 +29,6 @@ mod mps2_an386 {
     use super::Reg;
     use defmt_semihosting as _;
 
-    /// Heap bytes (the board has 4 MiB of data RAM).
-    pub const HEAP_SIZE: usize = 1024 * 1024;
-
     /// Nanoseconds per instruction under `-icount shift=7` (the harness's setting).
     const NS_PER_INSTRUCTION: u64 = 1 << protocol::limits::QEMU_ICOUNT_SHIFT;
 
@@ -133,9 +130,6 @@ mod nrf52840 {
     //! Nordic nRF52840 (e.g. nRF52840-DK): UARTE0 on P0.06 (TX) / P0.08 (RX), RTT logs.
     use super::Reg;
     use defmt_rtt as _;
-
-    /// Heap bytes (the chip has 256 KiB of RAM).
-    pub const HEAP_SIZE: usize = 128 * 1024;
 
     /// Enable the DWT cycle counter.
     pub fn start_counter(core: &mut cortex_m::Peripherals) {

@@ -7,7 +7,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 use embedded_alloc::LlffHeap;
 
-use super::board::HEAP_SIZE;
+use firmware::limits::HEAP_SIZE;
 
 /// `LlffHeap` that remembers the most bytes it ever had in use.
 struct TrackingHeap {

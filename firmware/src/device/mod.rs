@@ -68,8 +68,8 @@ fn main() -> ! {
 
 /// The staging area for inputs larger than a frame, in `.bss`.
 fn stage_area() -> &'static mut [u8] {
-    use protocol::limits::MAX_STAGED;
-    static mut STAGE: [u8; MAX_STAGED] = [0; MAX_STAGED];
+    use firmware::limits::STAGE_SIZE;
+    static mut STAGE: [u8; STAGE_SIZE] = [0; STAGE_SIZE];
     #[allow(unsafe_code)]
     // SAFETY: called once, from `main`, which never returns: this is the only
     // reference to `STAGE` ever made.
