@@ -1,6 +1,7 @@
 //! `cargo xtask setup|test|demo|bench`: everything a fresh machine needs, in Rust.
 
 mod demo;
+mod device_bench;
 mod setup;
 mod test;
 
@@ -25,7 +26,10 @@ fn main() -> ExitCode {
         "test" => setup::run().and_then(|()| test::run()),
         "demo" => setup::run().and_then(|()| demo::run()),
         "bench" => setup::run().and_then(|()| {
-            Err("benchmarks are not implemented yet (tracked by the benchmarks issue)".to_owned())
+            // The host comparisons arrive with the benchmarks issue; the
+            // device section stands on its own.
+            let quick = args.iter().any(|a| a == "--quick");
+            device_bench::section(quick).map(|md| println!("{md}"))
         }),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

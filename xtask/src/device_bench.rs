@@ -1,0 +1,165 @@
+//! The device section of `cargo xtask bench`: exact instruction counts under QEMU.
+
+use protocol::limits::BENCH_SECRET_KEY;
+use protocol::{Request, Routine};
+use zkevm_tests::{benchmarks, build_firmware, erc20, proofs, Device, Reply};
+
+/// Instructions, or why there is no figure.
+fn fmt_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A recoverable signature of `digest` by the bench key, as ecrecover input.
+fn ecrecover_input(device: &mut Device, digest: [u8; 32]) -> Result<Vec<u8>, String> {
+    let (_, signature) = device.measure(Routine::Sign { digest })?;
+    let recovery = *signature.get(64).ok_or("short signature")?;
+    let mut input = vec![0u8; 128];
+    input[..32].copy_from_slice(&digest);
+    input[63] = 27 + recovery;
+    input[64..].copy_from_slice(signature.get(..64).ok_or("short signature")?);
+    Ok(input)
+}
+
+/// Measure everything on a fresh device; return the markdown section.
+/// `quick` leaves out the EVM benchmarks.
+pub fn section(quick: bool) -> Result<String, String> {
+    let firmware = build_firmware()?;
+    let mut device = Device::boot_with_limit(&firmware, std::time::Duration::from_secs(1800))?;
+    let mut md = String::from(
+        "## Device (QEMU mps2-an386, Cortex-M4F)\n\n\
+         Exact instruction counts under `-icount shift=7` (the same on every run of one \
+         firmware build; opt-level 3, fat LTO). Reproduce with `cargo xtask bench`.\n\n\
+         | routine | instructions |\n|---|---:|\n",
+    );
+    let (keccak, _) = device.measure_keccak(&[0xa5; 136])?;
+    md += &format!("| keccak256, 136 bytes | {} |\n", fmt_count(keccak));
+    let digest = [0x5a; 32];
+    let (sign, _) = device.measure(Routine::Sign { digest })?;
+    md += &format!(
+        "| secp256k1 ECDSA sign (k256, RFC 6979; public bench key {:02x}…) | {} |\n",
+        BENCH_SECRET_KEY[0],
+        fmt_count(sign)
+    );
+    let input = ecrecover_input(&mut device, digest)?;
+    let (recover, _) = device.measure(Routine::EcRecover { input: &input })?;
+    md += &format!("| ecrecover precompile (0x01) | {} |\n", fmt_count(recover));
+    let code = erc20::token_code()?;
+    match device.execute(&erc20::transfer_query(&code, 250)?)? {
+        Reply::Executed(s) => {
+            md += &format!(
+                "| ERC-20 `transfer` (gas {}) | {} |\n",
+                s.gas_used,
+                fmt_count(s.instructions)
+            );
+        }
+        other => return Err(format!("ERC-20 transfer: {other:?}")),
+    }
+    if let Ok(cases) = proofs::eth_get_proof_cases() {
+        for case in cases.iter().filter(|c| !c.storage.is_empty()).take(1) {
+            match device.verify_proof(&case.query_bytes()?)? {
+                Reply::ProofVerified(p) => {
+                    md += &format!(
+                        "| EIP-1186 account + storage proof ({} + {} nodes) | {} |\n",
+                        case.account_proof.len(),
+                        case.storage.first().map_or(0, |s| s.1.len()),
+                        fmt_count(p.instructions)
+                    );
+                }
+                other => return Err(format!("proof: {other:?}")),
+            }
+        }
+    }
+    if !quick {
+        md += &evm_benchmarks(&mut device)?;
+    }
+    match device.call(&Request::Info)? {
+        Reply::Info {
+            heap_size,
+            heap_peak,
+            stack_size,
+            stack_peak,
+            ..
+        } => {
+            md += &format!(
+                "\nRAM after all of the above: heap peak {} B of {} B; stack peak {} B of {} B \
+                 (painted-stack high-water mark).\n",
+                fmt_count(heap_peak.into()),
+                fmt_count(heap_size.into()),
+                fmt_count(stack_peak.into()),
+                fmt_count(stack_size.into())
+            );
+        }
+        other => return Err(format!("info: {other:?}")),
+    }
+    device.exit(0)?;
+    Ok(md)
+}
+
+/// The ipsilon benchmarks on the device, each checked against the host.
+fn evm_benchmarks(device: &mut Device) -> Result<String, String> {
+    let mut md = String::from(
+        "\n### EVM benchmarks on the device\n\n\
+         The ipsilon benchmarks with the device's buffer limits (`Limits::DEVICE`: 64 KiB \
+         of EVM memory, 256 storage slots, …); each result equals the host's evm-core run \
+         with the same limits.\n\n\
+         | benchmark | status | gas | instructions | instructions / gas |\n|---|---|---:|---:|---:|\n",
+    );
+    for case in benchmarks::ipsilon_cases()? {
+        let host = case.run_on_host();
+        let reply = device.execute(&case.query_bytes()?)?;
+        match (host, reply) {
+            (Ok(host), Reply::Executed(s)) => {
+                if (s.status, s.gas_used, s.output_hash)
+                    != (host.status, host.gas_used, host.output_hash)
+                {
+                    return Err(format!("{}: device and host differ", case.name));
+                }
+                let status = match (s.status, &host.halt) {
+                    (0, _) => "success".to_owned(),
+                    (1, _) => "revert".to_owned(),
+                    (_, Some(halt)) => format!("halt: {halt}"),
+                    _ => "halt".to_owned(),
+                };
+                let per_gas = if s.status == 0 && s.gas_used > 0 {
+                    format!("{:.1}", s.instructions as f64 / s.gas_used as f64)
+                } else {
+                    "—".to_owned()
+                };
+                md += &format!(
+                    "| {} | {status} | {} | {} | {per_gas} |\n",
+                    case.name,
+                    fmt_count(s.gas_used),
+                    fmt_count(s.instructions)
+                );
+            }
+            (Err(reason), Reply::Rejected { .. }) => {
+                md += &format!("| {} | does not fit: {reason} | — | — | — |\n", case.name);
+            }
+            (host, device) => {
+                return Err(format!("{}: host {host:?}, device {device:?}", case.name))
+            }
+        }
+    }
+    Ok(md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(fmt_count(0), "0");
+        assert_eq!(fmt_count(999), "999");
+        assert_eq!(fmt_count(30_103), "30,103");
+        assert_eq!(fmt_count(1_345_000_022), "1,345,000,022");
+    }
+}
