@@ -7,6 +7,9 @@ use std::sync::OnceLock;
 
 use crate::Result;
 
+/// Target directory of firmware builds, apart from the host build's.
+pub const FIRMWARE_TARGET_DIR: &str = "target/firmware";
+
 /// The QEMU board's target.
 pub const FIRMWARE_TARGET: &str = "thumbv7em-none-eabihf";
 
@@ -72,7 +75,7 @@ fn build_id() -> String {
 pub fn build_firmware() -> Result<Firmware> {
     static BUILT: OnceLock<Result<Firmware>> = OnceLock::new();
     BUILT
-        .get_or_init(|| build_firmware_with(&["test-hooks"], "target/firmware"))
+        .get_or_init(|| build_firmware_with(&["test-hooks"], FIRMWARE_TARGET_DIR))
         .clone()
 }
 

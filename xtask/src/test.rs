@@ -14,6 +14,9 @@ const NO_STD_CRATES: [&str; 5] = ["protocol", "evm-core", "evm-state", "evm-trac
 /// `N passed, M failed, K skipped` line is shown).
 const STATE_TESTS: &str = "cancun_general_state_tests";
 
+/// Where the harness builds the QEMU firmware (release).
+const FIRMWARE_TARGET_DIR: &str = zkevm_tests::cross::FIRMWARE_TARGET_DIR;
+
 /// Targets every no_std crate is built for.
 const NO_STD_TARGETS: [&str; 2] = ["thumbv7em-none-eabihf", "thumbv6m-none-eabi"];
 
@@ -191,7 +194,9 @@ pub fn run() -> Result<(), String> {
         "--features",
         "board-nrf52840",
     ]);
-    board.args(["--target-dir", "target/thumb"]);
+    // Same target dir and profile as the QEMU firmware the tests built: only
+    // the firmware crate itself is compiled again.
+    board.args(["--target-dir", FIRMWARE_TARGET_DIR]);
     steps.push(run_step("firmware build for nRF52840", board, false));
 
     println!("\n=== summary");
