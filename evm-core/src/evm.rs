@@ -1846,6 +1846,21 @@ mod tests {
     }
 
     #[test]
+    fn value_call_to_unavailable_precompile_fails_softly() {
+        // PUSH1 0 x4, PUSH1 1, PUSH1 5, PUSH1 0, CALL, PUSH1 0, STOP
+        let code = [
+            0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 1, 0x60, 5, 0x60, 0, 0xf1, 0x60, 0, 0,
+        ];
+        let state = with_contract(&code);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let mut t = tx();
+        t.value = U256::from(1);
+        let out = evm.transact(&BlockEnv::default(), &t).unwrap();
+        assert_eq!(out.status, ExecStatus::Success);
+    }
+
+    #[test]
     fn invalid_nonce_is_rejected() {
         let state = with_contract(&[0x00]);
         let mut hb = HeapBuffers::new(&Limits::DEVICE);

@@ -1,0 +1,357 @@
+//! Differential property test against `revm`: random bytecode and pre-state, same results.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use revm::db::{CacheDB, EmptyDB};
+use revm::primitives::{
+    AccountInfo as RAccountInfo, Address as RAddress, Bytecode, Bytes, ExecutionResult, Output,
+    SpecId, TxKind, B256 as RB256, U256 as RU256,
+};
+
+use crate::evm::keccak256;
+use crate::{
+    AccountChange, AccountInfo, Address, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, State,
+    TxEnv, B256, KECCAK_EMPTY, U256,
+};
+
+const CALLER: Address = [0xca; 20];
+const A: Address = [0xaa; 20];
+const B: Address = [0xbb; 20];
+const COINBASE: Address = [0xc0; 20];
+
+fn ru(v: &U256) -> RU256 {
+    RU256::from_be_bytes(v.to_be_bytes::<32>())
+}
+fn from_ru(v: &RU256) -> U256 {
+    U256::from_be_bytes(v.to_be_bytes::<32>())
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Acct {
+    nonce: u64,
+    balance: U256,
+    code: Vec<u8>,
+    storage: BTreeMap<U256, U256>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct World {
+    accounts: BTreeMap<Address, Acct>,
+    code: BTreeMap<B256, Vec<u8>>,
+}
+
+impl State for World {
+    type Error = ();
+    fn account(&self, a: &Address) -> Result<Option<AccountInfo>, ()> {
+        Ok(self.accounts.get(a).map(|x| AccountInfo {
+            nonce: x.nonce,
+            balance: x.balance,
+            code_hash: keccak256(&x.code),
+        }))
+    }
+    fn code(&self, h: &B256) -> Result<&[u8], ()> {
+        if *h == KECCAK_EMPTY {
+            return Ok(&[]);
+        }
+        self.code.get(h).map(|c| c.as_slice()).ok_or(())
+    }
+    fn storage(&self, a: &Address, k: &U256) -> Result<U256, ()> {
+        Ok(self
+            .accounts
+            .get(a)
+            .and_then(|x| x.storage.get(k).copied())
+            .unwrap_or_default())
+    }
+    fn block_hash(&self, n: u64) -> Result<B256, ()> {
+        Ok(keccak256(n.to_string().as_bytes()))
+    }
+    fn has_storage(&self, a: &Address) -> Result<bool, ()> {
+        Ok(self.accounts.get(a).is_some_and(|x| !x.storage.is_empty()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Result_ {
+    status: u8,
+    gas_used: u64,
+    output: Vec<u8>,
+    logs: Vec<(Address, Vec<B256>, Vec<u8>)>,
+    post: BTreeMap<Address, Acct>,
+}
+
+fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result_ {
+    let mut bufs = HeapBuffers::new(&Limits {
+        memory_bytes: 1 << 24,
+        stack_words: 1 << 16,
+        code_bytes: 1 << 20,
+        frames: crate::limits::CALL_DEPTH_LIMIT + 1,
+        log_data_bytes: 1 << 24,
+        return_data_bytes: 1 << 24,
+        ..Limits::DEVICE
+    });
+    let mut evm = Evm::new(w, bufs.buffers());
+    let out = evm.transact(block, tx).expect("valid transaction");
+    let status = match out.status {
+        ExecStatus::Success => 0,
+        ExecStatus::Revert => 1,
+        ExecStatus::Halt(_) => 2,
+    };
+    let mut post = w.accounts.clone();
+    for c in evm.changes() {
+        match c {
+            AccountChange::Deleted(a) => {
+                post.remove(&a);
+            }
+            AccountChange::Updated {
+                address,
+                info,
+                code,
+                storage_cleared,
+            } => {
+                let e = post.entry(address).or_default();
+                e.nonce = info.nonce;
+                e.balance = info.balance;
+                if let Some(c) = code {
+                    e.code = c.to_vec();
+                }
+                if storage_cleared {
+                    e.storage.clear();
+                }
+            }
+        }
+    }
+    for (a, k, v) in evm.storage_changes() {
+        if let Some(e) = post.get_mut(&a) {
+            if v.is_zero() {
+                e.storage.remove(&k);
+            } else {
+                e.storage.insert(k, v);
+            }
+        }
+    }
+    Result_ {
+        status,
+        gas_used: out.gas_used,
+        output: if status == 2 {
+            Vec::new()
+        } else {
+            evm.output().to_vec()
+        },
+        logs: evm
+            .logs()
+            .map(|(a, t, d)| (*a, t.to_vec(), d.to_vec()))
+            .collect(),
+        post,
+    }
+}
+
+/// `None` when revm cannot run the case (its KZG precompile is not built here).
+fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
+    let mut db = CacheDB::new(EmptyDB::default());
+    for (a, x) in &w.accounts {
+        db.insert_account_info(
+            RAddress::from(*a),
+            RAccountInfo::new(
+                ru(&x.balance),
+                x.nonce,
+                RB256::from(keccak256(&x.code)),
+                Bytecode::new_raw(Bytes::from(x.code.clone())),
+            ),
+        );
+        for (k, v) in &x.storage {
+            db.insert_account_storage(RAddress::from(*a), ru(k), ru(v))
+                .expect("insert storage");
+        }
+    }
+    let mut evm = revm::Evm::builder()
+        .with_db(db)
+        .with_spec_id(SpecId::CANCUN)
+        .modify_block_env(|b| {
+            b.number = RU256::from(block.number);
+            b.coinbase = RAddress::from(block.coinbase);
+            b.timestamp = RU256::from(block.timestamp);
+            b.gas_limit = RU256::from(block.gas_limit);
+            b.basefee = ru(&block.base_fee);
+            b.prevrandao = Some(RB256::from(block.prev_randao));
+            b.set_blob_excess_gas_and_price(0);
+        })
+        .modify_tx_env(|t| {
+            t.caller = RAddress::from(tx.caller);
+            t.gas_limit = tx.gas_limit;
+            t.gas_price = ru(&tx.max_fee_per_gas);
+            t.transact_to = match tx.to {
+                Some(a) => TxKind::Call(RAddress::from(a)),
+                None => TxKind::Create,
+            };
+            t.value = ru(&tx.value);
+            t.data = Bytes::from(tx.data.to_vec());
+            t.nonce = Some(tx.nonce);
+            t.chain_id = None;
+        })
+        .build();
+    let res = evm.transact().ok()?;
+    let (status, gas_used, output, logs) = match res.result {
+        ExecutionResult::Success {
+            gas_used,
+            logs,
+            output,
+            ..
+        } => {
+            let o = match output {
+                Output::Call(b) => b.to_vec(),
+                Output::Create(b, _) => b.to_vec(),
+            };
+            (0, gas_used, o, logs)
+        }
+        ExecutionResult::Revert { gas_used, output } => (1, gas_used, output.to_vec(), vec![]),
+        ExecutionResult::Halt { gas_used, .. } => (2, gas_used, vec![], vec![]),
+    };
+    let mut post = w.accounts.clone();
+    for (a, acct) in res.state {
+        let addr: Address = a.into_array();
+        if !acct.is_touched() {
+            continue;
+        }
+        if acct.is_selfdestructed() || acct.is_empty() {
+            post.remove(&addr);
+            continue;
+        }
+        let e = post.entry(addr).or_default();
+        e.nonce = acct.info.nonce;
+        e.balance = from_ru(&acct.info.balance);
+        if let Some(c) = &acct.info.code {
+            e.code = c.original_bytes().to_vec();
+        }
+        if acct.is_created() {
+            e.storage.clear();
+        }
+        for (k, slot) in acct.storage {
+            let v = from_ru(&slot.present_value);
+            if v.is_zero() {
+                e.storage.remove(&from_ru(&k));
+            } else {
+                e.storage.insert(from_ru(&k), v);
+            }
+        }
+    }
+    Some(Result_ {
+        status,
+        gas_used,
+        output,
+        logs: logs
+            .into_iter()
+            .map(|l| {
+                (
+                    l.address.into_array(),
+                    l.data.topics().iter().map(|t| t.0).collect(),
+                    l.data.data.to_vec(),
+                )
+            })
+            .collect(),
+        post,
+    })
+}
+
+/// Opcodes the generator draws from (everything but the block-hash lookup, plus garbage).
+const POOL: &[u8] = &[
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x10, 0x11, 0x12, 0x13,
+    0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x20, 0x30, 0x31, 0x32, 0x33, 0x34,
+    0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x41, 0x42, 0x43, 0x44, 0x45,
+    0x46, 0x47, 0x48, 0x49, 0x4a, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a,
+    0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x80, 0x81, 0x82, 0x83, 0x90, 0x91, 0x92, 0xa0, 0xa1, 0xa2, 0xf0,
+    0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xfa, 0xfd, 0xfe, 0xff, 0x0c, 0xef,
+];
+
+fn op() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => (0usize..POOL.len()).prop_map(|i| vec![POOL[i]]),
+        4 => (0u8..40).prop_map(|v| vec![0x60, v]),
+        1 => any::<u16>().prop_map(|v| vec![0x61, (v >> 8) as u8, v as u8]),
+        1 => prop_oneof![Just(A), Just(B), Just(CALLER), Just([0; 20]), Just({
+            let mut p = [0u8; 20];
+            p[19] = 4;
+            p
+        })]
+        .prop_map(|a| {
+            let mut v = vec![0x73];
+            v.extend_from_slice(&a);
+            v
+        }),
+        1 => any::<[u8; 32]>().prop_map(|w| {
+            let mut v = vec![0x7f];
+            v.extend_from_slice(&w);
+            v
+        }),
+    ]
+}
+
+/// Random code that starts with a few small pushes, so that most programs get
+/// past their first instructions instead of underflowing at once.
+fn code() -> impl Strategy<Value = Vec<u8>> {
+    (
+        prop::collection::vec(0u8..8, 0..8),
+        prop::collection::vec(op(), 0..60),
+    )
+        .prop_map(|(pre, body)| {
+            let mut c: Vec<u8> = pre.iter().flat_map(|v| [0x60, *v]).collect();
+            c.extend(body.concat());
+            c
+        })
+}
+
+fn storage() -> impl Strategy<Value = BTreeMap<U256, U256>> {
+    prop::collection::btree_map(
+        (0u64..6).prop_map(U256::from),
+        (1u64..4).prop_map(U256::from),
+        0..4,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn same_as_revm(
+        code_a in code(),
+        code_b in code(),
+        st_a in storage(),
+        st_b in storage(),
+        bal_a in 0u64..1000,
+        value in 0u64..100,
+        data in prop::collection::vec(any::<u8>(), 0..40),
+        gas_limit in 30_000u64..400_000,
+    ) {
+        let mut w = World::default();
+        for c in [&code_a, &code_b] {
+            w.code.insert(keccak256(c), c.clone());
+        }
+        w.accounts.insert(CALLER, Acct { balance: U256::from(10u64.pow(18)), ..Acct::default() });
+        w.accounts.insert(A, Acct { nonce: 1, balance: U256::from(bal_a), code: code_a, storage: st_a });
+        w.accounts.insert(B, Acct { nonce: 1, balance: U256::from(7), code: code_b, storage: st_b });
+        let block = BlockEnv {
+            number: 300,
+            coinbase: COINBASE,
+            timestamp: 1000,
+            gas_limit: 30_000_000,
+            base_fee: U256::from(7),
+            prev_randao: [3; 32],
+            excess_blob_gas: 0,
+            chain_id: 1,
+        };
+        let tx = TxEnv {
+            caller: CALLER,
+            to: Some(A),
+            value: U256::from(value),
+            data: &data,
+            gas_limit,
+            nonce: 0,
+            max_fee_per_gas: U256::from(10),
+            ..TxEnv::default()
+        };
+        let ours = run_ours(&w, &tx, &block);
+        let theirs = run_revm(&w, &tx, &block);
+        prop_assume!(theirs.is_some());
+        prop_assert_eq!(Some(ours), theirs);
+    }
+}
