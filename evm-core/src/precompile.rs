@@ -84,7 +84,7 @@ pub fn run(
         }
         #[cfg(any(test, feature = "alloc"))]
         5 => modexp(input, gas, out),
-        #[cfg(any(test, feature = "alloc"))]
+        #[cfg(any(test, feature = "bn254"))]
         6 => {
             charge(150, gas)?;
             let a = bn::g1(&padded::<64>(input, 0))?;
@@ -92,7 +92,7 @@ pub fn run(
             put(out, &bn::encode_g1(a + b))?;
             Ok(150)
         }
-        #[cfg(any(test, feature = "alloc"))]
+        #[cfg(any(test, feature = "bn254"))]
         7 => {
             charge(6000, gas)?;
             let a = bn::g1(&padded::<64>(input, 0))?;
@@ -101,7 +101,7 @@ pub fn run(
             put(out, &bn::encode_g1(a * k))?;
             Ok(6000)
         }
-        #[cfg(any(test, feature = "alloc"))]
+        #[cfg(any(test, feature = "bn254"))]
         8 => {
             if !input.len().is_multiple_of(192) {
                 return Err(PrecompileError::Failure);
@@ -289,7 +289,7 @@ fn modexp(input: &[u8], gas: u64, out: &mut SliceVec<'_, u8>) -> Result<u64, Pre
     Ok(cost)
 }
 
-#[cfg(any(test, feature = "alloc"))]
+#[cfg(any(test, feature = "bn254"))]
 mod bn {
     //! BN254 helpers over `substrate-bn`.
     use super::PrecompileError;
