@@ -80,7 +80,8 @@ struct Result_ {
     post: BTreeMap<Address, Acct>,
 }
 
-fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result_ {
+/// `None` when the transaction is rejected as invalid.
+fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
     let mut bufs = HeapBuffers::new(&Limits {
         memory_bytes: 1 << 24,
         stack_words: 1 << 16,
@@ -91,7 +92,11 @@ fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result_ {
         ..Limits::DEVICE
     });
     let mut evm = Evm::new(w, bufs.buffers());
-    let out = evm.transact(block, tx).expect("valid transaction");
+    let out = match evm.transact(block, tx) {
+        Ok(o) => o,
+        Err(crate::Error::InvalidTx(_)) => return None,
+        Err(e) => panic!("unexpected error {e:?}"),
+    };
     let status = match out.status {
         ExecStatus::Success => 0,
         ExecStatus::Revert => 1,
@@ -130,7 +135,7 @@ fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result_ {
             }
         }
     }
-    Result_ {
+    Some(Result_ {
         status,
         gas_used: out.gas_used,
         output: if status == 2 {
@@ -143,11 +148,12 @@ fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result_ {
             .map(|(a, t, d)| (*a, t.to_vec(), d.to_vec()))
             .collect(),
         post,
-    }
+    })
 }
 
-/// `None` when revm cannot run the case (its KZG precompile is not built here).
-fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
+/// `Err(())` when revm cannot run the case (its KZG precompile is not built
+/// here); `Ok(None)` when it rejects the transaction.
+fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result_>, ()> {
     let mut db = CacheDB::new(EmptyDB::default());
     for (a, x) in &w.accounts {
         db.insert_account_info(
@@ -190,7 +196,11 @@ fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
             t.chain_id = None;
         })
         .build();
-    let res = evm.transact().ok()?;
+    let res = match evm.transact() {
+        Ok(r) => r,
+        Err(revm::primitives::EVMError::Transaction(_)) => return Ok(None),
+        Err(_) => return Err(()),
+    };
     let (status, gas_used, output, logs) = match res.result {
         ExecutionResult::Success {
             gas_used,
@@ -235,7 +245,7 @@ fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
             }
         }
     }
-    Some(Result_ {
+    Ok(Some(Result_ {
         status,
         gas_used,
         output,
@@ -250,7 +260,7 @@ fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
             })
             .collect(),
         post,
-    })
+    }))
 }
 
 /// Opcodes the generator draws from (everything but the block-hash lookup, plus garbage).
@@ -267,6 +277,18 @@ fn op() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         4 => (0usize..POOL.len()).prop_map(|i| vec![POOL[i]]),
         4 => (0u8..40).prop_map(|v| vec![0x60, v]),
+        // MSTORE a random word at 0, then CREATE or CREATE2 from it.
+        1 => (any::<[u8; 32]>(), any::<bool>()).prop_map(|(w, two)| {
+            let mut v = vec![0x7f];
+            v.extend_from_slice(&w);
+            v.extend_from_slice(&[0x60, 0, 0x52]);
+            if two {
+                v.extend_from_slice(&[0x60, 7, 0x60, 32, 0x60, 0, 0x60, 0, 0xf5]);
+            } else {
+                v.extend_from_slice(&[0x60, 32, 0x60, 0, 0x60, 0, 0xf0]);
+            }
+            v
+        }),
         1 => any::<u16>().prop_map(|v| vec![0x61, (v >> 8) as u8, v as u8]),
         1 => prop_oneof![Just(A), Just(B), Just(CALLER), Just([0; 20]), Just({
             let mut p = [0u8; 20];
@@ -351,7 +373,40 @@ proptest! {
         };
         let ours = run_ours(&w, &tx, &block);
         let theirs = run_revm(&w, &tx, &block);
-        prop_assume!(theirs.is_some());
-        prop_assert_eq!(Some(ours), theirs);
+        prop_assume!(theirs.is_ok());
+        prop_assert_eq!(Ok(ours), theirs);
+    }
+
+    #[test]
+    fn same_as_revm_create_tx(
+        initcode in code(),
+        code_a in code(),
+        value in 0u64..100,
+        gas_limit in 60_000u64..400_000,
+    ) {
+        let mut w = World::default();
+        w.code.insert(keccak256(&code_a), code_a.clone());
+        w.accounts.insert(CALLER, Acct { balance: U256::from(10u64.pow(18)), ..Acct::default() });
+        w.accounts.insert(A, Acct { nonce: 1, balance: U256::from(5), code: code_a, storage: BTreeMap::new() });
+        let block = BlockEnv {
+            number: 300,
+            coinbase: COINBASE,
+            base_fee: U256::from(7),
+            ..BlockEnv::default()
+        };
+        let tx = TxEnv {
+            caller: CALLER,
+            to: None,
+            value: U256::from(value),
+            data: &initcode,
+            gas_limit,
+            nonce: 0,
+            max_fee_per_gas: U256::from(10),
+            ..TxEnv::default()
+        };
+        let ours = run_ours(&w, &tx, &block);
+        let theirs = run_revm(&w, &tx, &block);
+        prop_assume!(theirs.is_ok());
+        prop_assert_eq!(Ok(ours), theirs);
     }
 }

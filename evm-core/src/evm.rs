@@ -372,7 +372,8 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         &mut self.tracer
     }
 
-    /// Output of the last transaction (RETURN or REVERT data).
+    /// Output of the last transaction: RETURN or REVERT data, or the deployed
+    /// code of a successful creation.
     pub fn output(&self) -> &[u8] {
         self.return_data.as_slice()
     }
@@ -756,6 +757,13 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                             gas_left = 0;
                         }
                         self.return_data.clear();
+                        if created.is_some() && self.frames.is_empty() {
+                            // The transaction's output is the deployed code (RETURNDATA
+                            // after a nested CREATE stays empty).
+                            self.return_data
+                                .extend_from_slice(out)
+                                .map_err(|_| Error::Capacity(Resource::ReturnData))?;
+                        }
                     } else if matches!(status, ExecStatus::Halt(_)) {
                         self.return_data.clear();
                     } else {
