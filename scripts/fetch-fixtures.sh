@@ -31,4 +31,14 @@ for f in stEIP1559/intrinsic.json stStackTests/stackOverflowM1PUSH.json stStackT
   fetch ethereum/tests 4c87ebbf024a3e9ec842bcce90564f629a3bcd82 \
     "GeneralStateTests/$f" "ethereum-tests/GeneralStateTests/$f"
 done
+# evm-state: RLP and trie tests, the mainnet genesis, eth_getProof exchanges and their chain.
+for d in RLPTests TrieTests; do
+  fetch ethereum/tests 4c87ebbf024a3e9ec842bcce90564f629a3bcd82 "$d" "ethereum-tests/$d"
+done
+fetch ethereum/execution-specs 1626a8c15fbff66a0b08befac9b33d6b25766a7c \
+  src/ethereum/assets/mainnet.json execution-specs/mainnet.json
+fetch ethereum/execution-apis 033ca6e69da000445840d2060ff47e5e56172a86 \
+  tests/chain.rlp execution-apis/chain.rlp
+fetch ethereum/execution-apis 033ca6e69da000445840d2060ff47e5e56172a86 \
+  tests/eth_getProof execution-apis/eth_getProof
 echo "fixtures in $dest"

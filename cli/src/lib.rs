@@ -1,3 +1,4 @@
 //! Library half of the `zkevm` host tool: fixture runners shared by the binary and `cargo test`.
 
+pub mod state_tools;
 pub mod statetest;

@@ -10,6 +10,15 @@ fn main() -> std::process::ExitCode {
                 std::process::ExitCode::FAILURE
             }
         },
+        Some(cmd @ ("trietest" | "rlptest" | "state-root" | "verify-proof")) => {
+            match zkevm_cli::state_tools::run(cmd, &args[1..]) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("zkevm {cmd}: {e}");
+                    std::process::ExitCode::from(2)
+                }
+            }
+        }
         _ => std::process::ExitCode::SUCCESS,
     }
 }

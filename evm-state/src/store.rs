@@ -17,6 +17,8 @@ pub trait Store {
     fn bytes(&self) -> &[u8];
     /// Appends to the byte pool; returns the offset of the first appended byte.
     fn push_bytes(&mut self, bytes: &[u8]) -> Result<u32, Error>;
+    /// Drops slots and bytes past the given lengths (undoes a failed load).
+    fn truncate(&mut self, slots: usize, bytes: usize);
 }
 
 /// A fixed arena of `NODES` slots and `BYTES` pool bytes, for `no_std` without allocation.
@@ -78,6 +80,10 @@ impl<const NODES: usize, const BYTES: usize> Store for ArrayStore<NODES, BYTES> 
             .map_err(|_| Error::BufferFull { capacity: BYTES })?;
         Ok(i)
     }
+    fn truncate(&mut self, slots: usize, bytes: usize) {
+        self.slots.truncate(slots);
+        self.bytes.truncate(bytes);
+    }
 }
 
 /// A growable arena on the heap (host tools and tests).
@@ -116,5 +122,30 @@ impl Store for VecStore {
         let i = index(self.bytes.len())?;
         self.bytes.extend_from_slice(bytes);
         Ok(i)
+    }
+    fn truncate(&mut self, slots: usize, bytes: usize) {
+        self.slots.truncate(slots);
+        self.bytes.truncate(bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_store_is_bounded_and_truncates() {
+        let mut s: ArrayStore<0, 4> = ArrayStore::new();
+        assert_eq!(s.push_bytes(&[1, 2, 3]), Ok(0));
+        assert_eq!(
+            s.push_bytes(&[4, 5]),
+            Err(Error::BufferFull { capacity: 4 })
+        );
+        assert_eq!(s.bytes(), &[1, 2, 3]);
+        s.truncate(0, 1);
+        assert_eq!(s.bytes(), &[1]);
+        let mut v = VecStore::new();
+        assert_eq!(v.push_bytes(&[9; 10]), Ok(0));
+        assert_eq!(v.push_bytes(&[8]), Ok(10));
     }
 }

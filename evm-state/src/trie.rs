@@ -295,6 +295,17 @@ impl<S: Store> Trie<S> {
         }
     }
 
+    /// A link to the loaded node whose hash is `hash` (the empty trie for [`EMPTY_ROOT`]);
+    /// [`Error::MissingWitness`] if no such node was loaded. Uses no arena space.
+    pub fn link_for_loaded(&self, hash: &B256) -> Result<Link, Error> {
+        if *hash == EMPTY_ROOT {
+            return Ok(Link::EMPTY);
+        }
+        self.find_loaded(hash)
+            .map(Link::node)
+            .ok_or(Error::MissingWitness { hash: *hash })
+    }
+
     /// A link to the trie whose root hash is `hash` (resolved lazily against loaded nodes).
     pub fn link_for_root(&mut self, hash: &B256) -> Result<Link, Error> {
         if *hash == EMPTY_ROOT {
@@ -349,11 +360,26 @@ impl<S: Store> Trie<S> {
         })
     }
 
+    /// Like [`Trie::get`] for the trie whose root hash is `root` (a loaded node, or empty).
+    pub fn get_by_hash(&self, root: &B256, key: &[u8]) -> Result<Option<&[u8]>, Error> {
+        if *root == EMPTY_ROOT {
+            return Ok(None);
+        }
+        let id = self
+            .find_loaded(root)
+            .ok_or(Error::MissingWitness { hash: *root })?;
+        self.get(Link::node(id), key)
+    }
+
     /// Puts `value` under `key` in the trie at `root`; returns the new root.
     ///
     /// An empty `value` removes the key (as in Ethereum). The old root stays
     /// valid only if it was loaded from a witness; tries built by writes are
     /// updated in place.
+    ///
+    /// Errors found while walking (`MissingWitness`, a bad key or value) come
+    /// before any change. A full arena can stop a write half-way: the tries
+    /// written to must then be dropped ([`crate::WitnessState`] does so itself).
     pub fn insert(&mut self, root: Link, key: &[u8], value: &[u8]) -> Result<Link, Error> {
         if value.is_empty() {
             return self.remove(root, key);
@@ -361,11 +387,19 @@ impl<S: Store> Trie<S> {
         let mut nib = [0u8; MAX_KEY_NIBBLES];
         let n = to_nibbles(key, &mut nib)?;
         let mut k = nib.get(..n).unwrap_or(&[]);
-        let val = self.push_value(value)?;
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(Error::BadValueLength {
+                got: value.len(),
+                expected: MAX_VALUE_BYTES,
+            });
+        }
+        // The value is stored only once the walk reached its end, so a walk
+        // that fails (a missing witness node) leaves the arena untouched.
         let mut frames = Frames::new();
         let mut link = root;
         let new = loop {
             let Some(id) = self.deref(link)? else {
+                let val = self.push_value(value)?;
                 break self.push(Node::Leaf {
                     path: Path::from_nibbles(k)?,
                     value: val,
@@ -373,6 +407,7 @@ impl<S: Store> Trie<S> {
             };
             match self.node(id)? {
                 Node::Leaf { path, value: old } => {
+                    let val = self.push_value(value)?;
                     let p = path.as_slice();
                     if p == k {
                         break self.replace(id, Node::Leaf { path, value: val })?;
@@ -393,6 +428,7 @@ impl<S: Store> Trie<S> {
                         link = child;
                         continue;
                     }
+                    let val = self.push_value(value)?;
                     let mut children = [Link::EMPTY; 16];
                     let mut bval = Val::NONE;
                     // The extension's remainder: at least one nibble, since c < p.len().
@@ -412,6 +448,7 @@ impl<S: Store> Trie<S> {
                 }
                 Node::Branch { children, .. } => match k.split_first() {
                     None => {
+                        let val = self.push_value(value)?;
                         break self.replace(
                             id,
                             Node::Branch {
@@ -761,7 +798,19 @@ impl<S: Store> Trie<S> {
     /// The node is decoded strictly, its inline children become their own
     /// slots, and it is found later by its hash. A node already loaded is
     /// skipped. Loaded nodes are never modified.
+    ///
+    /// A node that fails to load (malformed, or the arena is full) leaves the
+    /// arena exactly as it was.
     pub fn load_node(&mut self, raw: &[u8]) -> Result<(), Error> {
+        let (slots, bytes) = (self.store.slots().len(), self.store.bytes().len());
+        let result = self.load_node_inner(raw);
+        if result.is_err() {
+            self.store.truncate(slots, bytes);
+        }
+        result
+    }
+
+    fn load_node_inner(&mut self, raw: &[u8]) -> Result<(), Error> {
         if raw.len() > MAX_NODE_BYTES {
             return Err(Error::NodeTooLarge {
                 got: raw.len(),
@@ -1161,6 +1210,30 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_load_leaves_the_arena_unchanged() {
+        let mut full = MemTrie::new();
+        for i in 0u8..40 {
+            full.insert(&keccak256(&[i]), &[i + 1]).unwrap();
+        }
+        let root = full.root_hash().unwrap();
+        let proof = full.proof(&keccak256(&[3])).unwrap();
+        // Room for the root branch's slot but not its 16 child hashes.
+        let mut t: Trie<ArrayStore<8, 100>> = Trie::default();
+        assert!(matches!(
+            t.load_node(&proof[0]),
+            Err(Error::BufferFull { capacity: 100 })
+        ));
+        assert_eq!((t.slots_used(), t.bytes_used()), (0, 0));
+        // A later successful load does not make the half-loaded node findable.
+        t.load_node(&proof[proof.len() - 1]).unwrap();
+        let r = t.link_for_root(&root).unwrap();
+        assert!(matches!(
+            t.get(r, &keccak256(&[3])),
+            Err(Error::MissingWitness { .. })
+        ));
+    }
+
+    #[test]
     fn loaded_nodes_are_shared_and_missing_siblings_are_named() {
         // Build a trie, load only the proof of one key into a fresh arena.
         let mut full = MemTrie::new();
@@ -1204,6 +1277,36 @@ mod tests {
     }
 
     proptest! {
+        /// Hostile witness bytes never panic: arbitrary bytes, and valid nodes with one byte changed.
+        #[test]
+        fn loading_garbage_never_panics(
+            junk in proptest::collection::vec(any::<u8>(), 0..200),
+            flip in any::<(usize, u8)>(),
+            key in any::<[u8; 32]>(),
+        ) {
+            let mut full = MemTrie::new();
+            for i in 0u8..20 {
+                full.insert(&keccak256(&[i]), &[i + 1; 3]).unwrap();
+            }
+            let root = full.root_hash().unwrap();
+            let mut proof = full.proof(&keccak256(&[5])).unwrap();
+            let n = flip.0 % proof.len();
+            let b = flip.0 % proof[n].len();
+            proof[n][b] ^= flip.1.max(1);
+            let mut t: Trie<ArrayStore<64, 4096>> = Trie::default();
+            let _ = t.load_node(&junk);
+            for p in &proof {
+                let _ = t.load_node(p);
+            }
+            let r = t.link_for_root(&root).unwrap();
+            // The changed node no longer hashes to its reference: the path is cut.
+            let got = t.get(r, &keccak256(&[5]));
+            prop_assert!(got.is_err(), "{:?}", got);
+            let _ = t.get(r, &key);
+            let _ = t.insert(r, &key, b"v");
+            let _ = t.remove(r, &keccak256(&[5]));
+        }
+
         /// Against a BTreeMap model: same lookups, same root for any insertion order,
         /// deletes restore the root of the remaining set.
         #[test]

@@ -1,6 +1,6 @@
 //! Shared value types (`U256`, `Address`, `B256`), keccak-256 and the well-known empty hashes.
 
-pub use evm_core::{Address, B256, KECCAK_EMPTY, U256};
+pub use evm_core::{AccountInfo, Address, B256, KECCAK_EMPTY, U256};
 
 /// keccak-256 of `data`.
 pub fn keccak256(data: &[u8]) -> B256 {
