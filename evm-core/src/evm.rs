@@ -1869,6 +1869,48 @@ mod tests {
     }
 
     #[test]
+    fn frame_buffer_exhaustion_is_a_capacity_error() {
+        // PUSH1 0 x5, ADDRESS, GAS, CALL, STOP: unbounded self-recursion.
+        let code = [
+            0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x30, 0x5a, 0xf1, 0x00,
+        ];
+        let state = with_contract(&code);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let mut t = tx();
+        t.gas_limit = 10_000_000;
+        assert_eq!(
+            evm.transact(&BlockEnv::default(), &t),
+            Err(Error::Capacity(Resource::Frames))
+        );
+        // With room for 1025 frames the 63/64 rule ends the recursion first.
+        let mut hb = HeapBuffers::new(&Limits {
+            frames: limits::CALL_DEPTH_LIMIT + 1,
+            stack_words: 1 << 14,
+            ..Limits::DEVICE
+        });
+        let mut evm = Evm::new(&state, hb.buffers());
+        let out = evm.transact(&BlockEnv::default(), &t).unwrap();
+        assert_eq!(out.status, ExecStatus::Success);
+    }
+
+    #[test]
+    fn tracer_sees_every_step() {
+        struct Count(usize);
+        impl Tracer for Count {
+            fn step(&mut self, _: &Step<'_>) {
+                self.0 += 1;
+            }
+        }
+        let state = with_contract(&[0x60, 1, 0x60, 2, 0x01, 0x60, 0, 0x55]);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::with_tracer(&state, hb.buffers(), Count(0));
+        evm.transact(&BlockEnv::default(), &tx()).unwrap();
+        // Five instructions plus the implicit STOP at the end of the code.
+        assert_eq!(evm.tracer_mut().0, 6);
+    }
+
+    #[test]
     fn invalid_nonce_is_rejected() {
         let state = with_contract(&[0x00]);
         let mut hb = HeapBuffers::new(&Limits::DEVICE);

@@ -15,7 +15,6 @@ pub const KECCAK_EMPTY: B256 = [
 
 /// The account fields the EVM reads from the world state (the storage root is not needed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AccountInfo {
     /// Transaction count (or creation count for contracts).
     pub nonce: u64,
@@ -23,6 +22,20 @@ pub struct AccountInfo {
     pub balance: U256,
     /// Keccak-256 of the account's code ([`KECCAK_EMPTY`] for none).
     pub code_hash: B256,
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for AccountInfo {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        let balance = self.balance.to_be_bytes::<32>();
+        defmt::write!(
+            f,
+            "AccountInfo {{ nonce: {}, balance: {=[u8]:x}, code_hash: {=[u8]:x} }}",
+            self.nonce,
+            &balance[..],
+            &self.code_hash[..]
+        );
+    }
 }
 
 impl Default for AccountInfo {
