@@ -447,7 +447,17 @@ fn run_case(
         max_fee_per_blob_gas: blob_fee,
     };
     let mut evm = Evm::new(pre, bufs.buffers());
+    let start = std::time::Instant::now();
     let result = evm.transact(&block, &tx);
+    if std::env::var_os("ZKEVM_TIME").is_some() {
+        println!(
+            "time [d={} g={} v={}]: {:.3} ms",
+            ix.data,
+            ix.gas,
+            ix.value,
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    }
     match (result, expect_exc) {
         (Err(Error::InvalidTx(_)), Some(_)) => return Ok(()),
         (Err(Error::InvalidTx(e)), None) => return Err(format!("rejected: {e}")),
