@@ -194,6 +194,15 @@ fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result
             t.data = Bytes::from(tx.data.to_vec());
             t.nonce = Some(tx.nonce);
             t.chain_id = None;
+            t.gas_priority_fee = tx.max_priority_fee_per_gas.as_ref().map(ru);
+            t.access_list = tx
+                .access_list
+                .iter()
+                .map(|i| revm::primitives::AccessListItem {
+                    address: RAddress::from(i.address),
+                    storage_keys: i.storage_keys.iter().map(|k| RB256::from(*k)).collect(),
+                })
+                .collect();
         })
         .build();
     let res = match evm.transact() {
@@ -263,14 +272,14 @@ fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result
     }))
 }
 
-/// Opcodes the generator draws from (everything but the block-hash lookup, plus garbage).
+/// Opcodes the generator draws from (all Cancun families plus garbage bytes).
 const POOL: &[u8] = &[
     0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x10, 0x11, 0x12, 0x13,
     0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x20, 0x30, 0x31, 0x32, 0x33, 0x34,
-    0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x41, 0x42, 0x43, 0x44, 0x45,
-    0x46, 0x47, 0x48, 0x49, 0x4a, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a,
-    0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x80, 0x81, 0x82, 0x83, 0x90, 0x91, 0x92, 0xa0, 0xa1, 0xa2, 0xf0,
-    0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xfa, 0xfd, 0xfe, 0xff, 0x0c, 0xef,
+    0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x41, 0x42, 0x43, 0x44,
+    0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59,
+    0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x80, 0x81, 0x82, 0x83, 0x90, 0x91, 0x92, 0xa0, 0xa1, 0xa2,
+    0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xfa, 0xfd, 0xfe, 0xff, 0x0c, 0xef,
 ];
 
 fn op() -> impl Strategy<Value = Vec<u8>> {
@@ -343,7 +352,27 @@ proptest! {
         value in 0u64..100,
         data in prop::collection::vec(any::<u8>(), 0..40),
         gas_limit in 30_000u64..400_000,
+        prio in prop::option::of(0u64..12),
+        list in prop::collection::vec(
+            (prop_oneof![Just(A), Just(B), Just(COINBASE)], prop::collection::vec(0u8..6, 0..3)),
+            0..3,
+        ),
+        (number, timestamp, base_fee) in (1u64..1000, any::<u32>(), 0u64..11),
     ) {
+        let keys: Vec<(Address, Vec<B256>)> = list
+            .iter()
+            .map(|(a, ks)| {
+                (*a, ks.iter().map(|k| {
+                    let mut b = [0u8; 32];
+                    b[31] = *k;
+                    b
+                }).collect())
+            })
+            .collect();
+        let access_list: Vec<crate::AccessListItem<'_>> = keys
+            .iter()
+            .map(|(a, k)| crate::AccessListItem { address: *a, storage_keys: k })
+            .collect();
         let mut w = World::default();
         for c in [&code_a, &code_b] {
             w.code.insert(keccak256(c), c.clone());
@@ -352,11 +381,11 @@ proptest! {
         w.accounts.insert(A, Acct { nonce: 1, balance: U256::from(bal_a), code: code_a, storage: st_a });
         w.accounts.insert(B, Acct { nonce: 1, balance: U256::from(7), code: code_b, storage: st_b });
         let block = BlockEnv {
-            number: 300,
+            number,
             coinbase: COINBASE,
-            timestamp: 1000,
+            timestamp: timestamp as u64,
             gas_limit: 30_000_000,
-            base_fee: U256::from(7),
+            base_fee: U256::from(base_fee),
             prev_randao: [3; 32],
             excess_blob_gas: 0,
             chain_id: 1,
@@ -369,6 +398,8 @@ proptest! {
             gas_limit,
             nonce: 0,
             max_fee_per_gas: U256::from(10),
+            max_priority_fee_per_gas: prio.map(U256::from),
+            access_list: &access_list,
             ..TxEnv::default()
         };
         let ours = run_ours(&w, &tx, &block);
