@@ -440,4 +440,57 @@ proptest! {
         prop_assume!(theirs.is_ok());
         prop_assert_eq!(Ok(ours), theirs);
     }
+
+    /// Tiny buffers: random programs end in a result or a `Capacity` error, never a panic.
+    #[test]
+    fn tiny_buffers_never_panic(
+        code_a in code(),
+        code_b in code(),
+        data in prop::collection::vec(any::<u8>(), 0..40),
+        sizes in (
+            (0usize..2048, 0usize..80, 100usize..1200, 0usize..6),
+            (2usize..6, 0usize..8, 0usize..8, 4usize..64),
+            (0usize..4, 0usize..64, 0usize..64),
+        ),
+    ) {
+        let mut w = World::default();
+        for c in [&code_a, &code_b] {
+            w.code.insert(keccak256(c), c.clone());
+        }
+        w.accounts.insert(CALLER, Acct { balance: U256::from(10u64.pow(18)), ..Acct::default() });
+        w.accounts.insert(A, Acct { nonce: 1, balance: U256::from(9), code: code_a, storage: BTreeMap::new() });
+        w.accounts.insert(B, Acct { nonce: 1, balance: U256::from(7), code: code_b, storage: BTreeMap::new() });
+        let ((memory_bytes, stack_words, code_bytes, frames), (accounts, slots, transient_slots, journal), (logs, log_data_bytes, return_data_bytes)) = sizes;
+        let limits = Limits {
+            memory_bytes,
+            stack_words,
+            code_bytes,
+            frames,
+            accounts,
+            slots,
+            transient_slots,
+            journal,
+            logs,
+            log_data_bytes,
+            return_data_bytes,
+        };
+        let mut bufs = HeapBuffers::new(&limits);
+        let mut evm = Evm::new(&w, bufs.buffers());
+        let tx = TxEnv {
+            caller: CALLER,
+            to: Some(A),
+            data: &data,
+            gas_limit: 200_000,
+            max_fee_per_gas: U256::from(10),
+            ..TxEnv::default()
+        };
+        match evm.transact(&BlockEnv::default(), &tx) {
+            Ok(_) => {
+                // The results are readable whatever the buffers held.
+                let _ = evm.changes().count() + evm.storage_changes().count() + evm.logs().count();
+            }
+            Err(crate::Error::Capacity(_)) => {}
+            Err(e) => prop_assert!(false, "unexpected {:?}", e),
+        }
+    }
 }
