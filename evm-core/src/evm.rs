@@ -1181,6 +1181,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     stack: &stack[..sp],
                     memory: &mem[..mem_len],
                     refund,
+                    return_data: return_data.as_slice(),
                 });
             }
             charge!(info.static_gas as u64);
