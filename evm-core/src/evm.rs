@@ -340,11 +340,22 @@ fn copy_padded(dst: &mut [u8], src: &[u8], off: u64) {
 impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
     /// An EVM with a tracer called before every instruction.
     pub fn with_tracer(state: S, b: Buffers<'b>, tracer: T) -> Self {
+        // Frames record arena offsets in 32 bits: larger arenas are used up to 4 GiB.
+        let memory_len = b.memory.len().min(u32::MAX as usize);
+        let stack_len = b.stack.len().min(u32::MAX as usize);
+        let memory = match b.memory.split_at_mut_checked(memory_len) {
+            Some((m, _)) => m,
+            None => &mut [],
+        };
+        let stack = match b.stack.split_at_mut_checked(stack_len) {
+            Some((s, _)) => s,
+            None => &mut [],
+        };
         Self {
             state,
             tracer,
-            memory: b.memory,
-            stack: b.stack,
+            memory,
+            stack,
             code: CodeArena::new(b.code),
             frames: SliceVec::new(b.frames),
             journal: Journal::new(
