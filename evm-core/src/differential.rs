@@ -494,3 +494,105 @@ proptest! {
         }
     }
 }
+
+/// Same-machine timing against revm on the ipsilon benchmarks (run with
+/// `cargo test --release -p evm-core bench_vs_revm -- --ignored --nocapture`).
+#[test]
+#[ignore = "timing run, needs ../shared/fixtures and a release build"]
+fn bench_vs_revm() {
+    let dir = std::env::var("ZKEVM_FIXTURES")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures").into());
+    for name in ["snailtracer", "blake2b_huff", "sha1_divs", "weierstrudel"] {
+        let path = format!("{dir}/ipsilon-evm-benchmarks/benchmarks/main/{name}.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            println!("skipped {name}: {path} not found");
+            continue;
+        };
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let test = json.as_object().unwrap().values().next().unwrap();
+        let hexb = |s: &str| -> Vec<u8> {
+            let s = s.trim_start_matches("0x");
+            (0..s.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+                .collect()
+        };
+        let hexu = |s: &str| U256::from_str_radix(s.trim_start_matches("0x"), 16).unwrap();
+        let addr = |s: &str| -> Address { hexb(s).try_into().unwrap() };
+        let mut w = World::default();
+        for (a, acct) in test["pre"].as_object().unwrap() {
+            let code = hexb(acct["code"].as_str().unwrap());
+            w.code.insert(keccak256(&code), code.clone());
+            let storage = acct["storage"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (hexu(k), hexu(v.as_str().unwrap())))
+                .filter(|(_, v)| !v.is_zero())
+                .collect();
+            w.accounts.insert(
+                addr(a),
+                Acct {
+                    nonce: hexu(acct["nonce"].as_str().unwrap()).to::<u64>(),
+                    balance: hexu(acct["balance"].as_str().unwrap()),
+                    code,
+                    storage,
+                },
+            );
+        }
+        let t = &test["transaction"];
+        let env = &test["env"];
+        let block = BlockEnv {
+            number: hexu(env["currentNumber"].as_str().unwrap()).to::<u64>(),
+            coinbase: addr(env["currentCoinbase"].as_str().unwrap()),
+            timestamp: hexu(env["currentTimestamp"].as_str().unwrap()).to::<u64>(),
+            gas_limit: hexu(env["currentGasLimit"].as_str().unwrap()).to::<u64>(),
+            base_fee: hexu(env["currentBaseFee"].as_str().unwrap()),
+            ..BlockEnv::default()
+        };
+        let datas = t["data"].as_array().unwrap();
+        let data = hexb(datas.last().unwrap().as_str().unwrap());
+        let tx = TxEnv {
+            caller: addr(t["sender"].as_str().unwrap()),
+            to: Some(addr(t["to"].as_str().unwrap())),
+            data: &data,
+            gas_limit: hexu(t["gasLimit"][0].as_str().unwrap()).to::<u64>(),
+            nonce: hexu(t["nonce"].as_str().unwrap()).to::<u64>(),
+            max_fee_per_gas: hexu(t["gasPrice"].as_str().unwrap()),
+            ..TxEnv::default()
+        };
+        let mut bufs = HeapBuffers::new(&Limits {
+            memory_bytes: 1 << 24,
+            stack_words: 1 << 16,
+            code_bytes: 1 << 20,
+            frames: crate::limits::CALL_DEPTH_LIMIT + 1,
+            slots: 1 << 14,
+            journal: 1 << 16,
+            log_data_bytes: 1 << 20,
+            return_data_bytes: 1 << 20,
+            ..Limits::DEVICE
+        });
+        let mut ours = Vec::new();
+        let mut gas = 0;
+        for _ in 0..5 {
+            let mut evm = Evm::new(&w, bufs.buffers());
+            let start = std::time::Instant::now();
+            let out = evm.transact(&block, &tx).unwrap();
+            ours.push(start.elapsed().as_secs_f64() * 1e3);
+            gas = out.gas_used;
+        }
+        let mut theirs = Vec::new();
+        for _ in 0..5 {
+            let start = std::time::Instant::now();
+            let r = run_revm(&w, &tx, &block).unwrap().unwrap();
+            theirs.push(start.elapsed().as_secs_f64() * 1e3);
+            assert_eq!(r.gas_used, gas, "{name}: gas differs from revm");
+        }
+        ours.sort_by(f64::total_cmp);
+        theirs.sort_by(f64::total_cmp);
+        println!(
+            "{name}: evm-core {:.2} ms, revm {:.2} ms (median of 5; revm time includes building its in-memory DB), gas {gas}",
+            ours[2], theirs[2]
+        );
+    }
+}
