@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use evm_core::{
-    AccessListItem, AccountInfo, Address, BlockEnv, Error, Evm, HeapBuffers, Limits, State, TxEnv,
-    B256, U256,
+    AccessListItem, AccountInfo, Address, BlockEnv, Error, Evm, HeapBuffers, InvalidTx, Limits,
+    State, TxEnv, B256, U256,
 };
 use evm_state::memory::InMemoryState;
 use serde::Deserialize;
@@ -322,6 +322,50 @@ fn build_pre(test: &Test) -> Result<InMemoryState, String> {
     Ok(st)
 }
 
+/// Whether rejection `got` is one the fixture's `expectException` names
+/// (alternatives separated by `|`; names this runner does not know match anything).
+pub fn exception_matches(expected: &str, got: &InvalidTx) -> bool {
+    use InvalidTx as I;
+    expected.split('|').any(|name| {
+        let name = name.trim().trim_start_matches("TransactionException.");
+        match name {
+            "INTRINSIC_GAS_TOO_LOW" | "IntrinsicGas" | "TR_IntrinsicGas" => {
+                matches!(got, I::IntrinsicGasTooLow { .. })
+            }
+            "TR_NoFunds" | "TR_NoFundsX" | "INSUFFICIENT_ACCOUNT_FUNDS" => {
+                matches!(got, I::InsufficientFunds | I::FeeOverflow)
+            }
+            "TR_NoFundsOrGas" => matches!(
+                got,
+                I::InsufficientFunds
+                    | I::FeeOverflow
+                    | I::IntrinsicGasTooLow { .. }
+                    | I::GasLimitAboveBlock
+            ),
+            "SenderNotEOA" => matches!(got, I::SenderHasCode),
+            "TR_FeeCapLessThanBlocks" | "INSUFFICIENT_MAX_FEE_PER_GAS" => {
+                matches!(got, I::FeeCapBelowBaseFee)
+            }
+            "TR_NonceHasMaxValue" => matches!(got, I::NonceOverflow),
+            "TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH" | "TR_BLOBVERSION_INVALID" => {
+                matches!(got, I::BlobVersion)
+            }
+            "INITCODE_SIZE_EXCEEDED" | "TR_InitCodeLimitExceeded" => {
+                matches!(got, I::InitcodeTooLarge)
+            }
+            "TR_TipGtFeeCap" => matches!(got, I::PriorityFeeAboveFeeCap),
+            "TR_GasLimitReached" => matches!(got, I::GasLimitAboveBlock),
+            "INSUFFICIENT_MAX_FEE_PER_BLOB_GAS" => matches!(got, I::BlobFeeCapTooLow),
+            "TYPE_3_TX_ZERO_BLOBS"
+            | "TR_EMPTYBLOB"
+            | "TYPE_3_TX_BLOB_COUNT_EXCEEDED"
+            | "TR_BLOBLIST_OVERSIZE" => matches!(got, I::BlobCount),
+            "TR_BLOBCREATE" => matches!(got, I::BlobCreate),
+            _ => true,
+        }
+    })
+}
+
 /// Numeric transaction fields: value, gas limit, nonce, max fee, priority fee, blob fee.
 type ParsedFields = (U256, u64, u64, U256, Option<U256>, Option<U256>);
 
@@ -459,7 +503,13 @@ fn run_case(
         );
     }
     match (result, expect_exc) {
-        (Err(Error::InvalidTx(_)), Some(_)) => return Ok(()),
+        (Err(Error::InvalidTx(e)), Some(exc)) => {
+            return if exception_matches(exc, &e) {
+                Ok(())
+            } else {
+                Err(format!("expected exception {exc}, rejected with: {e:?}"))
+            };
+        }
         (Err(Error::InvalidTx(e)), None) => return Err(format!("rejected: {e}")),
         (Err(e), _) => return Err(format!("error: {e}")),
         (Ok(out), Some(exc)) => {
@@ -602,6 +652,23 @@ mod tests {
         assert_eq!(hex_u256("0x0100").unwrap(), U256::from(256));
         assert!(hex_u64("0x10000000000000000").is_err());
         assert_eq!(hex_fixed::<2>("0x01").unwrap(), [0, 1]);
+    }
+
+    #[test]
+    fn exception_names() {
+        assert!(exception_matches(
+            "TransactionException.INTRINSIC_GAS_TOO_LOW",
+            &InvalidTx::IntrinsicGasTooLow {
+                got: 1,
+                expected: 2
+            }
+        ));
+        assert!(!exception_matches("TR_NoFunds", &InvalidTx::SenderHasCode));
+        assert!(exception_matches(
+            "TransactionException.TYPE_3_TX_PRE_FORK|TransactionException.TYPE_3_TX_ZERO_BLOBS",
+            &InvalidTx::BlobCount
+        ));
+        assert!(exception_matches("SomethingNew", &InvalidTx::BlobCount));
     }
 
     #[test]
