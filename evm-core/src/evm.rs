@@ -13,7 +13,7 @@ use crate::limits::{self, STACK_LIMIT};
 use crate::opcode::{op, OPCODES};
 use crate::precompile::{self, PrecompileError};
 use crate::result::{ExecStatus, Halt, Outcome};
-use crate::state::{Address, State, B256, KECCAK_EMPTY, U256};
+use crate::state::{u256_is_zero, Address, State, B256, KECCAK_EMPTY, U256};
 use crate::tracer::{NoTracer, Step, Tracer};
 
 /// The caller-provided buffers of an [`Evm`]; size them with [`crate::Limits`].
@@ -432,7 +432,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             let deleted =
                 a.flags & SELFDESTRUCTED != 0 || (a.flags & TOUCHED != 0 && a.info.is_empty());
             let cleared = a.flags & crate::journal::STORAGE_CLEARED != 0;
-            if deleted || (s.current == s.original && !(cleared && !s.current.is_zero())) {
+            if deleted || (s.current == s.original && !(cleared && !u256_is_zero(&s.current))) {
                 None
             } else {
                 Some((a.address, s.key, s.current))
@@ -667,7 +667,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                         CallKind::StaticCall => (parent.address, target, U256::ZERO, true),
                     };
                     // CALLCODE checks the caller can afford the value it "sends" to itself.
-                    if kind == CallKind::CallCode && !value.is_zero() {
+                    if kind == CallKind::CallCode && !u256_is_zero(&value) {
                         let bal = self.journal.account(parent.account).info.balance;
                         if bal < value {
                             self.return_data.clear();
@@ -889,7 +889,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         let target_i = self.journal.load(&self.state, &address)?;
         let cp = self.journal.checkpoint();
         if kind == CallKind::Call {
-            if !value.is_zero() {
+            if !u256_is_zero(&value) {
                 if !self.journal.transfer(caller_i, target_i, value)? {
                     return Ok(fail);
                 }
@@ -1141,7 +1141,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             ($off:expr, $len:expr) => {{
                 let off: U256 = $off;
                 let len: U256 = $len;
-                if len.is_zero() {
+                if u256_is_zero(&len) {
                     (0usize, 0usize)
                 } else {
                     let o = as_u64_sat(&off);
@@ -1226,7 +1226,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 op::SDIV => {
                     let a = pop!();
                     let b = top!();
-                    top!() = if b.is_zero() {
+                    top!() = if u256_is_zero(&b) {
                         U256::ZERO
                     } else {
                         let q = abs(a) / abs(b);
@@ -1245,7 +1245,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 op::SMOD => {
                     let a = pop!();
                     let b = top!();
-                    top!() = if b.is_zero() {
+                    top!() = if u256_is_zero(&b) {
                         U256::ZERO
                     } else {
                         let r = abs(a) % abs(b);
@@ -1307,11 +1307,11 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 op::EQ => {
                     let a = pop!();
                     let b = top!();
-                    top!() = U256::from((a == b) as u8);
+                    top!() = U256::from(crate::state::u256_eq(&a, &b) as u8);
                 }
                 op::ISZERO => {
                     let a = top!();
-                    top!() = U256::from(a.is_zero() as u8);
+                    top!() = U256::from(u256_is_zero(&a) as u8);
                 }
                 op::AND => {
                     let a = pop!();
@@ -1534,25 +1534,25 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     if s.current == v {
                         cost += gas::WARM_ACCESS;
                     } else if s.original == s.current {
-                        if s.original.is_zero() {
+                        if u256_is_zero(&s.original) {
                             cost += gas::SSTORE_SET;
                         } else {
                             cost += gas::SSTORE_RESET;
-                            if v.is_zero() {
+                            if u256_is_zero(&v) {
                                 refund += gas::SSTORE_CLEARS_REFUND;
                             }
                         }
                     } else {
                         cost += gas::WARM_ACCESS;
-                        if !s.original.is_zero() {
-                            if s.current.is_zero() {
+                        if !u256_is_zero(&s.original) {
+                            if u256_is_zero(&s.current) {
                                 refund -= gas::SSTORE_CLEARS_REFUND;
-                            } else if v.is_zero() {
+                            } else if u256_is_zero(&v) {
                                 refund += gas::SSTORE_CLEARS_REFUND;
                             }
                         }
                         if s.original == v {
-                            if s.original.is_zero() {
+                            if u256_is_zero(&s.original) {
                                 refund += (gas::SSTORE_SET - gas::WARM_ACCESS) as i64;
                             } else {
                                 refund += (gas::SSTORE_RESET - gas::WARM_ACCESS) as i64;
@@ -1572,7 +1572,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 op::JUMPI => {
                     let d = pop!();
                     let c = pop!();
-                    if !c.is_zero() {
+                    if !u256_is_zero(&c) {
                         let d = as_u64_sat(&d) as usize;
                         if !code_arena.is_jumpdest(f.code, d) {
                             halt!(Halt::InvalidJump);
@@ -1601,7 +1601,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     let src = pop!();
                     let len = pop!();
                     charge!(gas::copy_cost(as_u64_sat(&len).min(u32::MAX as u64)));
-                    if !len.is_zero() {
+                    if !u256_is_zero(&len) {
                         let end = if dst > src { dst } else { src };
                         let (_, _) = expand!(end, len);
                         let d = as_u64_sat(&dst) as usize;
@@ -1686,7 +1686,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     let in_len = pop!();
                     let out_off = pop!();
                     let out_len = pop!();
-                    if opcode == op::CALL && is_static && !value.is_zero() {
+                    if opcode == op::CALL && is_static && !u256_is_zero(&value) {
                         halt!(Halt::StaticViolation);
                     }
                     let (io, il) = expand!(in_off, in_len);
@@ -1697,7 +1697,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     } else {
                         gas::WARM_ACCESS
                     };
-                    if !value.is_zero() {
+                    if !u256_is_zero(&value) {
                         cost += gas::CALL_VALUE;
                         if opcode == op::CALL && journal.account(ti).info.is_empty() {
                             cost += gas::NEW_ACCOUNT;
@@ -1707,7 +1707,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     let avail = gas - gas / 64;
                     let mut child_gas = as_u64_sat(&gas_arg).min(avail);
                     gas -= child_gas;
-                    if !value.is_zero() {
+                    if !u256_is_zero(&value) {
                         child_gas += gas::CALL_STIPEND;
                     }
                     let kind = match opcode {
@@ -1751,7 +1751,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                         charge!(gas::COLD_ACCOUNT_ACCESS);
                     }
                     let balance = journal.account(account).info.balance;
-                    if !balance.is_zero() && journal.account(ti).info.is_empty() {
+                    if !u256_is_zero(&balance) && journal.account(ti).info.is_empty() {
                         charge!(gas::NEW_ACCOUNT);
                     }
                     let created = journal.account(account).flags & CREATED != 0;

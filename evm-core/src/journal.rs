@@ -3,7 +3,7 @@
 use crate::buf::SliceVec;
 use crate::error::{Error, Resource};
 use crate::index::{slot_hash, KeyIndex};
-use crate::state::{AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};
+use crate::state::{u256_eq, AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};
 
 /// Bytes of zero padding stored after each code in the code arena (PUSH32 at the end reads them).
 pub const CODE_PADDING: usize = 33;
@@ -570,12 +570,12 @@ impl<'b> Journal<'b> {
             return self.slot_index.find(slot_hash(account, key), |i| {
                 slots
                     .get(i)
-                    .is_some_and(|s| s.account == account && s.key == *key)
+                    .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
             });
         }
         slots
             .iter()
-            .rposition(|s| s.account == account && s.key == *key)
+            .rposition(|s| s.account == account && u256_eq(&s.key, key))
     }
 
     fn find_transient(&self, account: u32, key: &U256) -> Option<usize> {
@@ -583,10 +583,11 @@ impl<'b> Journal<'b> {
         if self.transient_index.enabled() {
             return self.transient_index.find(slot_hash(account, key), |i| {
                 t.get(i)
-                    .is_some_and(|s| s.account == account && s.key == *key)
+                    .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
             });
         }
-        t.iter().position(|s| s.account == account && s.key == *key)
+        t.iter()
+            .position(|s| s.account == account && u256_eq(&s.key, key))
     }
 
     fn load_slot<S: State>(&mut self, state: &S, account: u32, key: &U256) -> R<usize, S::Error> {
