@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use evm_core::{
-    AccessListItem, AccountChange, AccountInfo, Address, BlockEnv, Error, Evm, HeapBuffers, Limits,
-    State, TxEnv, B256, KECCAK_EMPTY, U256,
+    AccessListItem, AccountInfo, Address, BlockEnv, Error, Evm, HeapBuffers, InvalidTx, Limits,
+    State, TxEnv, B256, U256,
 };
+use evm_state::memory::InMemoryState;
 use serde::Deserialize;
 
 /// Environment variable that overrides the fixtures directory.
@@ -165,91 +166,6 @@ fn to_hex(b: &[u8]) -> String {
     s
 }
 
-/// A plain in-memory world state for the runner.
-#[derive(Debug, Clone, Default)]
-pub struct TestState {
-    /// Accounts.
-    pub accounts: BTreeMap<Address, TestAccount>,
-    /// Code by hash.
-    pub code: BTreeMap<B256, Vec<u8>>,
-}
-
-/// An account of [`TestState`].
-#[derive(Debug, Clone, Default)]
-pub struct TestAccount {
-    /// Nonce, balance, code hash.
-    pub info: AccountInfo,
-    /// Storage (zero values absent).
-    pub storage: BTreeMap<U256, U256>,
-}
-
-impl State for TestState {
-    type Error = String;
-    fn account(&self, a: &Address) -> Result<Option<AccountInfo>, String> {
-        Ok(self.accounts.get(a).map(|x| x.info))
-    }
-    fn code(&self, h: &B256) -> Result<&[u8], String> {
-        if *h == KECCAK_EMPTY {
-            return Ok(&[]);
-        }
-        self.code
-            .get(h)
-            .map(|c| c.as_slice())
-            .ok_or_else(|| format!("no code for {}", to_hex(h)))
-    }
-    fn storage(&self, a: &Address, k: &U256) -> Result<U256, String> {
-        Ok(self
-            .accounts
-            .get(a)
-            .and_then(|x| x.storage.get(k).copied())
-            .unwrap_or(U256::ZERO))
-    }
-    fn has_storage(&self, a: &Address) -> Result<bool, String> {
-        Ok(self.accounts.get(a).is_some_and(|x| !x.storage.is_empty()))
-    }
-    fn block_hash(&self, n: u64) -> Result<B256, String> {
-        // The state-test convention (as in geth): keccak256 of the decimal number.
-        Ok(evm_core::evm::keccak256(n.to_string().as_bytes()))
-    }
-}
-
-impl TestState {
-    /// Applies the changes of the last transaction of `evm`.
-    pub fn apply<S: State, T: evm_core::Tracer>(&mut self, evm: &Evm<'_, S, T>) {
-        for change in evm.changes() {
-            match change {
-                AccountChange::Deleted(a) => {
-                    self.accounts.remove(&a);
-                }
-                AccountChange::Updated {
-                    address,
-                    info,
-                    code,
-                    storage_cleared,
-                } => {
-                    let acct = self.accounts.entry(address).or_default();
-                    acct.info = info;
-                    if storage_cleared {
-                        acct.storage.clear();
-                    }
-                    if let Some(c) = code {
-                        self.code.insert(info.code_hash, c.to_vec());
-                    }
-                }
-            }
-        }
-        for (a, k, v) in evm.storage_changes() {
-            if let Some(acct) = self.accounts.get_mut(&a) {
-                if v.is_zero() {
-                    acct.storage.remove(&k);
-                } else {
-                    acct.storage.insert(k, v);
-                }
-            }
-        }
-    }
-}
-
 /// keccak256(rlp([[address, [topics...], data], ...])) of the logs of the last transaction.
 pub fn logs_hash<S: State, T: evm_core::Tracer>(evm: &Evm<'_, S, T>) -> B256 {
     use evm_state::rlp::{put_bytes, put_list_header};
@@ -273,37 +189,15 @@ pub fn logs_hash<S: State, T: evm_core::Tracer>(evm: &Evm<'_, S, T>) -> B256 {
     evm_core::evm::keccak256(&out)
 }
 
-/// Post-state root of `state` with evm-state's trie: secure trie of
-/// `rlp([nonce, balance, storage_root, code_hash])`, storage tries of `rlp(value)`.
-pub fn state_root(state: &TestState) -> Result<B256, String> {
-    use evm_state::rlp::{put_list_header, to_vec, Encodable};
-    use evm_state::trie::secure_root;
-    let mut entries = Vec::with_capacity(state.accounts.len());
-    for (addr, acct) in &state.accounts {
-        let storage_root = secure_root(
-            acct.storage
-                .iter()
-                .map(|(k, v)| (k.to_be_bytes::<32>(), to_vec(v))),
-        )
-        .map_err(|e| format!("storage trie: {e:?}"))?;
-        let info = &acct.info;
-        let payload = info.nonce.encoded_len()
-            + info.balance.encoded_len()
-            + storage_root.encoded_len()
-            + info.code_hash.encoded_len();
-        let mut rlp = Vec::with_capacity(payload + 3);
-        let _ = put_list_header(&mut rlp, payload);
-        let _ = info.nonce.encode(&mut rlp);
-        let _ = info.balance.encode(&mut rlp);
-        let _ = storage_root.encode(&mut rlp);
-        let _ = info.code_hash.encode(&mut rlp);
-        entries.push((*addr, rlp));
-    }
-    secure_root(entries).map_err(|e| format!("account trie: {e:?}"))
-}
+/// Computes the post-state root of a state.
+pub type RootFn = fn(&InMemoryState) -> Result<B256, String>;
 
-/// Computes the post-state root of a [`TestState`].
-pub type RootFn = fn(&TestState) -> Result<B256, String>;
+/// Post-state root with evm-state's trie.
+pub fn state_root(state: &InMemoryState) -> Result<B256, String> {
+    state
+        .try_state_root()
+        .map_err(|e| format!("state root: {e:?}"))
+}
 
 /// Outcome counts of a run.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -365,8 +259,11 @@ pub fn run_file(file: &Path, root: Option<RootFn>, bufs: &mut HeapBuffers, summa
             return;
         }
     };
+    // Expectations are read for `$ZKEVM_FORK` (default Cancun); execution always
+    // follows Cancun rules, so another fork is only useful for timing runs.
+    let fork = std::env::var("ZKEVM_FORK").unwrap_or_else(|_| "Cancun".into());
     for (test_name, test) in &parsed.0 {
-        let Some(cases) = test.post.get("Cancun") else {
+        let Some(cases) = test.post.get(fork.as_str()) else {
             continue;
         };
         if skip_reason(file, test_name).is_some() {
@@ -400,34 +297,73 @@ pub fn run_file(file: &Path, root: Option<RootFn>, bufs: &mut HeapBuffers, summa
     }
 }
 
-fn build_pre(test: &Test) -> Result<TestState, String> {
-    let mut st = TestState::default();
+fn build_pre(test: &Test) -> Result<InMemoryState, String> {
+    let mut st = InMemoryState::new();
     for (addr, a) in &test.pre {
-        let code = hex_bytes(&a.code)?;
-        let code_hash = evm_core::evm::keccak256(&code);
-        if !code.is_empty() {
-            st.code.insert(code_hash, code);
-        }
-        let mut storage = BTreeMap::new();
-        for (k, v) in &a.storage {
-            let v = hex_u256(v)?;
-            if !v.is_zero() {
-                storage.insert(hex_u256(k)?, v);
-            }
-        }
-        st.accounts.insert(
-            hex_fixed::<20>(addr)?,
-            TestAccount {
-                info: AccountInfo {
-                    nonce: hex_u64(&a.nonce)?,
-                    balance: hex_u256(&a.balance)?,
-                    code_hash,
-                },
-                storage,
+        let address = hex_fixed::<20>(addr)?;
+        let code_hash = st.add_code(hex_bytes(&a.code)?);
+        st.insert_account(
+            address,
+            AccountInfo {
+                nonce: hex_u64(&a.nonce)?,
+                balance: hex_u256(&a.balance)?,
+                code_hash,
             },
         );
+        for (k, v) in &a.storage {
+            st.set_storage(address, hex_u256(k)?, hex_u256(v)?);
+        }
+    }
+    // The state-test convention (as in geth): the hash of block n is keccak256 of its decimal.
+    let number = hex_u64(&test.env.current_number)?;
+    for n in number.saturating_sub(256)..number {
+        st.set_block_hash(n, evm_core::evm::keccak256(n.to_string().as_bytes()));
     }
     Ok(st)
+}
+
+/// Whether rejection `got` is one the fixture's `expectException` names
+/// (alternatives separated by `|`; names this runner does not know match anything).
+pub fn exception_matches(expected: &str, got: &InvalidTx) -> bool {
+    use InvalidTx as I;
+    expected.split('|').any(|name| {
+        let name = name.trim().trim_start_matches("TransactionException.");
+        match name {
+            "INTRINSIC_GAS_TOO_LOW" | "IntrinsicGas" | "TR_IntrinsicGas" => {
+                matches!(got, I::IntrinsicGasTooLow { .. })
+            }
+            "TR_NoFunds" | "TR_NoFundsX" | "INSUFFICIENT_ACCOUNT_FUNDS" => {
+                matches!(got, I::InsufficientFunds | I::FeeOverflow)
+            }
+            "TR_NoFundsOrGas" => matches!(
+                got,
+                I::InsufficientFunds
+                    | I::FeeOverflow
+                    | I::IntrinsicGasTooLow { .. }
+                    | I::GasLimitAboveBlock
+            ),
+            "SenderNotEOA" => matches!(got, I::SenderHasCode),
+            "TR_FeeCapLessThanBlocks" | "INSUFFICIENT_MAX_FEE_PER_GAS" => {
+                matches!(got, I::FeeCapBelowBaseFee)
+            }
+            "TR_NonceHasMaxValue" => matches!(got, I::NonceOverflow),
+            "TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH" | "TR_BLOBVERSION_INVALID" => {
+                matches!(got, I::BlobVersion)
+            }
+            "INITCODE_SIZE_EXCEEDED" | "TR_InitCodeLimitExceeded" => {
+                matches!(got, I::InitcodeTooLarge)
+            }
+            "TR_TipGtFeeCap" => matches!(got, I::PriorityFeeAboveFeeCap),
+            "TR_GasLimitReached" => matches!(got, I::GasLimitAboveBlock),
+            "INSUFFICIENT_MAX_FEE_PER_BLOB_GAS" => matches!(got, I::BlobFeeCapTooLow),
+            "TYPE_3_TX_ZERO_BLOBS"
+            | "TR_EMPTYBLOB"
+            | "TYPE_3_TX_BLOB_COUNT_EXCEEDED"
+            | "TR_BLOBLIST_OVERSIZE" => matches!(got, I::BlobCount),
+            "TR_BLOBCREATE" => matches!(got, I::BlobCreate),
+            _ => true,
+        }
+    })
 }
 
 /// Numeric transaction fields: value, gas limit, nonce, max fee, priority fee, blob fee.
@@ -435,7 +371,7 @@ type ParsedFields = (U256, u64, u64, U256, Option<U256>, Option<U256>);
 
 fn run_case(
     test: &Test,
-    pre: &TestState,
+    pre: &InMemoryState,
     case: &PostCase,
     root: Option<RootFn>,
     bufs: &mut HeapBuffers,
@@ -555,9 +491,25 @@ fn run_case(
         max_fee_per_blob_gas: blob_fee,
     };
     let mut evm = Evm::new(pre, bufs.buffers());
+    let start = std::time::Instant::now();
     let result = evm.transact(&block, &tx);
+    if std::env::var_os("ZKEVM_TIME").is_some() {
+        println!(
+            "time [d={} g={} v={}]: {:.3} ms",
+            ix.data,
+            ix.gas,
+            ix.value,
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    }
     match (result, expect_exc) {
-        (Err(Error::InvalidTx(_)), Some(_)) => return Ok(()),
+        (Err(Error::InvalidTx(e)), Some(exc)) => {
+            return if exception_matches(exc, &e) {
+                Ok(())
+            } else {
+                Err(format!("expected exception {exc}, rejected with: {e:?}"))
+            };
+        }
         (Err(Error::InvalidTx(e)), None) => return Err(format!("rejected: {e}")),
         (Err(e), _) => return Err(format!("error: {e}")),
         (Ok(out), Some(exc)) => {
@@ -571,7 +523,7 @@ fn run_case(
     let got_logs = logs_hash(&evm);
     let want_logs = hex_fixed::<32>(&case.logs)?;
     let mut post = pre.clone();
-    post.apply(&evm);
+    post.apply_changes(evm.changes(), evm.storage_changes());
     if got_logs != want_logs {
         return Err(format!(
             "logs hash: expected {}, got {}",
@@ -700,6 +652,23 @@ mod tests {
         assert_eq!(hex_u256("0x0100").unwrap(), U256::from(256));
         assert!(hex_u64("0x10000000000000000").is_err());
         assert_eq!(hex_fixed::<2>("0x01").unwrap(), [0, 1]);
+    }
+
+    #[test]
+    fn exception_names() {
+        assert!(exception_matches(
+            "TransactionException.INTRINSIC_GAS_TOO_LOW",
+            &InvalidTx::IntrinsicGasTooLow {
+                got: 1,
+                expected: 2
+            }
+        ));
+        assert!(!exception_matches("TR_NoFunds", &InvalidTx::SenderHasCode));
+        assert!(exception_matches(
+            "TransactionException.TYPE_3_TX_PRE_FORK|TransactionException.TYPE_3_TX_ZERO_BLOBS",
+            &InvalidTx::BlobCount
+        ));
+        assert!(exception_matches("SomethingNew", &InvalidTx::BlobCount));
     }
 
     #[test]

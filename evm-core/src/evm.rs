@@ -13,7 +13,7 @@ use crate::limits::{self, STACK_LIMIT};
 use crate::opcode::{op, OPCODES};
 use crate::precompile::{self, PrecompileError};
 use crate::result::{ExecStatus, Halt, Outcome};
-use crate::state::{Address, State, B256, KECCAK_EMPTY, U256};
+use crate::state::{u256_is_zero, Address, State, B256, KECCAK_EMPTY, U256};
 use crate::tracer::{NoTracer, Step, Tracer};
 
 /// The caller-provided buffers of an [`Evm`]; size them with [`crate::Limits`].
@@ -340,11 +340,22 @@ fn copy_padded(dst: &mut [u8], src: &[u8], off: u64) {
 impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
     /// An EVM with a tracer called before every instruction.
     pub fn with_tracer(state: S, b: Buffers<'b>, tracer: T) -> Self {
+        // Frames record arena offsets in 32 bits: larger arenas are used up to 4 GiB.
+        let memory_len = b.memory.len().min(u32::MAX as usize);
+        let stack_len = b.stack.len().min(u32::MAX as usize);
+        let memory = match b.memory.split_at_mut_checked(memory_len) {
+            Some((m, _)) => m,
+            None => &mut [],
+        };
+        let stack = match b.stack.split_at_mut_checked(stack_len) {
+            Some((s, _)) => s,
+            None => &mut [],
+        };
         Self {
             state,
             tracer,
-            memory: b.memory,
-            stack: b.stack,
+            memory,
+            stack,
             code: CodeArena::new(b.code),
             frames: SliceVec::new(b.frames),
             journal: Journal::new(
@@ -372,7 +383,8 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         &mut self.tracer
     }
 
-    /// Output of the last transaction (RETURN or REVERT data).
+    /// Output of the last transaction: RETURN or REVERT data, or the deployed
+    /// code of a successful creation.
     pub fn output(&self) -> &[u8] {
         self.return_data.as_slice()
     }
@@ -420,7 +432,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             let deleted =
                 a.flags & SELFDESTRUCTED != 0 || (a.flags & TOUCHED != 0 && a.info.is_empty());
             let cleared = a.flags & crate::journal::STORAGE_CLEARED != 0;
-            if deleted || (s.current == s.original && !(cleared && !s.current.is_zero())) {
+            if deleted || (s.current == s.original && !(cleared && !u256_is_zero(&s.current))) {
                 None
             } else {
                 Some((a.address, s.key, s.current))
@@ -655,7 +667,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                         CallKind::StaticCall => (parent.address, target, U256::ZERO, true),
                     };
                     // CALLCODE checks the caller can afford the value it "sends" to itself.
-                    if kind == CallKind::CallCode && !value.is_zero() {
+                    if kind == CallKind::CallCode && !u256_is_zero(&value) {
                         let bal = self.journal.account(parent.account).info.balance;
                         if bal < value {
                             self.return_data.clear();
@@ -756,6 +768,13 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                             gas_left = 0;
                         }
                         self.return_data.clear();
+                        if created.is_some() && self.frames.is_empty() {
+                            // The transaction's output is the deployed code (RETURNDATA
+                            // after a nested CREATE stays empty).
+                            self.return_data
+                                .extend_from_slice(out)
+                                .map_err(|_| Error::Capacity(Resource::ReturnData))?;
+                        }
                     } else if matches!(status, ExecStatus::Halt(_)) {
                         self.return_data.clear();
                     } else {
@@ -870,7 +889,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         let target_i = self.journal.load(&self.state, &address)?;
         let cp = self.journal.checkpoint();
         if kind == CallKind::Call {
-            if !value.is_zero() {
+            if !u256_is_zero(&value) {
                 if !self.journal.transfer(caller_i, target_i, value)? {
                     return Ok(fail);
                 }
@@ -1122,7 +1141,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             ($off:expr, $len:expr) => {{
                 let off: U256 = $off;
                 let len: U256 = $len;
-                if len.is_zero() {
+                if u256_is_zero(&len) {
                     (0usize, 0usize)
                 } else {
                     let o = as_u64_sat(&off);
@@ -1173,6 +1192,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     stack: &stack[..sp],
                     memory: &mem[..mem_len],
                     refund,
+                    return_data: return_data.as_slice(),
                 });
             }
             charge!(info.static_gas as u64);
@@ -1206,7 +1226,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 op::SDIV => {
                     let a = pop!();
                     let b = top!();
-                    top!() = if b.is_zero() {
+                    top!() = if u256_is_zero(&b) {
                         U256::ZERO
                     } else {
                         let q = abs(a) / abs(b);
@@ -1225,7 +1245,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 op::SMOD => {
                     let a = pop!();
                     let b = top!();
-                    top!() = if b.is_zero() {
+                    top!() = if u256_is_zero(&b) {
                         U256::ZERO
                     } else {
                         let r = abs(a) % abs(b);
@@ -1287,11 +1307,11 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 op::EQ => {
                     let a = pop!();
                     let b = top!();
-                    top!() = U256::from((a == b) as u8);
+                    top!() = U256::from(crate::state::u256_eq(&a, &b) as u8);
                 }
                 op::ISZERO => {
                     let a = top!();
-                    top!() = U256::from(a.is_zero() as u8);
+                    top!() = U256::from(u256_is_zero(&a) as u8);
                 }
                 op::AND => {
                     let a = pop!();
@@ -1514,25 +1534,25 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     if s.current == v {
                         cost += gas::WARM_ACCESS;
                     } else if s.original == s.current {
-                        if s.original.is_zero() {
+                        if u256_is_zero(&s.original) {
                             cost += gas::SSTORE_SET;
                         } else {
                             cost += gas::SSTORE_RESET;
-                            if v.is_zero() {
+                            if u256_is_zero(&v) {
                                 refund += gas::SSTORE_CLEARS_REFUND;
                             }
                         }
                     } else {
                         cost += gas::WARM_ACCESS;
-                        if !s.original.is_zero() {
-                            if s.current.is_zero() {
+                        if !u256_is_zero(&s.original) {
+                            if u256_is_zero(&s.current) {
                                 refund -= gas::SSTORE_CLEARS_REFUND;
-                            } else if v.is_zero() {
+                            } else if u256_is_zero(&v) {
                                 refund += gas::SSTORE_CLEARS_REFUND;
                             }
                         }
                         if s.original == v {
-                            if s.original.is_zero() {
+                            if u256_is_zero(&s.original) {
                                 refund += (gas::SSTORE_SET - gas::WARM_ACCESS) as i64;
                             } else {
                                 refund += (gas::SSTORE_RESET - gas::WARM_ACCESS) as i64;
@@ -1552,7 +1572,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 op::JUMPI => {
                     let d = pop!();
                     let c = pop!();
-                    if !c.is_zero() {
+                    if !u256_is_zero(&c) {
                         let d = as_u64_sat(&d) as usize;
                         if !code_arena.is_jumpdest(f.code, d) {
                             halt!(Halt::InvalidJump);
@@ -1581,7 +1601,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     let src = pop!();
                     let len = pop!();
                     charge!(gas::copy_cost(as_u64_sat(&len).min(u32::MAX as u64)));
-                    if !len.is_zero() {
+                    if !u256_is_zero(&len) {
                         let end = if dst > src { dst } else { src };
                         let (_, _) = expand!(end, len);
                         let d = as_u64_sat(&dst) as usize;
@@ -1666,7 +1686,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     let in_len = pop!();
                     let out_off = pop!();
                     let out_len = pop!();
-                    if opcode == op::CALL && is_static && !value.is_zero() {
+                    if opcode == op::CALL && is_static && !u256_is_zero(&value) {
                         halt!(Halt::StaticViolation);
                     }
                     let (io, il) = expand!(in_off, in_len);
@@ -1677,7 +1697,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     } else {
                         gas::WARM_ACCESS
                     };
-                    if !value.is_zero() {
+                    if !u256_is_zero(&value) {
                         cost += gas::CALL_VALUE;
                         if opcode == op::CALL && journal.account(ti).info.is_empty() {
                             cost += gas::NEW_ACCOUNT;
@@ -1687,7 +1707,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     let avail = gas - gas / 64;
                     let mut child_gas = as_u64_sat(&gas_arg).min(avail);
                     gas -= child_gas;
-                    if !value.is_zero() {
+                    if !u256_is_zero(&value) {
                         child_gas += gas::CALL_STIPEND;
                     }
                     let kind = match opcode {
@@ -1731,7 +1751,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                         charge!(gas::COLD_ACCOUNT_ACCESS);
                     }
                     let balance = journal.account(account).info.balance;
-                    if !balance.is_zero() && journal.account(ti).info.is_empty() {
+                    if !u256_is_zero(&balance) && journal.account(ti).info.is_empty() {
                         charge!(gas::NEW_ACCOUNT);
                     }
                     let created = journal.account(account).flags & CREATED != 0;
@@ -1843,6 +1863,63 @@ mod tests {
         let out = evm.transact(&BlockEnv::default(), &t).unwrap();
         assert_eq!(out.status, ExecStatus::Halt(Halt::MemoryLimit));
         assert_eq!(out.gas_used, 1_000_000);
+    }
+
+    #[test]
+    fn value_call_to_unavailable_precompile_fails_softly() {
+        // PUSH1 0 x4, PUSH1 1, PUSH1 5, PUSH1 0, CALL, PUSH1 0, STOP
+        let code = [
+            0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 1, 0x60, 5, 0x60, 0, 0xf1, 0x60, 0, 0,
+        ];
+        let state = with_contract(&code);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let mut t = tx();
+        t.value = U256::from(1);
+        let out = evm.transact(&BlockEnv::default(), &t).unwrap();
+        assert_eq!(out.status, ExecStatus::Success);
+    }
+
+    #[test]
+    fn frame_buffer_exhaustion_is_a_capacity_error() {
+        // PUSH1 0 x5, ADDRESS, GAS, CALL, STOP: unbounded self-recursion.
+        let code = [
+            0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x30, 0x5a, 0xf1, 0x00,
+        ];
+        let state = with_contract(&code);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let mut t = tx();
+        t.gas_limit = 10_000_000;
+        assert_eq!(
+            evm.transact(&BlockEnv::default(), &t),
+            Err(Error::Capacity(Resource::Frames))
+        );
+        // With room for 1025 frames the 63/64 rule ends the recursion first.
+        let mut hb = HeapBuffers::new(&Limits {
+            frames: limits::CALL_DEPTH_LIMIT + 1,
+            stack_words: 1 << 14,
+            ..Limits::DEVICE
+        });
+        let mut evm = Evm::new(&state, hb.buffers());
+        let out = evm.transact(&BlockEnv::default(), &t).unwrap();
+        assert_eq!(out.status, ExecStatus::Success);
+    }
+
+    #[test]
+    fn tracer_sees_every_step() {
+        struct Count(usize);
+        impl Tracer for Count {
+            fn step(&mut self, _: &Step<'_>) {
+                self.0 += 1;
+            }
+        }
+        let state = with_contract(&[0x60, 1, 0x60, 2, 0x01, 0x60, 0, 0x55]);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::with_tracer(&state, hb.buffers(), Count(0));
+        evm.transact(&BlockEnv::default(), &tx()).unwrap();
+        // Five instructions plus the implicit STOP at the end of the code.
+        assert_eq!(evm.tracer_mut().0, 6);
     }
 
     #[test]

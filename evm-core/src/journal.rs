@@ -3,7 +3,7 @@
 use crate::buf::SliceVec;
 use crate::error::{Error, Resource};
 use crate::index::{slot_hash, KeyIndex};
-use crate::state::{AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};
+use crate::state::{u256_eq, AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};
 
 /// Bytes of zero padding stored after each code in the code arena (PUSH32 at the end reads them).
 pub const CODE_PADDING: usize = 33;
@@ -570,12 +570,12 @@ impl<'b> Journal<'b> {
             return self.slot_index.find(slot_hash(account, key), |i| {
                 slots
                     .get(i)
-                    .is_some_and(|s| s.account == account && s.key == *key)
+                    .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
             });
         }
         slots
             .iter()
-            .rposition(|s| s.account == account && s.key == *key)
+            .rposition(|s| s.account == account && u256_eq(&s.key, key))
     }
 
     fn find_transient(&self, account: u32, key: &U256) -> Option<usize> {
@@ -583,10 +583,11 @@ impl<'b> Journal<'b> {
         if self.transient_index.enabled() {
             return self.transient_index.find(slot_hash(account, key), |i| {
                 t.get(i)
-                    .is_some_and(|s| s.account == account && s.key == *key)
+                    .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
             });
         }
-        t.iter().position(|s| s.account == account && s.key == *key)
+        t.iter()
+            .position(|s| s.account == account && u256_eq(&s.key, key))
     }
 
     fn load_slot<S: State>(&mut self, state: &S, account: u32, key: &U256) -> R<usize, S::Error> {
@@ -857,5 +858,111 @@ mod tests {
         assert!(arena.is_jumpdest(loc, 2));
         assert!(!arena.is_jumpdest(loc, 3));
         assert_eq!(arena.padded(loc).len(), 3 + CODE_PADDING);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Balance(u8, u64),
+            Nonce(u8, u64),
+            Store(u8, u8, u64),
+            TStore(u8, u8, u64),
+            Log(u8),
+            Checkpoint,
+            Revert,
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                (0u8..3, any::<u64>()).prop_map(|(a, v)| Op::Balance(a, v)),
+                (0u8..3, any::<u64>()).prop_map(|(a, v)| Op::Nonce(a, v)),
+                (0u8..3, 0u8..4, 0u64..3).prop_map(|(a, k, v)| Op::Store(a, k, v)),
+                (0u8..3, 0u8..4, 0u64..3).prop_map(|(a, k, v)| Op::TStore(a, k, v)),
+                (0u8..3).prop_map(Op::Log),
+                Just(Op::Checkpoint),
+                Just(Op::Revert),
+            ]
+        }
+
+        type Snapshot = (Vec<(U256, u64, u8)>, Vec<U256>, Vec<U256>, usize);
+
+        fn snapshot(j: &mut Journal<'_>) -> Snapshot {
+            let accts = j
+                .accounts
+                .as_slice()
+                .iter()
+                .map(|a| (a.info.balance, a.info.nonce, a.flags))
+                .collect();
+            let mut slots = Vec::new();
+            let mut transient = Vec::new();
+            for a in 0..3u32 {
+                for k in 0..4u64 {
+                    slots.push(
+                        j.slots
+                            .as_slice()
+                            .iter()
+                            .find(|s| s.account == a && s.key == U256::from(k))
+                            .map_or(U256::from(k), |s| s.current),
+                    );
+                    transient.push(j.tload(a, &U256::from(k)));
+                }
+            }
+            (accts, slots, transient, j.logs.len())
+        }
+
+        proptest! {
+            /// Reverting to a checkpoint restores balances, nonces, flags,
+            /// storage, transient storage and logs, however changes nest.
+            #[test]
+            fn revert_restores(ops in prop::collection::vec(op(), 0..60)) {
+                let mut a = [CachedAccount::default(); 4];
+                let mut s = [CachedSlot::default(); 16];
+                let mut si = [0u32; 32];
+                let mut t = [TransientSlot::default(); 16];
+                let mut ti = [0u32; 32];
+                let mut e = [JournalEntry::default(); 512];
+                let mut l = [Log::default(); 64];
+                let mut d = [0u8; 64];
+                let mut j = Journal::new(&mut a, &mut s, &mut si, &mut t, &mut ti, &mut e, &mut l, &mut d);
+                for i in 0..3u8 {
+                    j.load(&Empty, &[i; 20]).unwrap();
+                }
+                let mut stack = vec![(j.checkpoint(), snapshot(&mut j))];
+                for op in ops {
+                    match op {
+                        Op::Balance(x, v) => j.set_balance::<()>(x as u32, U256::from(v)).unwrap(),
+                        Op::Nonce(x, v) => j.set_nonce::<()>(x as u32, v).unwrap(),
+                        Op::Store(x, k, v) => {
+                            j.sstore(&Empty, x as u32, &U256::from(k), U256::from(v)).unwrap();
+                        }
+                        Op::TStore(x, k, v) => {
+                            j.tstore::<()>(x as u32, &U256::from(k), U256::from(v)).unwrap();
+                        }
+                        Op::Log(x) => j.log::<()>([x; 20], &[], &[x]).unwrap(),
+                        Op::Checkpoint => {
+                            let snap = snapshot(&mut j);
+                            stack.push((j.checkpoint(), snap));
+                        }
+                        Op::Revert => {
+                            if let Some((cp, snap)) = stack.pop() {
+                                j.revert(cp);
+                                // Slots first loaded after the checkpoint stay cached but hold their original value.
+                                let now = snapshot(&mut j);
+                                prop_assert_eq!(&now.0, &snap.0);
+                                prop_assert_eq!(&now.1, &snap.1);
+                                prop_assert_eq!(&now.2, &snap.2);
+                                prop_assert_eq!(now.3, snap.3);
+                            }
+                            if stack.is_empty() {
+                                stack.push((j.checkpoint(), snapshot(&mut j)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

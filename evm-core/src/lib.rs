@@ -21,6 +21,9 @@ pub mod result;
 pub mod state;
 pub mod tracer;
 
+#[cfg(test)]
+mod differential;
+
 pub use env::{AccessListItem, BlockEnv, TxEnv};
 pub use error::{Error, InvalidTx, Resource};
 #[cfg(any(test, feature = "alloc"))]

@@ -82,9 +82,9 @@ pub fn run(
             put(out, input)?;
             Ok(cost)
         }
-        #[cfg(feature = "alloc")]
+        #[cfg(any(test, feature = "alloc"))]
         5 => modexp(input, gas, out),
-        #[cfg(feature = "alloc")]
+        #[cfg(any(test, feature = "bn254"))]
         6 => {
             charge(150, gas)?;
             let a = bn::g1(&padded::<64>(input, 0))?;
@@ -92,7 +92,7 @@ pub fn run(
             put(out, &bn::encode_g1(a + b))?;
             Ok(150)
         }
-        #[cfg(feature = "alloc")]
+        #[cfg(any(test, feature = "bn254"))]
         7 => {
             charge(6000, gas)?;
             let a = bn::g1(&padded::<64>(input, 0))?;
@@ -101,7 +101,7 @@ pub fn run(
             put(out, &bn::encode_g1(a * k))?;
             Ok(6000)
         }
-        #[cfg(feature = "alloc")]
+        #[cfg(any(test, feature = "bn254"))]
         8 => {
             if !input.len().is_multiple_of(192) {
                 return Err(PrecompileError::Failure);
@@ -234,7 +234,7 @@ fn ecrecover(input: &[u8]) -> Option<[u8; 32]> {
 }
 
 /// EIP-2565 gas and the modular exponentiation itself.
-#[cfg(feature = "alloc")]
+#[cfg(any(test, feature = "alloc"))]
 fn modexp(input: &[u8], gas: u64, out: &mut SliceVec<'_, u8>) -> Result<u64, PrecompileError> {
     use crate::state::U256;
     // Lengths saturate: a huge length either costs more gas than exists or is never read.
@@ -289,7 +289,7 @@ fn modexp(input: &[u8], gas: u64, out: &mut SliceVec<'_, u8>) -> Result<u64, Pre
     Ok(cost)
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(any(test, feature = "bn254"))]
 mod bn {
     //! BN254 helpers over `substrate-bn`.
     use super::PrecompileError;
@@ -424,6 +424,99 @@ mod tests {
         a[19] = 1;
         a[0] = 1;
         assert_eq!(precompile_id(&a), None);
+    }
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn call(id: u8, input: &[u8], gas: u64) -> Result<(u64, Vec<u8>), PrecompileError> {
+        let mut b = vec![0u8; 1024];
+        let mut out = SliceVec::new(&mut b);
+        let used = run(id, input, gas, &mut out)?;
+        Ok((used, out.as_slice().to_vec()))
+    }
+
+    #[test]
+    fn hashes() {
+        let (g, o) = call(2, b"abc", 1000).unwrap();
+        assert_eq!(g, 72);
+        assert_eq!(
+            o,
+            hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        );
+        let (g, o) = call(3, b"abc", 1000).unwrap();
+        assert_eq!(g, 720);
+        assert_eq!(
+            o,
+            hex("0000000000000000000000008eb208f7e05d987a9b044a8e98c6b087f15a0bfc")
+        );
+    }
+
+    #[test]
+    fn ecrecover_known_signature() {
+        // From the go-ethereum precompile tests.
+        let input = hex("18c547e4f7b0f325ad1e56f57e26c745b09a3e503d86e00e5255ff7f715d3d1c000000000000000000000000000000000000000000000000000000000000001c73b1693892219d736caba55bdb67216e485557ea6b6af75f37096c9aa6a5a75feeb940b1d03b21e36b0e47e79769f095fe2ab855bd91e3a38756b7d75a9c4549");
+        let (g, o) = call(1, &input, 3000).unwrap();
+        assert_eq!(g, 3000);
+        assert_eq!(
+            o,
+            hex("000000000000000000000000a94f5374fce5edbc8e2a8697c15331677e6ebf0b")
+        );
+        // A bad v gives empty output, not a failure.
+        let mut bad = input.clone();
+        bad[63] = 29;
+        assert_eq!(call(1, &bad, 3000).unwrap(), (3000, vec![]));
+    }
+
+    #[test]
+    fn modexp_small() {
+        // 3^5 mod 7 = 5, lengths 1/1/1.
+        let mut input = vec![0u8; 96];
+        input[31] = 1;
+        input[63] = 1;
+        input[95] = 1;
+        input.extend_from_slice(&[3, 5, 7]);
+        assert_eq!(call(5, &input, 1000).unwrap(), (200, vec![5]));
+    }
+
+    #[test]
+    fn bn_add_generator_twice() {
+        // G + G = 2G on alt_bn128 (G = (1, 2)).
+        let mut input = vec![0u8; 128];
+        input[31] = 1;
+        input[63] = 2;
+        input[95] = 1;
+        input[127] = 2;
+        let (g, o) = call(6, &input, 1000).unwrap();
+        assert_eq!(g, 150);
+        assert_eq!(
+            o,
+            hex("030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd315ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4")
+        );
+        // A point off the curve fails.
+        input[63] = 3;
+        assert_eq!(call(6, &input, 1000), Err(PrecompileError::Failure));
+    }
+
+    #[test]
+    fn blake2f_eip152_vector_5() {
+        let mut input = hex("0000000c");
+        input.extend(hex("48c9bdf267e6096a3ba7ca8485ae67bb2bf894fe72f36e3cf1361d5f3af54fa5d182e6ad7f520e511f6c3e2b8c68059b6bbd41fbabd9831f79217e1319cde05b"));
+        let mut m = vec![0u8; 128];
+        m[..3].copy_from_slice(b"abc");
+        input.extend(m);
+        input.extend(3u64.to_le_bytes());
+        input.extend(0u64.to_le_bytes());
+        input.push(1);
+        assert_eq!(input.len(), 213);
+        let (g, o) = call(9, &input, 100).unwrap();
+        assert_eq!(g, 12);
+        assert_eq!(o, hex("ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923"));
+        assert_eq!(call(9, &input[1..], 100), Err(PrecompileError::Failure));
     }
 
     #[test]

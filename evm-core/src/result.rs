@@ -32,7 +32,7 @@ pub enum Halt {
     /// A precompile rejected its input.
     PrecompileFailure,
     /// Device limit, not an EVM rule: the precompile is not built into this
-    /// configuration (modexp and BN254 need the `alloc` feature; KZG is not yet available).
+    /// configuration (modexp needs the `alloc` feature, BN254 `bn254`, KZG `kzg`).
     PrecompileUnavailable,
     /// Device limit, not an EVM rule: the frame needed more memory than the
     /// configured memory arena holds.

@@ -7,6 +7,21 @@ pub type Address = [u8; 20];
 /// 32-byte hash.
 pub type B256 = [u8; 32];
 
+/// `a == b` on the limbs without a call to `memcmp` (array equality of
+/// `[u64; 4]` may compile to one; this is on the interpreter's hot path).
+#[inline(always)]
+pub fn u256_eq(a: &U256, b: &U256) -> bool {
+    let (x, y) = (a.as_limbs(), b.as_limbs());
+    ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0
+}
+
+/// `a == 0` on the limbs (`Uint::is_zero` may compile to a `memcmp` call).
+#[inline(always)]
+pub fn u256_is_zero(a: &U256) -> bool {
+    let x = a.as_limbs();
+    (x[0] | x[1] | x[2] | x[3]) == 0
+}
+
 /// Keccak-256 of the empty byte string: the code hash of an account without code.
 pub const KECCAK_EMPTY: B256 = [
     0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,
@@ -15,7 +30,6 @@ pub const KECCAK_EMPTY: B256 = [
 
 /// The account fields the EVM reads from the world state (the storage root is not needed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AccountInfo {
     /// Transaction count (or creation count for contracts).
     pub nonce: u64,
@@ -23,6 +37,20 @@ pub struct AccountInfo {
     pub balance: U256,
     /// Keccak-256 of the account's code ([`KECCAK_EMPTY`] for none).
     pub code_hash: B256,
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for AccountInfo {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        let balance = self.balance.to_be_bytes::<32>();
+        defmt::write!(
+            f,
+            "AccountInfo {{ nonce: {}, balance: {=[u8]:x}, code_hash: {=[u8]:x} }}",
+            self.nonce,
+            &balance[..],
+            &self.code_hash[..]
+        );
+    }
 }
 
 impl Default for AccountInfo {
@@ -99,6 +127,16 @@ mod tests {
         tiny_keccak::Hasher::update(&mut h, &[]);
         tiny_keccak::Hasher::finalize(h, &mut out);
         assert_eq!(out, KECCAK_EMPTY);
+    }
+
+    #[test]
+    fn u256_eq_matches_eq() {
+        let a = U256::from(5) << 200;
+        assert!(u256_eq(&a, &a));
+        assert!(!u256_eq(&a, &(a + U256::from(1))));
+        assert!(u256_eq(&U256::ZERO, &U256::ZERO));
+        assert!(u256_is_zero(&U256::ZERO));
+        assert!(!u256_is_zero(&a));
     }
 
     #[test]

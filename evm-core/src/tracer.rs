@@ -19,6 +19,8 @@ pub struct Step<'a> {
     pub memory: &'a [u8],
     /// Refund counter of the frame.
     pub refund: i64,
+    /// Return data of the last call made by this frame.
+    pub return_data: &'a [u8],
 }
 
 /// Receives every step. Implementations are monomorphised into the interpreter loop.
@@ -54,6 +56,7 @@ mod tests {
             stack: &[],
             memory: &[],
             refund: 0,
+            return_data: &[],
         });
     }
 }
