@@ -60,6 +60,12 @@ fn ping_gets_pong_and_info_reports_memory() {
         "{:?}",
         outcome.logs
     );
+    let buffers = outcome
+        .logs
+        .iter()
+        .find(|l| l.contains("EVM buffers"))
+        .expect("the device logs its EVM buffer budget");
+    println!("device: {buffers}");
 }
 
 /// A random frame body with no delimiter inside: exactly one frame.

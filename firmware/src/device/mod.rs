@@ -44,6 +44,11 @@ fn main() -> ! {
     clock::start(&mut core);
     let mut uart = board::Uart::new();
     defmt::info!("embedded-zkevm firmware {=str} ready", BUILD_ID);
+    defmt::info!(
+        "EVM buffers {=usize} B (worst case of this board's limits), heap {=usize} B",
+        firmware::limits::EVM_LIMITS.ram_bytes(),
+        firmware::limits::HEAP_SIZE
+    );
 
     let mut reader = FrameReader::<RX_FRAME>::new();
     let mut out = [0u8; TX_FRAME];
