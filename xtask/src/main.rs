@@ -1,5 +1,6 @@
 //! `cargo xtask setup|test|demo|bench`: everything a fresh machine needs, in Rust.
 
+mod bench;
 mod demo;
 mod setup;
 mod test;
@@ -12,7 +13,8 @@ commands:
   setup   install what the project needs (QEMU, thumb targets); idempotent
   test    the project's one test command: fmt, clippy, tests, QEMU tests, no_std builds
   demo    build the firmware, boot it in QEMU and talk to it
-  bench   benchmarks (not yet available)";
+  bench   host benchmarks vs revm/alloy-trie and the device section into BENCHMARKS.md
+          (--quick: a short run under target/bench-quick/)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,7 +27,8 @@ fn main() -> ExitCode {
         "test" => setup::run().and_then(|()| test::run()),
         "demo" => setup::run().and_then(|()| demo::run()),
         "bench" => setup::run().and_then(|()| {
-            Err("benchmarks are not implemented yet (tracked by the benchmarks issue)".to_owned())
+            let quick = args.iter().any(|a| a == "--quick");
+            bench::run(quick, bench::device_note)
         }),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
