@@ -179,6 +179,9 @@ struct RunResult {
     status: &'static str,
     gas_used: u64,
     output: Vec<u8>,
+    /// Storage slots whose value changed (address, slot, new value), sorted;
+    /// filled only for the correctness check, not in timed runs.
+    storage: Vec<([u8; 20], [u8; 32], [u8; 32])>,
 }
 
 /// One benchmark case, set up for both implementations.
@@ -256,7 +259,7 @@ fn setup(set: &'static str, name: String, case: DecodedCase) -> Bench {
     }
 }
 
-fn run_ours(b: &Bench, bufs: &mut HeapBuffers) -> Result<RunResult, String> {
+fn run_ours(b: &Bench, bufs: &mut HeapBuffers, check: bool) -> Result<RunResult, String> {
     let c = &b.case;
     let tx = TxEnv {
         caller: c.caller,
@@ -279,10 +282,19 @@ fn run_ours(b: &Bench, bufs: &mut HeapBuffers) -> Result<RunResult, String> {
         ExecStatus::Revert => "revert",
         ExecStatus::Halt(_) => "halt",
     };
+    let mut storage: Vec<_> = if check {
+        evm.storage_changes()
+            .map(|(a, k, v)| (a, k.to_be_bytes::<32>(), v.to_be_bytes::<32>()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    storage.sort_unstable();
     Ok(RunResult {
         status,
         gas_used: out.gas_used,
         output: evm.output().to_vec(),
+        storage,
     })
 }
 
@@ -320,8 +332,26 @@ fn revm_evm(b: &Bench) -> RevmEvm<'_> {
         .build()
 }
 
-fn run_revm(evm: &mut RevmEvm<'_>) -> Result<RunResult, String> {
+fn run_revm(evm: &mut RevmEvm<'_>, check: bool) -> Result<RunResult, String> {
     let r = evm.transact().map_err(|e| format!("{e:?}"))?;
+    let mut storage = Vec::new();
+    if check {
+        for (address, account) in &r.state {
+            if account.is_selfdestructed() {
+                continue;
+            }
+            for (slot, value) in &account.storage {
+                if value.is_changed() {
+                    storage.push((
+                        address.0 .0,
+                        slot.to_be_bytes::<32>(),
+                        value.present_value.to_be_bytes::<32>(),
+                    ));
+                }
+            }
+        }
+        storage.sort_unstable();
+    }
     Ok(match r.result {
         ExecutionResult::Success {
             gas_used, output, ..
@@ -329,16 +359,19 @@ fn run_revm(evm: &mut RevmEvm<'_>) -> Result<RunResult, String> {
             status: "success",
             gas_used,
             output: output.data().to_vec(),
+            storage,
         },
         ExecutionResult::Revert { gas_used, output } => RunResult {
             status: "revert",
             gas_used,
             output: output.to_vec(),
+            storage,
         },
         ExecutionResult::Halt { gas_used, .. } => RunResult {
             status: "halt",
             gas_used,
             output: Vec::new(),
+            storage,
         },
     })
 }
@@ -399,9 +432,9 @@ fn interpreter(plan: Plan, filter: Option<&str>) -> Vec<Row> {
     let mut rows = Vec::new();
     for b in &benches {
         let mut revm = revm_evm(b);
-        let ours = run_ours(b, &mut bufs);
-        let ours_host = run_ours(b, &mut host_bufs);
-        let theirs = run_revm(&mut revm);
+        let ours = run_ours(b, &mut bufs, true);
+        let ours_host = run_ours(b, &mut host_bufs, true);
+        let theirs = run_revm(&mut revm, true);
         let gas = theirs.as_ref().map_or(0, |r| r.gas_used);
         let times = match (ours, ours_host, theirs) {
             (Ok(o), Ok(h), Ok(t)) if o == t && h == t => {
@@ -409,13 +442,13 @@ fn interpreter(plan: Plan, filter: Option<&str>) -> Vec<Row> {
                     plan,
                     &mut [
                         &mut || {
-                            let _ = std::hint::black_box(run_ours(b, &mut bufs));
+                            let _ = std::hint::black_box(run_ours(b, &mut bufs, false));
                         },
                         &mut || {
-                            let _ = std::hint::black_box(run_revm(&mut revm));
+                            let _ = std::hint::black_box(run_revm(&mut revm, false));
                         },
                         &mut || {
-                            let _ = std::hint::black_box(run_ours(b, &mut host_bufs));
+                            let _ = std::hint::black_box(run_ours(b, &mut host_bufs, false));
                         },
                     ],
                 );
@@ -428,13 +461,16 @@ fn interpreter(plan: Plan, filter: Option<&str>) -> Vec<Row> {
             (Ok(o), Ok(h), Ok(t)) => {
                 let o = if o == t { h } else { o };
                 Err(format!(
-                    "mismatch: evm-core {} gas {} output {} B, revm {} gas {} output {} B",
+                    "mismatch: evm-core {} gas {} output {} B {} slots changed, \
+                     revm {} gas {} output {} B {} slots changed",
                     o.status,
                     o.gas_used,
                     o.output.len(),
+                    o.storage.len(),
                     t.status,
                     t.gas_used,
-                    t.output.len()
+                    t.output.len(),
+                    t.storage.len()
                 ))
             }
             (o, h, t) => Err(format!(
@@ -478,8 +514,8 @@ fn interpreter_markdown(rows: &[Row], plan: Plan, svg: Option<&Path>) -> String 
          `evm_state::memory::InMemoryState`, one `Evm::new` + `transact` per run) and by revm \
          {} (`CacheDB<EmptyDB>`, code analysed once beforehand, one `Evm` built once and \
          reused, `transact` without commit: its fastest setup). Both run the Cancun rules \
-         (evm-core implements only Cancun). Before timing, status, gas used and output of \
-         both are compared; a difference is reported and not timed. Times are medians of {} \
+         (evm-core implements only Cancun). Before timing, status, gas used, output and the \
+         changed storage slots of both are compared; a difference is reported and not timed. Times are medians of {} \
          repetitions, the contenders' order rotating, each sample at least {} ms; ratio = \
          evm-core time / revm time (below 1: evm-core faster).\n\n\
          evm-core runs with `Limits::HOST` except for the storage index tables: {} slots and \
