@@ -159,13 +159,14 @@ pub fn run(quick: bool, device: DeviceSection) -> Result<(), String> {
     } else {
         root.clone()
     };
-    let load = load_average();
+    // The header first: the commit and its cleanliness before this run rewrites
+    // the committed result files, and the load when the run starts.
+    let mut md = header(&root, quick, load_average());
     let host = host_sections(&root, quick, &out_dir)?;
     eprintln!("xtask bench: device section");
     let device = device(quick).unwrap_or_else(|e| {
         format!("## Device (QEMU mps2-an386)\n\nThe device measurements failed: {e}\n")
     });
-    let mut md = header(&root, quick, load);
     md += &host;
     md += "<!-- device section: produced by the DeviceSection function given to xtask's bench::run -->\n";
     md += &device;
