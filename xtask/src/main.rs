@@ -1,5 +1,6 @@
 //! `cargo xtask setup|test|demo|bench`: everything a fresh machine needs, in Rust.
 
+mod bench;
 mod demo;
 mod device_bench;
 mod setup;
@@ -13,7 +14,8 @@ commands:
   setup   install what the project needs (QEMU, thumb targets); idempotent
   test    the project's one test command: fmt, clippy, tests, QEMU tests, no_std builds
   demo    build the firmware, boot it in QEMU and talk to it
-  bench   benchmarks (not yet available)";
+  bench   host benchmarks vs revm/alloy-trie and the device section into BENCHMARKS.md
+          (--quick: a short run under target/bench-quick/)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,10 +28,8 @@ fn main() -> ExitCode {
         "test" => setup::run().and_then(|()| test::run()),
         "demo" => setup::run().and_then(|()| demo::run()),
         "bench" => setup::run().and_then(|()| {
-            // The host comparisons arrive with the benchmarks issue; the
-            // device section stands on its own.
             let quick = args.iter().any(|a| a == "--quick");
-            device_bench::section(quick).map(|md| println!("{md}"))
+            bench::run(quick, device_bench::section)
         }),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
