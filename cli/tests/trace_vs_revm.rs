@@ -17,6 +17,7 @@ use std::rc::Rc;
 
 use evm_core::{BlockEnv, Evm, HeapBuffers, Limits, Step, Tracer, TxEnv};
 use evm_trace::eip3155::Eip3155;
+use evm_trace::{Commitment, RowReader, TraceWriter};
 use revm::db::{CacheDB, EmptyDB};
 use revm::inspector_handle_register;
 use revm::inspectors::TracerEip3155;
@@ -235,6 +236,7 @@ fn eip3155_trace_matches_revm() {
     let start = std::time::Instant::now();
     let mut bufs = HeapBuffers::new(&Limits::HOST);
     let (mut cases, mut lines, mut long, mut dirs_seen) = (0u64, 0u64, 0u64, 0usize);
+    let mut row_bytes = 0u64;
     let mut ops = BTreeSet::new();
     let mut failures = Vec::new();
     for root in &roots {
@@ -267,6 +269,19 @@ fn eip3155_trace_matches_revm() {
                         );
                         return;
                     }
+                    // The compact rows: one per step, decodable, same commitment.
+                    let mut evm =
+                        Evm::with_tracer(pre, bufs.buffers(), TraceWriter::new(Vec::new()));
+                    let _ = evm.transact(block, tx);
+                    let w = evm.tracer_mut();
+                    assert_eq!(w.error(), None, "{}", info.test);
+                    let digest = w.digest();
+                    let row_ops: Vec<u8> = RowReader::new(w.sink())
+                        .map(|r| r.map(|row| row.op))
+                        .collect::<Result<_, _>>()
+                        .expect("rows decode");
+                    assert_eq!(Commitment::of_stream(w.sink()), Ok(digest));
+                    row_bytes += digest.bytes;
                     let mut evm = Evm::with_tracer(pre, bufs.buffers(), Eip3155::new(Vec::new()));
                     let status = evm.transact(block, tx).map(|o| o.status);
                     let output = evm.output().to_vec();
@@ -305,6 +320,12 @@ fn eip3155_trace_matches_revm() {
                             return;
                         }
                     }
+                    let json_ops: Vec<u8> = ours
+                        .iter()
+                        .filter_map(|v| num(&v["op"]))
+                        .map(|o| o as u8)
+                        .collect();
+                    assert_eq!(row_ops, json_ops, "{label}: rows and JSON lines differ");
                     lines += ours.len() as u64;
                     if ours.len() != theirs.len() {
                         failures.push(format!(
@@ -342,7 +363,8 @@ fn eip3155_trace_matches_revm() {
         println!("{f}");
     }
     println!(
-        "{cases} cases from {dirs_seen} directories, {lines} lines, {} distinct opcodes, {long} cases over {MAX_STEPS} steps left out, {} mismatches, {:.1} s",
+        "{cases} cases from {dirs_seen} directories, {lines} lines ({:.1} row bytes/line), {} distinct opcodes, {long} cases over {MAX_STEPS} steps left out, {} mismatches, {:.1} s",
+        row_bytes as f64 / lines.max(1) as f64,
         ops.len(),
         failures.len(),
         start.elapsed().as_secs_f64()
