@@ -427,6 +427,114 @@ mod tests {
         );
     }
 
+    /// A one-contract world for running the real interpreter.
+    struct World {
+        code: Vec<u8>,
+        hash: [u8; 32],
+    }
+
+    const CALLER: evm_core::Address = [0xca; 20];
+    const CONTRACT: evm_core::Address = [0xaa; 20];
+
+    impl evm_core::State for World {
+        type Error = ();
+        fn account(&self, a: &evm_core::Address) -> Result<Option<evm_core::AccountInfo>, ()> {
+            Ok(match *a {
+                CALLER => Some(evm_core::AccountInfo {
+                    nonce: 0,
+                    balance: U256::from(10u64).pow(U256::from(18)),
+                    code_hash: evm_core::KECCAK_EMPTY,
+                }),
+                CONTRACT => Some(evm_core::AccountInfo {
+                    nonce: 1,
+                    balance: U256::ZERO,
+                    code_hash: self.hash,
+                }),
+                _ => None,
+            })
+        }
+        fn code(&self, h: &[u8; 32]) -> Result<&[u8], ()> {
+            Ok(if *h == self.hash { &self.code } else { &[] })
+        }
+        fn storage(&self, _: &evm_core::Address, _: &U256) -> Result<U256, ()> {
+            Ok(U256::ZERO)
+        }
+        fn block_hash(&self, _: u64) -> Result<[u8; 32], ()> {
+            Ok([0; 32])
+        }
+    }
+
+    /// The reference the device must reproduce: the commitment of a fixed
+    /// program's trace, written into a fixed buffer by the real interpreter.
+    #[test]
+    fn known_answer_commitment_of_a_real_trace() {
+        // 2 3 ADD; 0 MSTORE; 5 1 SSTORE; 1 SLOAD POP; 0x20 0 RETURN
+        let code = vec![
+            0x60, 0x02, 0x60, 0x03, 0x01, 0x60, 0x00, 0x52, 0x60, 0x05, 0x60, 0x01, 0x55, 0x60,
+            0x01, 0x54, 0x50, 0x60, 0x20, 0x60, 0x00, 0xf3,
+        ];
+        let hash = evm_core::evm::keccak256(&code);
+        let world = World { code, hash };
+        let mut bufs = evm_core::HeapBuffers::new(&evm_core::Limits::DEVICE);
+        let mut buf = [0u8; 1024];
+        let mut evm = evm_core::Evm::with_tracer(
+            &world,
+            bufs.buffers(),
+            TraceWriter::new(SliceSink::new(&mut buf)),
+        );
+        let block = evm_core::BlockEnv {
+            number: 1,
+            coinbase: [0xc0; 20],
+            timestamp: 1,
+            gas_limit: 30_000_000,
+            base_fee: U256::from(7),
+            prev_randao: [0; 32],
+            excess_blob_gas: 0,
+            chain_id: 1,
+        };
+        let tx = evm_core::TxEnv {
+            caller: CALLER,
+            to: Some(CONTRACT),
+            value: U256::ZERO,
+            data: &[],
+            gas_limit: 100_000,
+            nonce: 0,
+            max_fee_per_gas: U256::from(10),
+            max_priority_fee_per_gas: Some(U256::from(1)),
+            access_list: &[],
+            blob_hashes: &[],
+            max_fee_per_blob_gas: None,
+        };
+        let out = evm.transact(&block, &tx).unwrap();
+        assert_eq!(out.status, ExecStatus::Success);
+        let w = evm.tracer_mut();
+        assert_eq!(w.error(), None);
+        let digest = w.digest();
+        let bytes = w.sink().written().to_vec();
+        let rows: Vec<Row> = RowReader::new(&bytes).collect::<Result<_, _>>().unwrap();
+        let ops: Vec<u8> = rows.iter().map(|r| r.op).collect();
+        assert_eq!(
+            ops,
+            [0x60, 0x60, 0x01, 0x60, 0x52, 0x60, 0x60, 0x55, 0x60, 0x54, 0x50, 0x60, 0x60, 0xf3]
+        );
+        assert_eq!(rows[2].result, Some(Word::from(&U256::from(5))));
+        assert_eq!(rows[7].storage.map(|s| s.kind), Some(StorageKind::Store));
+        assert_eq!(rows[9].result, Some(Word::from(&U256::from(5))));
+        assert_eq!(rows[13].status, Status::Success);
+        assert_eq!(Commitment::of_stream(&bytes), Ok(digest));
+        let hex: String = digest.hash.iter().map(|b| format!("{b:02x}")).collect();
+        println!(
+            "rows {} bytes {} commitment 0x{hex}",
+            digest.rows, digest.bytes
+        );
+        assert_eq!((digest.rows, digest.bytes), (14, KNOWN_BYTES));
+        assert_eq!(hex, KNOWN_COMMITMENT);
+    }
+
+    const KNOWN_BYTES: u64 = 250;
+    const KNOWN_COMMITMENT: &str =
+        "2acc0c11c67318ab61ed2c88ff0089910b251022905c412e3b9e1743130a0be4";
+
     #[test]
     fn full_sink_is_an_error_not_a_truncation() {
         let mut buf = [0u8; 4];
