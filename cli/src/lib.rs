@@ -2,3 +2,4 @@
 
 pub mod state_tools;
 pub mod statetest;
+pub mod trace;

@@ -2,12 +2,14 @@
 
 use std::process::ExitCode;
 
-use zkevm_cli::{state_tools, statetest};
+use zkevm_cli::{state_tools, statetest, trace};
 
 const USAGE: &str = "usage: zkevm <command> [args]
 
 commands:
   statetest <files|dirs>                run GeneralStateTests fixtures (fork Cancun)
+  trace <statetest.json> [--index d:g:v] [--stats]
+                                        EIP-3155 trace of one case (or row figures)
   trietest <files|dirs>                 run TrieTests fixtures
   rlptest <files|dirs>                  run RLPTests fixtures
   state-root <alloc.json>               print the state root of a genesis alloc
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
     };
     match command.as_str() {
         "statetest" => report(statetest::run(rest)),
+        "trace" => report(trace::run(rest)),
         "trietest" | "rlptest" | "state-root" | "verify-proof" => {
             report(state_tools::run(command, rest))
         }

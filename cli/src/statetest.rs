@@ -369,13 +369,14 @@ pub fn exception_matches(expected: &str, got: &InvalidTx) -> bool {
 /// Numeric transaction fields: value, gas limit, nonce, max fee, priority fee, blob fee.
 type ParsedFields = (U256, u64, u64, U256, Option<U256>, Option<U256>);
 
-fn run_case(
+/// Builds the block and transaction of case `ix` of `test` and hands them to
+/// `f`. `Ok(Err(reason))` when a field does not fit its type (the transaction
+/// is then invalid and `f` is not called).
+fn with_tx<X>(
     test: &Test,
-    pre: &InMemoryState,
-    case: &PostCase,
-    root: Option<RootFn>,
-    bufs: &mut HeapBuffers,
-) -> Result<(), String> {
+    ix: &Indexes,
+    f: impl FnOnce(&BlockEnv, &TxEnv<'_>) -> X,
+) -> Result<Result<X, String>, String> {
     let env = &test.env;
     let block = BlockEnv {
         number: hex_u64(&env.current_number)?,
@@ -403,7 +404,6 @@ fn run_case(
         chain_id: 1,
     };
     let t = &test.transaction;
-    let ix = &case.indexes;
     let data = hex_bytes(t.data.get(ix.data).ok_or("data index out of range")?)?;
     let value_s = t.value.get(ix.value).ok_or("value index out of range")?;
     let gas_s = t.gas_limit.get(ix.gas).ok_or("gas index out of range")?;
@@ -429,15 +429,9 @@ fn run_case(
             .transpose()?;
         Ok((value, gas_limit, nonce, max_fee, prio, blob_fee))
     })();
-    let expect_exc = case.expect_exception.as_deref();
     let (value, gas_limit, nonce, max_fee, prio, blob_fee) = match parsed {
         Ok(p) => p,
-        Err(e) => {
-            return match expect_exc {
-                Some(_) => Ok(()),
-                None => Err(format!("unparsable transaction: {e}")),
-            };
-        }
+        Err(e) => return Ok(Err(e)),
     };
     let to = if strip(&t.to).is_empty() {
         None
@@ -490,10 +484,43 @@ fn run_case(
         blob_hashes: &blob_hashes,
         max_fee_per_blob_gas: blob_fee,
     };
+    Ok(Ok(f(&block, &tx)))
+}
+
+fn run_case(
+    test: &Test,
+    pre: &InMemoryState,
+    case: &PostCase,
+    root: Option<RootFn>,
+    bufs: &mut HeapBuffers,
+) -> Result<(), String> {
+    let expect_exc = case.expect_exception.as_deref();
+    let checked = with_tx(test, &case.indexes, |block, tx| {
+        check_case(pre, case, root, bufs, block, tx)
+    })?;
+    match checked {
+        Ok(r) => r,
+        Err(e) => match expect_exc {
+            Some(_) => Ok(()),
+            None => Err(format!("unparsable transaction: {e}")),
+        },
+    }
+}
+
+fn check_case(
+    pre: &InMemoryState,
+    case: &PostCase,
+    root: Option<RootFn>,
+    bufs: &mut HeapBuffers,
+    block: &BlockEnv,
+    tx: &TxEnv<'_>,
+) -> Result<(), String> {
+    let expect_exc = case.expect_exception.as_deref();
     let mut evm = Evm::new(pre, bufs.buffers());
     let start = std::time::Instant::now();
-    let result = evm.transact(&block, &tx);
+    let result = evm.transact(block, tx);
     if std::env::var_os("ZKEVM_TIME").is_some() {
+        let ix = &case.indexes;
         println!(
             "time [d={} g={} v={}]: {:.3} ms",
             ix.data,
@@ -543,6 +570,60 @@ fn run_case(
         }
     }
     Ok(())
+}
+
+/// One case of a state-test file, as handed to [`for_each_case`].
+#[derive(Debug, Clone, Copy)]
+pub struct CaseInfo<'a> {
+    /// Test name (the key in the file).
+    pub test: &'a str,
+    /// `[data, gas, value]` indexes.
+    pub index: [usize; 3],
+    /// The exception the fixture expects, if the transaction is invalid.
+    pub expect_exception: Option<&'a str>,
+    /// The expected post-state root (hex).
+    pub post_hash: &'a str,
+}
+
+/// Calls `f` with the pre-state, block and transaction of every Cancun case
+/// of `file` (only the cases with indexes `index` when given), skipping cases
+/// listed in [`SKIPS`] and transactions whose fields do not fit their types.
+/// Returns how many cases `f` saw.
+pub fn for_each_case(
+    file: &Path,
+    index: Option<[usize; 3]>,
+    mut f: impl FnMut(&CaseInfo<'_>, &InMemoryState, &BlockEnv, &TxEnv<'_>),
+) -> Result<usize, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let parsed: TestFile =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut seen = 0;
+    for (test_name, test) in &parsed.0 {
+        let Some(cases) = test.post.get("Cancun") else {
+            continue;
+        };
+        if skip_reason(file, test_name).is_some() {
+            continue;
+        }
+        let pre = build_pre(test)?;
+        for case in cases {
+            let ix = &case.indexes;
+            let i = [ix.data, ix.gas, ix.value];
+            if index.is_some_and(|want| want != i) {
+                continue;
+            }
+            let info = CaseInfo {
+                test: test_name,
+                index: i,
+                expect_exception: case.expect_exception.as_deref(),
+                post_hash: &case.hash,
+            };
+            if with_tx(test, ix, |block, tx| f(&info, &pre, block, tx))?.is_ok() {
+                seen += 1;
+            }
+        }
+    }
+    Ok(seen)
 }
 
 /// The post-state root function in use.

@@ -14,7 +14,7 @@ use crate::opcode::{op, OPCODES};
 use crate::precompile::{self, PrecompileError};
 use crate::result::{ExecStatus, Halt, Outcome};
 use crate::state::{u256_is_zero, Address, State, B256, KECCAK_EMPTY, U256};
-use crate::tracer::{NoTracer, Step, Tracer};
+use crate::tracer::{NoTracer, Step, StepEnd, Tracer};
 
 /// The caller-provided buffers of an [`Evm`]; size them with [`crate::Limits`].
 #[derive(Debug)]
@@ -1093,12 +1093,24 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
 
         macro_rules! exit {
             ($action:expr) => {{
+                let action = $action;
+                if T::ENABLED {
+                    tracer.step_end(&StepEnd {
+                        gas,
+                        stack: stack.get(..sp).unwrap_or(&[]),
+                        refund,
+                        exit: match &action {
+                            Action::Exit { status, .. } => Some(*status),
+                            _ => None,
+                        },
+                    });
+                }
                 f.pc = pc as u32;
                 f.gas = gas;
                 f.sp = sp as u32;
                 f.mem_len = mem_len as u32;
                 f.refund = refund;
-                return Ok($action);
+                return Ok(action);
             }};
         }
         macro_rules! halt {
@@ -1170,6 +1182,18 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         loop {
             let opcode = code.get(pc).copied().unwrap_or(op::STOP);
             let info = &OPCODES[opcode as usize];
+            if T::ENABLED {
+                tracer.step(&Step {
+                    pc,
+                    op: opcode,
+                    gas,
+                    depth: f.depth as usize,
+                    stack: &stack[..sp],
+                    memory: &mem[..mem_len],
+                    refund,
+                    return_data: return_data.as_slice(),
+                });
+            }
             if !info.defined {
                 halt!(Halt::InvalidOpcode);
             }
@@ -1182,18 +1206,6 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     halt!(Halt::StackOverflow);
                 }
                 return Err(Error::Capacity(Resource::Stack));
-            }
-            if T::ENABLED {
-                tracer.step(&Step {
-                    pc,
-                    op: opcode,
-                    gas,
-                    depth: f.depth as usize,
-                    stack: &stack[..sp],
-                    memory: &mem[..mem_len],
-                    refund,
-                    return_data: return_data.as_slice(),
-                });
             }
             charge!(info.static_gas as u64);
             pc += 1;
@@ -1772,6 +1784,14 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     });
                 }
                 _ => halt!(Halt::InvalidOpcode),
+            }
+            if T::ENABLED {
+                tracer.step_end(&StepEnd {
+                    gas,
+                    stack: &stack[..sp],
+                    refund,
+                    exit: None,
+                });
             }
         }
     }

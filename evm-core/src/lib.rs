@@ -32,4 +32,4 @@ pub use evm::{AccountChange, Buffers, Evm};
 pub use limits::Limits;
 pub use result::{ExecStatus, Halt, Outcome};
 pub use state::{AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};
-pub use tracer::{NoTracer, Step, Tracer};
+pub use tracer::{NoTracer, Step, StepEnd, Tracer};

@@ -1,5 +1,6 @@
 //! Tracing hook called before every instruction; [`NoTracer`] compiles to nothing.
 
+use crate::result::ExecStatus;
 use crate::state::U256;
 
 /// The machine state before one instruction.
@@ -23,12 +24,29 @@ pub struct Step<'a> {
     pub return_data: &'a [u8],
 }
 
+/// The machine state after one instruction (see [`Tracer::step_end`]).
+#[derive(Debug)]
+pub struct StepEnd<'a> {
+    /// Gas left after the instruction (for CALL/CREATE: after the gas given to the callee).
+    pub gas: u64,
+    /// Operand stack after the instruction, bottom first (unspecified when `exit` is a halt).
+    pub stack: &'a [U256],
+    /// Refund counter of the frame after the instruction.
+    pub refund: i64,
+    /// `Some` when the instruction ended the frame (STOP, RETURN, REVERT, SELFDESTRUCT, a halt).
+    pub exit: Option<ExecStatus>,
+}
+
 /// Receives every step. Implementations are monomorphised into the interpreter loop.
 pub trait Tracer {
     /// Whether [`Tracer::step`] does anything; when `false` the loop skips building a [`Step`].
     const ENABLED: bool = true;
     /// Called before each instruction executes.
     fn step(&mut self, step: &Step<'_>);
+    /// Called after each instruction that [`Tracer::step`] saw, including one
+    /// that halts or leaves the frame; for CALL/CREATE before the callee runs.
+    #[inline(always)]
+    fn step_end(&mut self, _end: &StepEnd<'_>) {}
 }
 
 /// The tracer that does nothing.

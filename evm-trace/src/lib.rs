@@ -2,3 +2,19 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+#[cfg(any(test, feature = "std"))]
+pub mod eip3155;
+pub mod error;
+pub mod limits;
+pub mod row;
+pub mod writer;
+
+pub use error::Error;
+pub use row::{
+    decode_row, encode_row, MemAccess, Row, RowReader, Status, StorageAccess, StorageKind, Word,
+};
+pub use writer::{Commitment, Digest, NullSink, Sink, SliceSink, TraceWriter};
