@@ -369,16 +369,9 @@ pub fn exception_matches(expected: &str, got: &InvalidTx) -> bool {
 /// Numeric transaction fields: value, gas limit, nonce, max fee, priority fee, blob fee.
 type ParsedFields = (U256, u64, u64, U256, Option<U256>, Option<U256>);
 
-/// Builds the block and transaction of case `ix` of `test` and hands them to
-/// `f`. `Ok(Err(reason))` when a field does not fit its type (the transaction
-/// is then invalid and `f` is not called).
-fn with_tx<X>(
-    test: &Test,
-    ix: &Indexes,
-    f: impl FnOnce(&BlockEnv, &TxEnv<'_>) -> X,
-) -> Result<Result<X, String>, String> {
-    let env = &test.env;
-    let block = BlockEnv {
+/// The block of a test's `env`.
+fn block_env(env: &Env) -> Result<BlockEnv, String> {
+    Ok(BlockEnv {
         number: hex_u64(&env.current_number)?,
         coinbase: hex_fixed(&env.current_coinbase)?,
         timestamp: hex_u64(&env.current_timestamp)?,
@@ -402,7 +395,18 @@ fn with_tx<X>(
             .transpose()?
             .unwrap_or(0),
         chain_id: 1,
-    };
+    })
+}
+
+/// Builds the block and transaction of case `ix` of `test` and hands them to
+/// `f`. `Ok(Err(reason))` when a field does not fit its type (the transaction
+/// is then invalid and `f` is not called).
+fn with_tx<X>(
+    test: &Test,
+    ix: &Indexes,
+    f: impl FnOnce(&BlockEnv, &TxEnv<'_>) -> X,
+) -> Result<Result<X, String>, String> {
+    let block = block_env(&test.env)?;
     let t = &test.transaction;
     let data = hex_bytes(t.data.get(ix.data).ok_or("data index out of range")?)?;
     let value_s = t.value.get(ix.value).ok_or("value index out of range")?;
@@ -793,27 +797,7 @@ pub fn decode_cases(file: &Path, fork: &str) -> Result<Vec<DecodedCase>, String>
                 storage,
             });
         }
-        let env = &test.env;
-        let block = BlockEnv {
-            number: hex_u64(&env.current_number)?,
-            coinbase: hex_fixed(&env.current_coinbase)?,
-            timestamp: hex_u64(&env.current_timestamp)?,
-            gas_limit: hex_u64(&env.current_gas_limit)?,
-            base_fee: env
-                .current_base_fee
-                .as_deref()
-                .map(hex_u256)
-                .transpose()?
-                .unwrap_or(U256::ZERO),
-            prev_randao: env
-                .current_random
-                .as_deref()
-                .map(hex_fixed)
-                .transpose()?
-                .unwrap_or([0; 32]),
-            excess_blob_gas: 0,
-            chain_id: 1,
-        };
+        let block = block_env(&test.env)?;
         let t = &test.transaction;
         for case in cases {
             let ix = &case.indexes;
