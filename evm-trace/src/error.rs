@@ -33,7 +33,7 @@ pub enum Error {
     ClockOverflow,
     /// A `step_end` arrived without a `step` (a hook ordering bug).
     UnpairedStep,
-    /// The writer an EIP-3155 trace goes to failed.
+    /// The writer or transport the trace goes to failed (EIP-3155 output, a device uplink).
     Io,
 }
 

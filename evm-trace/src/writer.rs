@@ -202,17 +202,27 @@ impl<K: Sink> TraceWriter<K> {
     pub fn sink(&self) -> &K {
         &self.sink
     }
+    /// The sink, mutable (e.g. to flush a streaming sink after the run).
+    pub fn sink_mut(&mut self) -> &mut K {
+        &mut self.sink
+    }
     /// The digest of the rows written so far.
     pub fn digest(&self) -> Digest {
         self.commitment.digest()
     }
-    /// The digest and the sink, or the first error.
-    pub fn finish(self) -> Result<(Digest, K), Error> {
-        match (self.error, self.pending) {
+    /// The digest of a complete trace, or the first error; for a writer
+    /// still inside an `Evm` (which [`TraceWriter::finish`] cannot take).
+    pub fn result(&self) -> Result<Digest, Error> {
+        match (self.error, &self.pending) {
             (Some(e), _) => Err(e),
             (None, Some(_)) => Err(Error::UnpairedStep),
-            (None, None) => Ok((self.commitment.digest(), self.sink)),
+            (None, None) => Ok(self.commitment.digest()),
         }
+    }
+    /// The digest and the sink, or the first error.
+    pub fn finish(self) -> Result<(Digest, K), Error> {
+        let digest = self.result()?;
+        Ok((digest, self.sink))
     }
 
     fn emit(&mut self, row: &Row) -> Result<(), Error> {

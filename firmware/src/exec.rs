@@ -3,14 +3,19 @@
 use alloc::vec::Vec;
 use core::fmt::Write;
 
-use evm_core::{AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, TxEnv, KECCAK_EMPTY, U256};
+use evm_core::{
+    AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Outcome, State, Tracer, TxEnv,
+    KECCAK_EMPTY, U256,
+};
 use evm_state::InMemoryState;
+use evm_trace::{Digest, NullSink, TraceWriter};
 use protocol::limits::{MAX_EXEC_OUTPUT, MAX_EXEC_SLOTS, MAX_REASON};
 use protocol::message::STORAGE_PAIR;
-use protocol::{decode_exact, ErrorCode, ExecQuery, ExecSummary, Response};
+use protocol::{decode_exact, ErrorCode, ExecQuery, ExecSummary, Response, TraceDigest, TraceMode};
 
 use crate::limits::EVM_LIMITS;
 use crate::service::Platform;
+use crate::uplink::Uplink;
 
 /// Answer `Rejected`, with `args` written into `reason` (or a generic
 /// reason if they do not fit).
@@ -57,14 +62,15 @@ fn pre_state(query: &ExecQuery<'_>) -> Result<InMemoryState, usize> {
 }
 
 /// Decode the query in `staged`, run its transaction with
-/// the board's [`EVM_LIMITS`] buffers (counting instructions on `platform`) and
-/// answer what it did; an invalid transaction or a full device buffer is
-/// `Rejected` with the reason. Never inlined: its frame (the EVM and the
-/// summary) exists only while it runs.
+/// the board's [`EVM_LIMITS`] buffers (counting instructions on `platform`,
+/// tracing as `trace` asks) and answer what it did; an invalid transaction or
+/// a full device buffer is `Rejected` with the reason. Never inlined: its
+/// frame (the EVM and the summary) exists only while it runs.
 #[inline(never)]
 pub fn execute_query<'r, P: Platform>(
     platform: &mut P,
     staged: &[u8],
+    trace: TraceMode,
     reason: &'r mut heapless::String<MAX_REASON>,
 ) -> Response<'r> {
     let query: ExecQuery<'_> = match decode_exact(staged) {
@@ -105,9 +111,45 @@ pub fn execute_query<'r, P: Platform>(
         ..TxEnv::default()
     };
     let mut buffers = HeapBuffers::new(&EVM_LIMITS);
-    let mut evm = Evm::new(&state, buffers.buffers());
-    let mut result = None;
-    let measured = platform.measure(&mut || result = Some(evm.transact(&block, &tx)));
+    match trace {
+        TraceMode::Off => {
+            let mut evm = Evm::new(&state, buffers.buffers());
+            let mut result = None;
+            let measured = platform.measure(&mut || result = Some(evm.transact(&block, &tx)));
+            summarize(&evm, result, Some(measured.instructions), None, reason)
+        }
+        TraceMode::Commit => {
+            let writer = TraceWriter::new(NullSink);
+            let mut evm = Evm::with_tracer(&state, buffers.buffers(), writer);
+            let mut result = None;
+            let measured = platform.measure(&mut || result = Some(evm.transact(&block, &tx)));
+            match evm.tracer_mut().result() {
+                Ok(d) => summarize(&evm, result, Some(measured.instructions), Some(d), reason),
+                Err(e) => reject(reason, format_args!("trace: {e}")),
+            }
+        }
+        TraceMode::Stream => {
+            let writer = TraceWriter::new(Uplink::new(platform));
+            let mut evm = Evm::with_tracer(&state, buffers.buffers(), writer);
+            let result = Some(evm.transact(&block, &tx));
+            let flushed = evm.tracer_mut().sink_mut().flush();
+            match flushed.and_then(|()| evm.tracer_mut().result()) {
+                Ok(d) => summarize(&evm, result, None, Some(d), reason),
+                Err(e) => reject(reason, format_args!("trace: {e}")),
+            }
+        }
+    }
+}
+
+/// The answer for a finished run: the summary, or `Rejected` when the
+/// transaction was invalid or a device buffer ran out.
+fn summarize<'r, T: Tracer>(
+    evm: &Evm<'_, &InMemoryState, T>,
+    result: Option<Result<Outcome, evm_core::Error<<&InMemoryState as State>::Error>>>,
+    instructions: Option<u64>,
+    digest: Option<Digest>,
+    reason: &'r mut heapless::String<MAX_REASON>,
+) -> Response<'r> {
     let outcome = match result {
         Some(Ok(outcome)) => outcome,
         Some(Err(e)) => return reject(reason, format_args!("{e}")),
@@ -127,7 +169,12 @@ pub fn execute_query<'r, P: Platform>(
         output_hash: evm_core::evm::keccak256(output),
         logs: u32::try_from(evm.logs().count()).unwrap_or(u32::MAX),
         writes: heapless::Vec::new(),
-        instructions: measured.instructions,
+        instructions,
+        trace: digest.map(|d| TraceDigest {
+            hash: d.hash,
+            rows: d.rows,
+            bytes: d.bytes,
+        }),
     };
     if output.len() <= MAX_EXEC_OUTPUT {
         let _ = summary.output.extend_from_slice(output);

@@ -10,5 +10,6 @@ pub mod limits;
 pub mod proof;
 pub mod routines;
 pub mod service;
+pub mod uplink;
 
 pub use service::{Action, Measurement, MemoryStats, Platform, Service};

@@ -110,6 +110,7 @@ mod tests {
             routine();
             Measurement::default()
         }
+        fn send(&mut self, _frame: &[u8]) {}
     }
 
     #[test]

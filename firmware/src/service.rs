@@ -39,6 +39,9 @@ pub trait Platform {
     fn memory(&self) -> MemoryStats;
     /// Run `routine` and count the instructions it took.
     fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement;
+    /// Send one encoded frame (delimiter included) to the host now, ahead of
+    /// the reply (used to stream trace rows during an execution).
+    fn send(&mut self, frame: &[u8]);
 }
 
 /// What the main loop must do after a frame was handled.
@@ -121,12 +124,17 @@ impl<'s, P: Platform> Service<'s, P> {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
                 verify_query(&mut self.platform, staged, &mut reason)
             }
-            Request::Execute => {
+            Request::Execute { trace } => {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
-                execute_query(&mut self.platform, staged, &mut reason)
+                execute_query(&mut self.platform, staged, trace, &mut reason)
             }
         };
         reply(&response, out)
+    }
+
+    /// The platform (the device's main loop reads its UART through it).
+    pub fn platform_mut(&mut self) -> &mut P {
+        &mut self.platform
     }
 
     /// Append to the staging area; offset 0 starts over.
@@ -209,6 +217,7 @@ mod tests {
                 resolution: 1,
             }
         }
+        fn send(&mut self, _frame: &[u8]) {}
     }
 
     fn exchange(request_frame: &mut [u8]) -> (Action, Vec<u8>) {

@@ -199,7 +199,7 @@ impl<const N: usize> FrameReader<N> {
 mod tests {
     use super::*;
     use crate::limits::{MAX_ENCODED, MAX_WIRE_FRAME};
-    use crate::message::{DeviceInfo, Routine};
+    use crate::message::{DeviceInfo, Routine, TraceMode};
     use proptest::prelude::*;
 
     fn roundtrip_request(request: &Request<'_>) {
@@ -223,19 +223,32 @@ mod tests {
     #[test]
     fn response_variant_count_matches_last_variant() {
         let mut buf = [0u8; 128];
-        let summary = crate::message::ExecSummary {
-            status: 0,
-            gas_used: 0,
-            gas_refunded: 0,
-            output_len: 0,
-            output: heapless::Vec::new(),
-            output_hash: [0; 32],
-            logs: 0,
-            writes: heapless::Vec::new(),
-            instructions: 0,
+        let last = Response::TraceRows {
+            offset: 0,
+            data: &[],
         };
-        let used = postcard::to_slice(&Response::Executed(summary), &mut buf).unwrap();
+        let used = postcard::to_slice(&last, &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, <Response<'_> as Message>::VARIANTS);
+    }
+
+    #[test]
+    fn a_full_trace_chunk_fits_one_frame() {
+        let data = [0xffu8; crate::limits::MAX_TRACE_CHUNK];
+        let chunk = Response::TraceRows {
+            offset: u64::MAX,
+            data: &data,
+        };
+        let mut wire = [0u8; MAX_WIRE_FRAME];
+        let n = encode_frame(&chunk, &mut wire).unwrap();
+        let back: Response<'_> = decode_frame(&mut wire[..n - 1]).unwrap();
+        assert_eq!(back, chunk);
+    }
+
+    #[test]
+    fn execute_requests_roundtrip_with_their_trace_mode() {
+        for trace in [TraceMode::Off, TraceMode::Commit, TraceMode::Stream] {
+            roundtrip_request(&Request::Execute { trace });
+        }
     }
 
     #[test]

@@ -12,5 +12,6 @@ pub use error::FrameError;
 pub use frame::{decode_exact, decode_frame, encode_frame, FrameReader};
 pub use message::{
     AccountQuery, BlockQuery, DeviceInfo, ErrorCode, ExecQuery, ExecSummary, ProofQuery,
-    ProvenAccount, Request, Response, Routine, StorageQuery, TxQuery, PROTOCOL_VERSION,
+    ProvenAccount, Request, Response, Routine, StorageQuery, TraceDigest, TraceMode, TxQuery,
+    PROTOCOL_VERSION,
 };

@@ -44,6 +44,10 @@ pub const MAX_EXEC_WRITES: usize = 32;
 /// summarised by its length and keccak256).
 pub const MAX_EXEC_OUTPUT: usize = 256;
 
+/// Largest chunk of trace rows in one [`crate::Response::TraceRows`]
+/// (fits a frame with its header).
+pub const MAX_TRACE_CHUNK: usize = 3072;
+
 /// Longest rejection reason a device sends.
 pub const MAX_REASON: usize = 128;
 

@@ -10,7 +10,7 @@ use crate::limits::{
 };
 
 /// Version of this protocol, reported in [`Response::Pong`].
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// A request from the host. The device answers every non-empty frame with
 /// exactly one [`Response`].
@@ -47,7 +47,40 @@ pub enum Request<'a> {
     /// Execute the [`ExecQuery`] in the staging area (postcard-encoded) in the
     /// device's EVM; answered with [`Response::Executed`] or
     /// [`Response::Rejected`] (an invalid transaction or a device limit).
-    Execute,
+    /// With [`TraceMode::Stream`], [`Response::TraceRows`] frames come first.
+    Execute {
+        /// Whether and how the device traces the execution.
+        trace: TraceMode,
+    },
+}
+
+/// What the device does with the execution trace of a [`Request::Execute`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum TraceMode {
+    /// No trace: the untraced interpreter runs.
+    #[default]
+    Off,
+    /// Encode every row and commit to it; report the [`TraceDigest`] only.
+    /// The instruction count includes the tracing.
+    Commit,
+    /// Also send the encoded rows to the host, in [`Response::TraceRows`]
+    /// frames before the [`Response::Executed`] (not measured: the UART time
+    /// would dominate).
+    Stream,
+}
+
+/// The commitment to a device's execution trace (evm-trace's row encoding):
+/// keccak256 of the domain separator and the encoded rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct TraceDigest {
+    /// The commitment.
+    pub hash: [u8; 32],
+    /// Rows (executed instructions) committed.
+    pub rows: u64,
+    /// Encoded bytes committed.
+    pub bytes: u64,
 }
 
 impl Request<'_> {
@@ -147,8 +180,12 @@ pub struct ExecSummary {
     pub logs: u32,
     /// Storage slots whose value changed `(address, slot, new value)`.
     pub writes: heapless::Vec<([u8; 20], [u8; 32], [u8; 32]), MAX_EXEC_WRITES>,
-    /// Instructions the transaction took on the device (state set-up excluded).
-    pub instructions: u64,
+    /// Instructions the transaction took on the device (state set-up
+    /// excluded; tracing included); `None` when not measured
+    /// ([`TraceMode::Stream`]).
+    pub instructions: Option<u64>,
+    /// The trace commitment, when the request asked for a trace.
+    pub trace: Option<TraceDigest>,
 }
 
 /// An EIP-1186 proof to check on the device: an account and some of its
@@ -283,11 +320,19 @@ pub enum Response<'a> {
     },
     /// Answer to [`Request::Execute`].
     Executed(ExecSummary),
+    /// Encoded trace rows of a [`TraceMode::Stream`] execution, in order,
+    /// before its [`Response::Executed`]; a chunk holds whole rows.
+    TraceRows {
+        /// Trace bytes sent before this chunk.
+        offset: u64,
+        /// The rows (at most [`crate::limits::MAX_TRACE_CHUNK`] bytes).
+        data: &'a [u8],
+    },
 }
 
 impl Response<'_> {
     /// Number of response variants.
-    pub const VARIANTS: u32 = 9;
+    pub const VARIANTS: u32 = 10;
 }
 
 /// Why a request was not served.
@@ -324,7 +369,10 @@ mod tests {
     #[test]
     fn variant_count_matches_last_variant() {
         let mut buf = [0u8; 8];
-        let used = postcard::to_slice(&Request::Execute, &mut buf).unwrap();
+        let request = Request::Execute {
+            trace: TraceMode::Off,
+        };
+        let used = postcard::to_slice(&request, &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, Request::VARIANTS);
     }
 

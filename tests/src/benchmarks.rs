@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use evm_core::{AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, TxEnv, U256};
+use evm_core::{
+    AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, NoTracer, Tracer, TxEnv, U256,
+};
 use evm_state::InMemoryState;
+use evm_trace::{Digest, TraceWriter};
 use protocol::{AccountQuery, BlockQuery, ExecQuery, TxQuery};
 use serde_json::Value;
 
@@ -210,6 +213,24 @@ impl BenchCase {
     /// The same case on the host's evm-core with the device's buffer limits
     /// (`Err` when a device buffer is too small for it).
     pub fn run_on_host(&self) -> Result<RunResult> {
+        self.run_on_host_with(NoTracer, |_| ()).map(|(run, ())| run)
+    }
+
+    /// [`BenchCase::run_on_host`] with evm-trace's row writer: the run, the
+    /// encoded trace and its commitment (what the device must reproduce).
+    pub fn trace_on_host(&self) -> Result<(RunResult, Vec<u8>, Digest)> {
+        let mut rows = Vec::new();
+        let (run, digest) = self.run_on_host_with(TraceWriter::new(&mut rows), |w| w.result())?;
+        let digest = digest.map_err(|e| format!("host trace: {e}"))?;
+        Ok((run, rows, digest))
+    }
+
+    /// Run on the host with `tracer`; `after` reads the tracer once the run ended.
+    fn run_on_host_with<T: Tracer, A>(
+        &self,
+        tracer: T,
+        after: impl FnOnce(&mut T) -> A,
+    ) -> Result<(RunResult, A)> {
         let mut state = InMemoryState::new();
         for a in &self.accounts {
             let info = AccountInfo {
@@ -240,18 +261,20 @@ impl BenchCase {
             ..TxEnv::default()
         };
         let mut buffers = HeapBuffers::new(&Limits::DEVICE);
-        let mut evm = Evm::new(&state, buffers.buffers());
+        let mut evm = Evm::with_tracer(&state, buffers.buffers(), tracer);
         let outcome = evm.transact(&block, &tx).map_err(|e| e.to_string())?;
+        let traced = after(evm.tracer_mut());
         let (status, halt) = match outcome.status {
             ExecStatus::Success => (0, None),
             ExecStatus::Revert => (1, None),
             ExecStatus::Halt(h) => (2, Some(h.to_string())),
         };
-        Ok(RunResult {
+        let run = RunResult {
             status,
             gas_used: outcome.gas_used,
             output_hash: evm_core::evm::keccak256(evm.output()),
             halt,
-        })
+        };
+        Ok((run, traced))
     }
 }

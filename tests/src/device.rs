@@ -10,7 +10,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use protocol::limits::{MAX_ENCODED, MAX_WIRE_FRAME, QEMU_ICOUNT_SHIFT};
-use protocol::{decode_frame, encode_frame, Request, Response, Routine};
+use protocol::{decode_frame, encode_frame, Request, Response, Routine, TraceMode};
 
 use crate::cross::Firmware;
 use crate::logs;
@@ -227,10 +227,30 @@ impl Device {
         self.call(&Request::VerifyProof)
     }
 
-    /// Stage an execution query and have the device run it.
+    /// Stage an execution query and have the device run it, untraced.
     pub fn execute(&mut self, query: &[u8]) -> Result<Reply> {
+        self.execute_traced(query, TraceMode::Off)
+            .map(|(reply, _)| reply)
+    }
+
+    /// Stage an execution query and have the device run it with `trace`:
+    /// its answer, and the trace rows it streamed first ([`TraceMode::Stream`]),
+    /// checked to arrive in order.
+    pub fn execute_traced(&mut self, query: &[u8], trace: TraceMode) -> Result<(Reply, Vec<u8>)> {
         self.stage(query)?;
-        self.call(&Request::Execute)
+        let mut rows = Vec::new();
+        let mut reply = self.call(&Request::Execute { trace })?;
+        while let Reply::TraceRows { offset, data } = reply {
+            if offset != rows.len() as u64 {
+                return Err(format!(
+                    "trace chunk at offset {offset}, expected {}",
+                    rows.len()
+                ));
+            }
+            rows.extend_from_slice(&data);
+            reply = self.read_reply()?;
+        }
+        Ok((reply, rows))
     }
 
     /// Ask the device to stop with `code` (firmware built with `test-hooks`)

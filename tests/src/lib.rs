@@ -11,6 +11,7 @@ pub mod erc20;
 pub mod logs;
 pub mod proofs;
 pub mod reply;
+pub mod traces;
 
 pub use cross::{build_firmware, workspace_root, Firmware};
 pub use device::{Device, Outcome};

@@ -47,6 +47,13 @@ pub enum Reply {
     ProofVerified(Box<ProvenAccount>),
     /// Answer to `Execute`.
     Executed(Box<ExecSummary>),
+    /// Trace rows streamed ahead of an `Executed` answer.
+    TraceRows {
+        /// Trace bytes sent before this chunk.
+        offset: u64,
+        /// Encoded rows.
+        data: Vec<u8>,
+    },
     /// A well-formed request whose content the device refused.
     Rejected {
         /// Why.
@@ -80,6 +87,10 @@ impl From<Response<'_>> for Reply {
             Response::Staged { len } => Self::Staged { len },
             Response::ProofVerified(account) => Self::ProofVerified(Box::new(account)),
             Response::Executed(summary) => Self::Executed(Box::new(summary)),
+            Response::TraceRows { offset, data } => Self::TraceRows {
+                offset,
+                data: data.to_vec(),
+            },
             Response::Rejected { reason } => Self::Rejected {
                 reason: reason.to_owned(),
             },

@@ -101,7 +101,9 @@ fn transfer_demo(device: &mut Device) -> Result<(), String> {
                     .collect::<String>()
                     .trim_start_matches('0')
             );
-            println!("  {} instructions", s.instructions);
+            if let Some(n) = s.instructions {
+                println!("  {n} instructions");
+            }
             Ok(())
         }
         other => Err(format!(

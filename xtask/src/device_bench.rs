@@ -57,7 +57,7 @@ pub fn section(quick: bool) -> Result<String, String> {
             md += &format!(
                 "| ERC-20 `transfer` (gas {}) | {} |\n",
                 s.gas_used,
-                fmt_count(s.instructions)
+                fmt_count(s.instructions.ok_or("ERC-20 transfer not measured")?)
             );
         }
         other => return Err(format!("ERC-20 transfer: {other:?}")),
@@ -128,8 +128,9 @@ fn evm_benchmarks(device: &mut Device) -> Result<String, String> {
                     (_, Some(halt)) => format!("halt: {halt}"),
                     _ => "halt".to_owned(),
                 };
+                let instructions = s.instructions.ok_or("untraced run not measured")?;
                 let per_gas = if s.status == 0 && s.gas_used > 0 {
-                    format!("{:.1}", s.instructions as f64 / s.gas_used as f64)
+                    format!("{:.1}", instructions as f64 / s.gas_used as f64)
                 } else {
                     "—".to_owned()
                 };
@@ -137,7 +138,7 @@ fn evm_benchmarks(device: &mut Device) -> Result<String, String> {
                     "| {} | {status} | {} | {} | {per_gas} |\n",
                     case.name,
                     fmt_count(s.gas_used),
-                    fmt_count(s.instructions)
+                    fmt_count(instructions)
                 );
             }
             (Err(reason), Reply::Rejected { .. }) => {

@@ -13,8 +13,10 @@ use protocol::FrameReader;
 /// Version and commit this firmware was built from.
 const BUILD_ID: &str = env!("FIRMWARE_BUILD_ID");
 
-/// The board seen by the service: memory figures and the instruction clock.
-struct Device;
+/// The board seen by the service: memory figures, the instruction clock and the UART.
+struct Device {
+    uart: board::Uart,
+}
 
 impl Platform for Device {
     fn memory(&self) -> MemoryStats {
@@ -32,6 +34,10 @@ impl Platform for Device {
     fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
         clock::measure(routine)
     }
+
+    fn send(&mut self, frame: &[u8]) {
+        self.uart.write_all(frame);
+    }
 }
 
 #[entry]
@@ -42,7 +48,7 @@ fn main() -> ! {
         board::exit(EXIT_HARD_FAULT)
     };
     clock::start(&mut core);
-    let mut uart = board::Uart::new();
+    let uart = board::Uart::new();
     defmt::info!("embedded-zkevm firmware {=str} ready", BUILD_ID);
     defmt::info!(
         "EVM buffers {=usize} B (worst case of this board's limits), heap {=usize} B",
@@ -52,18 +58,19 @@ fn main() -> ! {
 
     let mut reader = FrameReader::<RX_FRAME>::new();
     let mut out = [0u8; TX_FRAME];
-    let mut service = Service::new(Device, BUILD_ID, stage_area());
+    let mut service = Service::new(Device { uart }, BUILD_ID, stage_area());
     loop {
-        let byte = uart.read_byte();
+        let byte = service.platform_mut().uart.read_byte();
         let Some(frame) = reader.push(byte) else {
             continue;
         };
         match service.handle(frame, &mut out) {
             Action::Silent => {}
-            Action::Reply(len) => uart.write_all(out.get(..len).unwrap_or(&[])),
+            Action::Reply(len) => service.platform_mut().send(out.get(..len).unwrap_or(&[])),
             Action::ReplyThenExit { len, code } => {
-                uart.write_all(out.get(..len).unwrap_or(&[]));
-                uart.flush();
+                let device = service.platform_mut();
+                device.send(out.get(..len).unwrap_or(&[]));
+                device.uart.flush();
                 defmt::info!("exit {=u8} requested", code);
                 board::exit(i32::from(code));
             }

@@ -1,0 +1,119 @@
+//! Execution traces for the device tests: the known-answer program and the
+//! firmware's own execution path run on the host.
+
+use evm_trace::Commitment;
+use firmware::{Measurement, MemoryStats, Platform};
+use protocol::limits::MAX_REASON;
+use protocol::{decode_frame, Response, TraceMode};
+
+use crate::benchmarks::{BenchCase, PreAccount};
+use crate::{Reply, Result};
+
+/// Commitment of the known-answer program's trace; the same constant is
+/// checked by evm-trace's `writer::tests::known_answer_commitment_of_a_real_trace`.
+pub const KNOWN_ANSWER_COMMITMENT: [u8; 32] = [
+    0x2a, 0xcc, 0x0c, 0x11, 0xc6, 0x73, 0x18, 0xab, 0x61, 0xed, 0x2c, 0x88, 0xff, 0x00, 0x89, 0x91,
+    0x0b, 0x25, 0x10, 0x22, 0x90, 0x5c, 0x41, 0x2e, 0x3b, 0x9e, 0x17, 0x43, 0x13, 0x0a, 0x0b, 0xe4,
+];
+
+/// Rows and bytes of the known-answer trace.
+pub const KNOWN_ANSWER_SIZE: (u64, u64) = (14, 250);
+
+/// The known-answer program (`2 3 ADD; 0 MSTORE; 5 1 SSTORE; 1 SLOAD POP;
+/// 0x20 0 RETURN`) called by a funded account, as in evm-trace's test.
+pub fn known_answer_case() -> BenchCase {
+    let code = vec![
+        0x60, 0x02, 0x60, 0x03, 0x01, 0x60, 0x00, 0x52, 0x60, 0x05, 0x60, 0x01, 0x55, 0x60, 0x01,
+        0x54, 0x50, 0x60, 0x20, 0x60, 0x00, 0xf3,
+    ];
+    let word = |n: u64| evm_core::U256::from(n).to_be_bytes::<32>();
+    let caller = [0xca; 20];
+    let contract = [0xaa; 20];
+    BenchCase {
+        name: "known-answer program".to_owned(),
+        accounts: vec![
+            PreAccount {
+                address: caller,
+                nonce: 0,
+                balance: word(1_000_000_000_000_000_000),
+                code: Vec::new(),
+            },
+            PreAccount {
+                address: contract,
+                nonce: 1,
+                balance: word(0),
+                code,
+            },
+        ],
+        block: protocol::BlockQuery {
+            number: 1,
+            timestamp: 1,
+            gas_limit: 30_000_000,
+            base_fee: word(7),
+            coinbase: [0xc0; 20],
+            chain_id: 1,
+        },
+        caller,
+        to: contract,
+        nonce: 0,
+        data: Vec::new(),
+        gas_limit: 100_000,
+        gas_price: word(10),
+        value: word(0),
+    }
+}
+
+/// The firmware's service code on the host: sent frames are kept, nothing is counted.
+#[derive(Debug, Default)]
+struct HostPlatform {
+    sent: Vec<Vec<u8>>,
+}
+
+impl Platform for HostPlatform {
+    fn memory(&self) -> MemoryStats {
+        MemoryStats::default()
+    }
+    fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
+        routine();
+        Measurement::default()
+    }
+    fn send(&mut self, frame: &[u8]) {
+        self.sent.push(frame.to_vec());
+    }
+}
+
+/// Run an execution query through the firmware's own `execute_query` on
+/// the host (x86-64): its answer and the trace rows it streamed.
+pub fn execute_on_host(query: &[u8], trace: TraceMode) -> Result<(Reply, Vec<u8>)> {
+    let mut platform = HostPlatform::default();
+    let mut reason = heapless::String::<MAX_REASON>::new();
+    let reply = Reply::from(firmware::exec::execute_query(
+        &mut platform,
+        query,
+        trace,
+        &mut reason,
+    ));
+    let mut rows = Vec::new();
+    for mut frame in platform.sent {
+        frame.pop(); // the delimiter
+        match decode_frame::<Response<'_>>(&mut frame) {
+            Ok(Response::TraceRows { offset, data }) if offset == rows.len() as u64 => {
+                rows.extend_from_slice(data);
+            }
+            other => return Err(format!("unexpected frame on the host: {other:?}")),
+        }
+    }
+    Ok((reply, rows))
+}
+
+/// Check that `rows` is a canonical trace whose commitment is `digest`.
+pub fn check_rows(rows: &[u8], digest: &protocol::TraceDigest) -> Result<()> {
+    let d = Commitment::of_stream(rows).map_err(|e| format!("streamed rows: {e}"))?;
+    if (d.hash, d.rows, d.bytes) == (digest.hash, digest.rows, digest.bytes) {
+        Ok(())
+    } else {
+        Err(format!(
+            "streamed rows commit to {d:?}, the summary says {digest:?}"
+        ))
+    }
+}
