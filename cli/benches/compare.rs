@@ -1,6 +1,6 @@
 //! Host benchmarks: evm-core vs revm on the ipsilon benchmarks, evm-state vs alloy-trie on state roots and proofs.
 //!
-//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--out FILE] [--svg FILE] [--filter TEXT]`
+//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--out FILE] [--svg FILE] [--filter TEXT] [--tracing]`
 //! prints markdown tables and writes them to `--out` (the host sections of
 //! `BENCHMARKS.md`, assembled by `cargo xtask bench`) and the interpreter chart
 //! to `--svg`. Every pair of runs is checked equal before it is timed; runs of
@@ -20,9 +20,14 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use evm_core::{AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, TxEnv, U256};
+use evm_core::{
+    AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, Outcome, Tracer, TxEnv, U256,
+};
 use evm_state::memory::InMemoryState;
 use zkevm_cli::statetest::{decode_cases, fixtures_dir, DecodedCase};
+
+#[path = "compare/tracing.rs"]
+mod tracing;
 
 use revm::db::{CacheDB, EmptyDB};
 use revm::primitives::{
@@ -85,11 +90,30 @@ fn main() {
         .position(|a| a == "--filter")
         .and_then(|i| args.get(i + 1))
         .cloned();
+    // `--tracing`: only the tracing section (with `--filter`, of those benchmarks).
+    let tracing_only = args.iter().any(|a| a == "--tracing");
     let plan = if quick { QUICK } else { FULL };
 
-    let rows = interpreter(plan, filter.as_deref());
-    let mut md = interpreter_markdown(&rows, plan, svg.as_deref());
-    if filter.is_none() {
+    let mut md = String::new();
+    let mut rows = Vec::new();
+    if !tracing_only {
+        rows = interpreter(plan, filter.as_deref());
+        md += &interpreter_markdown(&rows, plan, svg.as_deref());
+    }
+    if filter.is_none() || tracing_only {
+        let mut benches = load_benches(Plan {
+            micro: false,
+            ..plan
+        });
+        benches.retain(|b| filter.as_deref().is_none_or(|f| b.name.contains(f)));
+        if quick {
+            // The quick run leaves out the long traces (over 100 k rows).
+            let long = ["snailtracer", "blake2b_shifts", "structarray_alloc", "/1"];
+            benches.retain(|b| !long.iter().any(|l| b.name.contains(l)));
+        }
+        md += &tracing::section(plan, &benches);
+    }
+    if filter.is_none() && !tracing_only {
         md += &state_markdown(plan);
     }
     println!("{md}");
@@ -259,7 +283,8 @@ fn setup(set: &'static str, name: String, case: DecodedCase) -> Bench {
     }
 }
 
-fn run_ours(b: &Bench, bufs: &mut HeapBuffers, check: bool) -> Result<RunResult, String> {
+/// Run the benchmark's transaction on `evm` (any tracer).
+fn transact<T: Tracer>(evm: &mut Evm<'_, &InMemoryState, T>, b: &Bench) -> Result<Outcome, String> {
     let c = &b.case;
     let tx = TxEnv {
         caller: c.caller,
@@ -275,8 +300,12 @@ fn run_ours(b: &Bench, bufs: &mut HeapBuffers, check: bool) -> Result<RunResult,
         max_fee_per_blob_gas: None,
     };
     let block: BlockEnv = c.block;
+    evm.transact(&block, &tx).map_err(|e| format!("{e}"))
+}
+
+fn run_ours(b: &Bench, bufs: &mut HeapBuffers, check: bool) -> Result<RunResult, String> {
     let mut evm = Evm::new(&b.ours_state, bufs.buffers());
-    let out = evm.transact(&block, &tx).map_err(|e| format!("{e}"))?;
+    let out = transact(&mut evm, b)?;
     let status = match out.status {
         ExecStatus::Success => "success",
         ExecStatus::Revert => "revert",

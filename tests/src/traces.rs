@@ -4,10 +4,10 @@
 use evm_trace::Commitment;
 use firmware::{Measurement, MemoryStats, Platform};
 use protocol::limits::MAX_REASON;
-use protocol::{decode_frame, Response, TraceMode};
+use protocol::{decode_frame, ExecSummary, Response, TraceDigest, TraceMode};
 
 use crate::benchmarks::{BenchCase, PreAccount};
-use crate::{Reply, Result};
+use crate::{Device, Reply, Result};
 
 /// Commitment of the known-answer program's trace; the same constant is
 /// checked by evm-trace's `writer::tests::known_answer_commitment_of_a_real_trace`.
@@ -116,4 +116,74 @@ pub fn check_rows(rows: &[u8], digest: &protocol::TraceDigest) -> Result<()> {
             "streamed rows commit to {d:?}, the summary says {digest:?}"
         ))
     }
+}
+
+/// What tracing one query cost on the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceFigures {
+    /// Instructions of the untraced run.
+    pub untraced: u64,
+    /// Instructions of the run with rows encoded and committed.
+    pub committed: u64,
+    /// The trace commitment (equal on device and host).
+    pub digest: TraceDigest,
+}
+
+impl TraceFigures {
+    /// Extra instructions per row.
+    pub fn per_row(&self) -> f64 {
+        self.committed.saturating_sub(self.untraced) as f64 / self.digest.rows.max(1) as f64
+    }
+    /// Encoded bytes per row.
+    pub fn bytes_per_row(&self) -> f64 {
+        self.digest.bytes as f64 / self.digest.rows.max(1) as f64
+    }
+}
+
+fn executed(reply: Reply, what: &str) -> Result<Box<ExecSummary>> {
+    match reply {
+        Reply::Executed(summary) => Ok(summary),
+        other => Err(format!("{what}: {other:?}")),
+    }
+}
+
+/// Run `query` on the device untraced, committed and streamed, and on the
+/// host through the firmware's own code path: the results must be the same,
+/// the streamed rows must commit to the digest, and the host's rows and
+/// digest must equal the device's.
+pub fn check_on_device(device: &mut Device, query: &[u8], what: &str) -> Result<TraceFigures> {
+    let off = executed(device.execute(query)?, what)?;
+    let (commit, sent) = device.execute_traced(query, TraceMode::Commit)?;
+    if !sent.is_empty() {
+        return Err(format!("{what}: rows sent in commit mode"));
+    }
+    let commit = executed(commit, what)?;
+    let (stream, rows) = device.execute_traced(query, TraceMode::Stream)?;
+    let stream = executed(stream, what)?;
+    let digest = commit.trace.ok_or_else(|| format!("{what}: no digest"))?;
+    if stream.trace != Some(digest) || off.trace.is_some() || stream.instructions.is_some() {
+        return Err(format!("{what}: commit {commit:?}, stream {stream:?}"));
+    }
+    check_rows(&rows, &digest)?;
+    for traced in [&commit, &stream] {
+        if (traced.status, traced.gas_used, traced.output_hash)
+            != (off.status, off.gas_used, off.output_hash)
+        {
+            return Err(format!("{what}: tracing changed the result"));
+        }
+    }
+    let (host, host_rows) = execute_on_host(query, TraceMode::Stream)?;
+    let host = executed(host, what)?;
+    if host.trace != Some(digest) || host_rows != rows {
+        return Err(format!(
+            "{what}: host trace {:?} ({} bytes) differs from the device's {digest:?}",
+            host.trace,
+            host_rows.len()
+        ));
+    }
+    Ok(TraceFigures {
+        untraced: off.instructions.ok_or("untraced run not measured")?,
+        committed: commit.instructions.ok_or("committed run not measured")?,
+        digest,
+    })
 }

@@ -1,70 +1,20 @@
 //! Execution traces on the device: rows encoded and committed in QEMU equal the host's.
-#![allow(clippy::expect_used, clippy::panic)] // test code: a failed check fails the test
+#![allow(clippy::expect_used)] // test code: a failed check fails the test
 
-use protocol::{ExecSummary, TraceDigest, TraceMode};
-use zkevm_tests::traces::{self, KNOWN_ANSWER_COMMITMENT, KNOWN_ANSWER_SIZE};
+use protocol::TraceMode;
+use zkevm_tests::traces::{self, TraceFigures, KNOWN_ANSWER_COMMITMENT, KNOWN_ANSWER_SIZE};
 use zkevm_tests::{build_firmware, erc20, Device, Reply};
 
-fn executed(reply: Reply, what: &str) -> Box<ExecSummary> {
-    match reply {
-        Reply::Executed(summary) => summary,
-        other => panic!("{what}: {other:?}"),
-    }
-}
-
-fn digest_of(summary: &ExecSummary, what: &str) -> TraceDigest {
-    summary
-        .trace
-        .unwrap_or_else(|| panic!("{what}: no trace digest"))
-}
-
-/// Run `query` on the device untraced, committed and streamed, and on the
-/// host through the firmware's own code path; every result must agree.
-/// Returns (untraced instructions, committed instructions, digest).
-fn check_query(device: &mut Device, query: &[u8], what: &str) -> (u64, u64, TraceDigest) {
-    let off = executed(device.execute(query).expect("device answers"), what);
-    let (commit, none) = device
-        .execute_traced(query, TraceMode::Commit)
-        .expect("device answers");
-    assert!(none.is_empty(), "{what}: rows sent in commit mode");
-    let commit = executed(commit, what);
-    let (stream, rows) = device
-        .execute_traced(query, TraceMode::Stream)
-        .expect("device answers");
-    let stream = executed(stream, what);
-    let digest = digest_of(&commit, what);
-    assert_eq!(digest_of(&stream, what), digest, "{what}: commit vs stream");
-    traces::check_rows(&rows, &digest).expect(what);
-    assert!(off.trace.is_none() && stream.instructions.is_none());
-    for traced in [&commit, &stream] {
-        assert_eq!(
-            (traced.status, traced.gas_used, traced.output_hash),
-            (off.status, off.gas_used, off.output_hash),
-            "{what}: tracing changed the result"
-        );
-    }
-
-    let (host, host_rows) = traces::execute_on_host(query, TraceMode::Stream).expect("host runs");
-    let host = executed(host, what);
-    assert_eq!(
-        host.trace,
-        Some(digest),
-        "{what}: host and device commitments"
-    );
-    assert_eq!(host_rows, rows, "{what}: host and device rows");
-    let off_instructions = off.instructions.expect("untraced run is measured");
-    let commit_instructions = commit.instructions.expect("committed run is measured");
-    (off_instructions, commit_instructions, digest)
-}
-
-fn report(what: &str, off: u64, committed: u64, d: &TraceDigest) {
-    let per_row = committed.saturating_sub(off) as f64 / d.rows.max(1) as f64;
+fn report(what: &str, f: &TraceFigures) {
     println!(
-        "{what}: {} rows, {} bytes ({:.1} B/row), {off} instructions untraced, \
-         {committed} with rows + commitment ({per_row:.0} instructions/row)",
-        d.rows,
-        d.bytes,
-        d.bytes as f64 / d.rows.max(1) as f64
+        "{what}: {} rows, {} bytes ({:.1} B/row), {} instructions untraced, {} with rows + \
+         commitment ({:.0} instructions/row)",
+        f.digest.rows,
+        f.digest.bytes,
+        f.bytes_per_row(),
+        f.untraced,
+        f.committed,
+        f.per_row()
     );
 }
 
@@ -75,25 +25,21 @@ fn the_device_commits_the_same_trace_as_the_host() {
 
     // The known answer, fixed independently by evm-trace's own test.
     let kat = traces::known_answer_case().query_bytes().expect("query");
-    let (off, committed, digest) = check_query(&mut device, &kat, "known answer");
-    assert_eq!(digest.hash, KNOWN_ANSWER_COMMITMENT);
-    assert_eq!((digest.rows, digest.bytes), KNOWN_ANSWER_SIZE);
-    report("known-answer program", off, committed, &digest);
+    let f = traces::check_on_device(&mut device, &kat, "known answer").expect("same trace");
+    assert_eq!(f.digest.hash, KNOWN_ANSWER_COMMITMENT);
+    assert_eq!((f.digest.rows, f.digest.bytes), KNOWN_ANSWER_SIZE);
+    report("known-answer program", &f);
 
     // A token transfer with storage reads, writes and a log; and an overdraft (REVERT).
     let code = erc20::token_code().expect("assembles");
     for amount in [250, 2_000_000] {
         let query = erc20::transfer_query(&code, amount).expect("query");
-        let (off, committed, digest) = check_query(&mut device, &query, "ERC-20 transfer");
-        report(
-            &format!("ERC-20 transfer({amount})"),
-            off,
-            committed,
-            &digest,
-        );
+        let f = traces::check_on_device(&mut device, &query, "ERC-20").expect("same trace");
+        report(&format!("ERC-20 transfer({amount})"), &f);
     }
 
-    // Benchmarks with loops, memory growth and a memory-limit halt.
+    // Benchmarks with loops, memory growth and a memory-limit halt; their
+    // host trace also comes from the harness's own state set-up.
     match zkevm_tests::benchmarks::ipsilon_cases() {
         Ok(cases) => {
             let wanted = [
@@ -103,16 +49,15 @@ fn the_device_commits_the_same_trace_as_the_host() {
             ];
             for case in cases.iter().filter(|c| wanted.contains(&c.name.as_str())) {
                 let query = case.query_bytes().expect("query");
-                let (off, committed, digest) = check_query(&mut device, &query, &case.name);
-                let (_, host_rows, host_digest) = case.trace_on_host().expect("host trace");
+                let f =
+                    traces::check_on_device(&mut device, &query, &case.name).expect("same trace");
+                let (_, host_rows, host) = case.trace_on_host().expect("host trace");
                 assert_eq!(
-                    (host_digest.hash, host_digest.rows, host_digest.bytes),
-                    (digest.hash, digest.rows, digest.bytes),
-                    "{}: evm-trace on the host",
-                    case.name
+                    (host.hash, host.rows, host.bytes),
+                    (f.digest.hash, f.digest.rows, f.digest.bytes)
                 );
-                assert_eq!(host_rows.len() as u64, digest.bytes);
-                report(&case.name, off, committed, &digest);
+                assert_eq!(host_rows.len() as u64, f.digest.bytes);
+                report(&case.name, &f);
             }
         }
         Err(e) => println!("SKIPPED the benchmark traces: no fixtures ({e})"),

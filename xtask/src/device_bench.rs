@@ -2,7 +2,7 @@
 
 use protocol::limits::BENCH_SECRET_KEY;
 use protocol::{Request, Routine};
-use zkevm_tests::{benchmarks, build_firmware, erc20, proofs, Device, Reply};
+use zkevm_tests::{benchmarks, build_firmware, erc20, proofs, traces, Device, Reply};
 
 /// Instructions, or why there is no figure.
 fn fmt_count(n: u64) -> String {
@@ -77,6 +77,7 @@ pub fn section(quick: bool) -> Result<String, String> {
             }
         }
     }
+    md += &tracing(&mut device, quick)?;
     if !quick {
         md += &evm_benchmarks(&mut device)?;
     }
@@ -100,6 +101,58 @@ pub fn section(quick: bool) -> Result<String, String> {
         other => return Err(format!("info: {other:?}")),
     }
     device.exit(0)?;
+    Ok(md)
+}
+
+/// Tracing on the device: rows encoded and committed while the EVM runs,
+/// each trace checked equal to the host's.
+fn tracing(device: &mut Device, quick: bool) -> Result<String, String> {
+    let mut md = String::from(
+        "\n### Tracing on the device\n\n\
+         The same transaction untraced and with every row encoded (evm-trace's postcard rows) \
+         and absorbed into the keccak256 trace commitment (`Execute { trace: Commit }`). Each \
+         trace was also streamed to the host (`Stream`) and equals, byte for byte, the host's \
+         trace of the same query.\n\n\
+         | transaction | rows | bytes/row | instructions untraced | with rows + commitment | \
+         instructions/row |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    let code = erc20::token_code()?;
+    let mut queries = vec![
+        (
+            "known-answer program".to_owned(),
+            traces::known_answer_case().query_bytes()?,
+        ),
+        (
+            "ERC-20 `transfer`".to_owned(),
+            erc20::transfer_query(&code, 250)?,
+        ),
+    ];
+    let wanted: &[&str] = if quick {
+        &["swap_math/swap_math[London 2]"]
+    } else {
+        &[
+            "swap_math/swap_math[London 2]",
+            "jump_around/jump_around[London 0]",
+            "blake2b_huff/blake2b_huff[London 0]",
+            "sha1_shifts/sha1_shifts[London 0]",
+        ]
+    };
+    for case in benchmarks::ipsilon_cases()? {
+        if wanted.contains(&case.name.as_str()) {
+            queries.push((case.name.clone(), case.query_bytes()?));
+        }
+    }
+    for (name, query) in queries {
+        let f = traces::check_on_device(device, &query, &name)?;
+        md += &format!(
+            "| {name} | {} | {:.1} | {} | {} | {:.0} |\n",
+            fmt_count(f.digest.rows),
+            f.bytes_per_row(),
+            fmt_count(f.untraced),
+            fmt_count(f.committed),
+            f.per_row()
+        );
+    }
     Ok(md)
 }
 
