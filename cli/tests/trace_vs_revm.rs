@@ -223,8 +223,24 @@ fn fixture_dirs(root: &Path) -> BTreeMap<PathBuf, Vec<PathBuf>> {
     dirs
 }
 
+/// The representative set run in CI: the first tests of the first files of
+/// every fixture directory.
 #[test]
 fn eip3155_trace_matches_revm() {
+    sweep(FILES_PER_DIR, TESTS_PER_FILE, MAX_STEPS);
+}
+
+/// Every valid case of every fixture file, up to a million steps each (run
+/// with `cargo test -p zkevm-cli --release --test trace_vs_revm -- --ignored --nocapture`).
+#[test]
+#[ignore = "minutes long: the whole fixture set; run by hand"]
+fn every_case_matches_revm() {
+    sweep(usize::MAX, usize::MAX, 1_000_000);
+}
+
+/// Compare our traces with revm's on `tests_per_file` tests of the first
+/// `files_per_dir` files of every directory, leaving out cases over `max_steps`.
+fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
     let base = fixtures_dir();
     let roots = [
         base.join("ethereum-legacytests/Cancun/GeneralStateTests"),
@@ -246,12 +262,12 @@ fn eip3155_trace_matches_revm() {
     for root in &roots {
         for (dir, files) in fixture_dirs(root) {
             dirs_seen += 1;
-            for file in files.iter().take(FILES_PER_DIR) {
+            for file in files.iter().take(files_per_dir) {
                 let mut done_tests = BTreeSet::new();
                 for_each_case(file, None, |info, pre, block, tx| {
                     // One case per test, valid transactions only.
                     if info.expect_exception.is_some()
-                        || done_tests.len() >= TESTS_PER_FILE
+                        || done_tests.len() >= tests_per_file
                         || !done_tests.insert(info.test.to_string())
                     {
                         return;
@@ -262,7 +278,7 @@ fn eip3155_trace_matches_revm() {
                     let t0 = std::time::Instant::now();
                     let mut evm = Evm::with_tracer(pre, bufs.buffers(), Count(0));
                     let _ = evm.transact(block, tx);
-                    if evm.tracer_mut().0 > MAX_STEPS {
+                    if evm.tracer_mut().0 > max_steps {
                         long += 1;
                         println!(
                             "long: {} {} ({} steps, {:?})",
@@ -367,7 +383,7 @@ fn eip3155_trace_matches_revm() {
         println!("{f}");
     }
     println!(
-        "{cases} cases from {dirs_seen} directories, {lines} lines ({:.1} row bytes/line), {} distinct opcodes, {long} cases over {MAX_STEPS} steps left out, {} mismatches, {:.1} s",
+        "{cases} cases from {dirs_seen} directories, {lines} lines ({:.1} row bytes/line), {} distinct opcodes, {long} cases over {max_steps} steps left out, {} mismatches, {:.1} s",
         row_bytes as f64 / lines.max(1) as f64,
         ops.len(),
         failures.len(),

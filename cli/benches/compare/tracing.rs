@@ -79,17 +79,7 @@ pub fn section(plan: Plan, benches: &[Bench]) -> String {
         let rows = digest.rows.max(1);
         let ns_row = (t[1] - t[0]) / rows as f64 * 1e9;
         let ns_line = (t[2] - t[0]) / rows as f64 * 1e9;
-        eprintln!(
-            "tracing {:<28} {:>9} rows {:>5.1} B/row  untraced {} ms  rows {} ms ({ns_row:.0} ns/row)  EIP-3155 {} ms",
-            b.name,
-            digest.rows,
-            digest.bytes as f64 / rows as f64,
-            fmt_ms(t[0]),
-            fmt_ms(t[1]),
-            fmt_ms(t[2])
-        );
-        let _ = writeln!(
-            md,
+        let line = format!(
             "| {} | {} | {:.1} | {} | {} | {:.1} M | {ns_row:.0} | {} | {ns_line:.0} |",
             b.name,
             digest.rows,
@@ -99,6 +89,9 @@ pub fn section(plan: Plan, benches: &[Bench]) -> String {
             rows as f64 / t[1] / 1e6,
             fmt_ms(t[2]),
         );
+        eprintln!("tracing {line}");
+        md += &line;
+        md.push('\n');
         all_rows += digest.rows;
         all_bytes += digest.bytes;
         per_row.push(ns_row);
