@@ -44,6 +44,22 @@ const ERROR_ALIASES: &[(&str, &str)] = &[
     ("StateChangeDuringStaticCall", "CallNotAllowedInsideStatic"),
     // revm 14 knows EOF opcodes; for a Cancun legacy EVM they are undefined.
     ("OpcodeNotFound", "EOFOpcodeDisabledInLegacy"),
+    ("OpcodeNotFound", "ReturnContractInNotInitEOF"),
+];
+
+/// A step that fails two checks at once: which error is named depends on the
+/// order of the checks. Ours pop operands before charging memory or checking
+/// for a static call, and SELFDESTRUCT charges gas before its static-call
+/// check (the execution specs' order); a CREATE whose size is both over the
+/// initcode limit and beyond 64 bits is named by the limit here, by the
+/// operand overflow in revm. Both halt the frame the same way (all gas
+/// gone), so these pairs (ours, revm's) are accepted.
+const ERROR_ORDER: &[(&str, &str)] = &[
+    ("StackUnderflow", "StateChangeDuringStaticCall"),
+    ("StackUnderflow", "MemoryOOG"),
+    ("StackUnderflow", "InvalidOperandOOG"),
+    ("OutOfGas", "StateChangeDuringStaticCall"),
+    ("CreateInitCodeSizeLimit", "InvalidOperandOOG"),
 ];
 
 /// Tests left out, with the reason.
@@ -57,6 +73,9 @@ const LEFT_OUT: &[(&str, &str)] = &[
         "EIP-7610 (CREATE onto an address with storage collides): evm-core applies it as the \
          fixture expects, revm 14 predates it and runs the init code",
     ),
+    ("dynamicAccountOverwriteEmpty_Paris", "EIP-7610, as above"),
+    ("InitCollisionParis", "EIP-7610, as above"),
+    ("RevertInCreateInInit_Paris", "EIP-7610, as above"),
 ];
 
 #[derive(Clone, Default)]
@@ -207,7 +226,11 @@ fn compare_step(ours: &Value, theirs: &Value) -> Result<(), String> {
         (None, None) => Ok(()),
         // revm flags the step that starts a callee with `CallOrCreate`: not an error.
         (None, Some("CallOrCreate")) => Ok(()),
-        (Some(a), Some(b)) if a == b || ERROR_ALIASES.contains(&(a, b)) => Ok(()),
+        (Some(a), Some(b))
+            if a == b || ERROR_ALIASES.contains(&(a, b)) || ERROR_ORDER.contains(&(a, b)) =>
+        {
+            Ok(())
+        }
         (a, b) => Err(format!("error: ours {a:?} revm {b:?}")),
     }
 }
@@ -381,6 +404,10 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
     println!("opcodes seen: {ops:02x?}");
     for f in failures.iter().take(20) {
         println!("{f}");
+    }
+    // The whole sweep: one line per further mismatch, to sort them by kind.
+    for f in failures.iter().skip(20) {
+        println!("{}", f.lines().next().unwrap_or_default());
     }
     println!(
         "{cases} cases from {dirs_seen} directories, {lines} lines ({:.1} row bytes/line), {} distinct opcodes, {long} cases over {max_steps} steps left out, {} mismatches, {:.1} s",
