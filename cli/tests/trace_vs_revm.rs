@@ -1,5 +1,6 @@
 //! Differential test: our EIP-3155 trace against revm's `TracerEip3155`, line by line and
-//! field by field, on a few cases from every state-test fixture directory.
+//! field by field, on a few cases from every state-test fixture directory (and,
+//! behind `--ignored`, on every valid case of every file).
 //!
 //! Fields compared: `pc`, `op`, `gas`, `gasCost`, `memSize`, `stack`, `depth`,
 //! `refund`, `opName`, `error` (presence always; the name where both sides
@@ -263,6 +264,7 @@ fn every_case_matches_revm() {
 
 /// Compare our traces with revm's on `tests_per_file` tests of the first
 /// `files_per_dir` files of every directory, leaving out cases over `max_steps`.
+#[allow(clippy::expect_used, reason = "test body shared by two tests")]
 fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
     let base = fixtures_dir();
     let roots = [
