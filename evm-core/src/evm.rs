@@ -1188,6 +1188,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     op: opcode,
                     gas,
                     depth: f.depth as usize,
+                    address: f.address,
                     stack: &stack[..sp],
                     memory: &mem[..mem_len],
                     refund,

@@ -1,7 +1,7 @@
 //! Tracing hook called before every instruction; [`NoTracer`] compiles to nothing.
 
 use crate::result::ExecStatus;
-use crate::state::U256;
+use crate::state::{Address, U256};
 
 /// The machine state before one instruction.
 #[derive(Debug)]
@@ -14,6 +14,9 @@ pub struct Step<'a> {
     pub gas: u64,
     /// Call depth (0 for the transaction's frame).
     pub depth: usize,
+    /// The frame's ADDRESS: the account whose storage it reads and writes
+    /// (for DELEGATECALL and CALLCODE, the caller's, not the code's).
+    pub address: Address,
     /// Operand stack, bottom first.
     pub stack: &'a [U256],
     /// Frame memory.
@@ -71,6 +74,7 @@ mod tests {
             op: 0,
             gas: 0,
             depth: 0,
+            address: [0; 20],
             stack: &[],
             memory: &[],
             refund: 0,

@@ -111,6 +111,8 @@ pub enum StorageKind {
 pub struct StorageAccess {
     /// Load or store, persistent or transient.
     pub kind: StorageKind,
+    /// The account whose storage is accessed (the frame's ADDRESS).
+    pub address: [u8; 20],
     /// Slot.
     pub key: Word,
     /// Value read (loads; zero when the load halted) or written (stores).
@@ -250,13 +252,13 @@ mod tests {
                  ops in proptest::collection::vec(word(), 0..=MAX_OPERANDS),
                  result in proptest::option::of(word()),
                  memory in proptest::option::of((any::<bool>(), any::<u32>(), 1..=u32::MAX)),
-                 storage in proptest::option::of((kind(), word(), word())),
+                 storage in proptest::option::of((kind(), any::<[u8; 20]>(), word(), word())),
                  status in status()) -> Row {
             let mut operands = heapless::Vec::new();
             for w in ops { let _ = operands.push(w); }
             Row { clk, pc, op, depth, gas, gas_cost, sp, operands, result,
                   memory: memory.map(|(write, offset, len)| MemAccess { write, offset, len }),
-                  storage: storage.map(|(kind, key, value)| StorageAccess { kind, key, value }),
+                  storage: storage.map(|(kind, address, key, value)| StorageAccess { kind, address, key, value }),
                   status }
         }
     }
@@ -316,6 +318,7 @@ mod tests {
             }),
             storage: Some(StorageAccess {
                 kind: StorageKind::TransientStore,
+                address: [0xff; 20],
                 key: Word([0xff; 32]),
                 value: Word([0xff; 32]),
             }),

@@ -294,6 +294,7 @@ impl<K: Sink> Tracer for TraceWriter<K> {
                 } else {
                     StorageKind::TransientLoad
                 },
+                address: s.address,
                 key: *k,
                 value: Word::ZERO,
             }),
@@ -304,6 +305,7 @@ impl<K: Sink> Tracer for TraceWriter<K> {
                     } else {
                         StorageKind::TransientStore
                     },
+                    address: s.address,
                     key: *k,
                     value: *v,
                 }),
@@ -381,6 +383,7 @@ mod tests {
             op: opcode,
             gas,
             depth: 0,
+            address: [0xaa; 20],
             stack,
             memory: &[],
             refund: 0,
@@ -531,6 +534,10 @@ mod tests {
         assert_eq!(rows[2].result, Some(Word::from(&U256::from(5))));
         assert_eq!(rows[7].storage.map(|s| s.kind), Some(StorageKind::Store));
         assert_eq!(rows[9].result, Some(Word::from(&U256::from(5))));
+        // The storage records name the contract whose storage they touch.
+        for i in [7, 9] {
+            assert_eq!(rows[i].storage.map(|s| s.address), Some(CONTRACT), "row {i}");
+        }
         assert_eq!(rows[13].status, Status::Success);
         assert_eq!(Commitment::of_stream(&bytes), Ok(digest));
         let hex: String = digest.hash.iter().map(|b| format!("{b:02x}")).collect();
@@ -542,9 +549,9 @@ mod tests {
         assert_eq!(hex, KNOWN_COMMITMENT);
     }
 
-    const KNOWN_BYTES: u64 = 250;
+    const KNOWN_BYTES: u64 = 290;
     const KNOWN_COMMITMENT: &str =
-        "2acc0c11c67318ab61ed2c88ff0089910b251022905c412e3b9e1743130a0be4";
+        "ef346fdf3fc25075f3c612b70bf28517458184d50305b7f403b16101ca0496bc";
 
     #[test]
     fn full_sink_is_an_error_not_a_truncation() {
