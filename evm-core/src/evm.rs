@@ -14,7 +14,7 @@ use crate::opcode::{op, OPCODES};
 use crate::precompile::{self, PrecompileError};
 use crate::result::{ExecStatus, Halt, Outcome};
 use crate::state::{u256_is_zero, Address, State, B256, KECCAK_EMPTY, U256};
-use crate::tracer::{NoTracer, Step, StepEnd, Tracer};
+use crate::tracer::{hooks_on, NoTracer, Step, StepEnd, Tracer};
 
 /// The caller-provided buffers of an [`Evm`]; size them with [`crate::Limits`].
 #[derive(Debug)]
@@ -1094,7 +1094,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         macro_rules! exit {
             ($action:expr) => {{
                 let action = $action;
-                if T::ENABLED {
+                if hooks_on::<T>() {
                     tracer.step_end(&StepEnd {
                         gas,
                         stack: stack.get(..sp).unwrap_or(&[]),
@@ -1182,7 +1182,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         loop {
             let opcode = code.get(pc).copied().unwrap_or(op::STOP);
             let info = &OPCODES[opcode as usize];
-            if T::ENABLED {
+            if hooks_on::<T>() {
                 tracer.step(&Step {
                     pc,
                     op: opcode,
@@ -1786,7 +1786,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 }
                 _ => halt!(Halt::InvalidOpcode),
             }
-            if T::ENABLED {
+            if hooks_on::<T>() {
                 tracer.step_end(&StepEnd {
                     gas,
                     stack: &stack[..sp],

@@ -52,6 +52,15 @@ pub trait Tracer {
     fn step_end(&mut self, _end: &StepEnd<'_>) {}
 }
 
+/// Whether the interpreter calls `T`'s hooks: `T::ENABLED`, a constant, so
+/// for [`NoTracer`] every hook site folds away; with the `no-trace-hooks`
+/// feature the sites are compiled out for every tracer (the "before" of the
+/// tracing-cost measurement in `cargo xtask bench`).
+#[inline(always)]
+pub(crate) const fn hooks_on<T: Tracer>() -> bool {
+    !cfg!(feature = "no-trace-hooks") && T::ENABLED
+}
+
 /// The tracer that does nothing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoTracer;

@@ -536,7 +536,11 @@ mod tests {
         assert_eq!(rows[9].result, Some(Word::from(&U256::from(5))));
         // The storage records name the contract whose storage they touch.
         for i in [7, 9] {
-            assert_eq!(rows[i].storage.map(|s| s.address), Some(CONTRACT), "row {i}");
+            assert_eq!(
+                rows[i].storage.map(|s| s.address),
+                Some(CONTRACT),
+                "row {i}"
+            );
         }
         assert_eq!(rows[13].status, Status::Success);
         assert_eq!(Commitment::of_stream(&bytes), Ok(digest));

@@ -2,6 +2,7 @@
 
 use protocol::limits::BENCH_SECRET_KEY;
 use protocol::{Request, Routine};
+use zkevm_tests::cross::build_firmware_with;
 use zkevm_tests::{benchmarks, build_firmware, erc20, proofs, traces, Device, Reply};
 
 /// Instructions, or why there is no figure.
@@ -142,8 +143,9 @@ fn tracing(device: &mut Device, quick: bool) -> Result<String, String> {
             queries.push((case.name.clone(), case.query_bytes()?));
         }
     }
-    for (name, query) in queries {
-        let f = traces::check_on_device(device, &query, &name)?;
+    let mut untraced = Vec::new();
+    for (name, query) in &queries {
+        let f = traces::check_on_device(device, query, name)?;
         md += &format!(
             "| {name} | {} | {:.1} | {} | {} | {:.0} |\n",
             fmt_count(f.digest.rows),
@@ -152,7 +154,39 @@ fn tracing(device: &mut Device, quick: bool) -> Result<String, String> {
             fmt_count(f.committed),
             f.per_row()
         );
+        untraced.push(f.untraced);
     }
+    md += &hook_cost(&queries, &untraced)?;
+    Ok(md)
+}
+
+/// Tracing off costs nothing: the same untraced queries on a firmware whose
+/// evm-core has its tracer hook sites compiled out (`no-trace-hooks`), next
+/// to the counts of the normal firmware (`untraced`, same order as `queries`).
+fn hook_cost(queries: &[(String, Vec<u8>)], untraced: &[u64]) -> Result<String, String> {
+    let firmware =
+        build_firmware_with(&["test-hooks", "no-trace-hooks"], "target/firmware-nohooks")?;
+    let mut device = Device::boot_with_limit(&firmware, std::time::Duration::from_secs(600))?;
+    let mut md = String::from(
+        "\nTracing off costs nothing: the untraced runs above, on a firmware built with \
+         evm-core's `no-trace-hooks` feature (the interpreter's hook sites compiled out), take \
+         these instructions:\n\n\
+         | transaction | with hook sites (`NoTracer`) | hook sites compiled out | difference |\n\
+         |---|---:|---:|---:|\n",
+    );
+    for ((name, query), &with_hooks) in queries.iter().zip(untraced) {
+        let without = match device.execute(query)? {
+            Reply::Executed(s) => s.instructions.ok_or("untraced run not measured")?,
+            other => return Err(format!("{name} without hooks: {other:?}")),
+        };
+        md += &format!(
+            "| {name} | {} | {} | {} |\n",
+            fmt_count(with_hooks),
+            fmt_count(without),
+            i128::from(with_hooks) - i128::from(without)
+        );
+    }
+    device.exit(0)?;
     Ok(md)
 }
 
