@@ -1,6 +1,6 @@
 //! `cargo xtask demo`: build the firmware, boot it in QEMU, show what it answers.
 
-use protocol::Request;
+use protocol::{Request, TraceMode};
 use zkevm_tests::{build_firmware, Device, Reply};
 
 /// Bytes hashed for the instruction-count figure (one keccak-f block's rate).
@@ -104,12 +104,39 @@ fn transfer_demo(device: &mut Device) -> Result<(), String> {
             if let Some(n) = s.instructions {
                 println!("  {n} instructions");
             }
-            Ok(())
         }
-        other => Err(format!(
-            "the device did not execute the transfer: {other:?}"
-        )),
+        other => {
+            return Err(format!(
+                "the device did not execute the transfer: {other:?}"
+            ))
+        }
     }
+    trace_demo(device, &query)
+}
+
+/// Run the transfer again with its trace streamed out, and check it on the host.
+fn trace_demo(device: &mut Device, query: &[u8]) -> Result<(), String> {
+    println!("host → Execute the same, trace: Stream");
+    let (reply, rows) = device.execute_traced(query, TraceMode::Stream)?;
+    let digest = match reply {
+        Reply::Executed(s) => s.trace.ok_or("no trace digest")?,
+        other => return Err(format!("the device did not trace the transfer: {other:?}")),
+    };
+    let hex: String = digest.hash.iter().map(|b| format!("{b:02x}")).collect();
+    println!(
+        "device ← {} rows, {} bytes streamed, commitment 0x{}…{}",
+        digest.rows,
+        digest.bytes,
+        hex.get(..16).unwrap_or_default(),
+        hex.get(56..).unwrap_or_default()
+    );
+    zkevm_tests::traces::check_rows(&rows, &digest)?;
+    let (_, host_rows) = zkevm_tests::traces::execute_on_host(query, TraceMode::Stream)?;
+    if host_rows != rows {
+        return Err("the host's trace of the transfer differs from the device's".to_owned());
+    }
+    println!("  rows decode and commit to it; the host's trace is the same, byte for byte");
+    Ok(())
 }
 
 /// Run the demo.
