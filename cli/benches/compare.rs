@@ -1,6 +1,6 @@
 //! Host benchmarks: evm-core vs revm on the ipsilon benchmarks, evm-state vs alloy-trie on state roots and proofs.
 //!
-//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--out FILE] [--svg FILE] [--filter TEXT]`
+//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--state-only] [--out FILE] [--svg FILE] [--filter TEXT]`
 //! prints markdown tables and writes them to `--out` (the host sections of
 //! `BENCHMARKS.md`, assembled by `cargo xtask bench`) and the interpreter chart
 //! to `--svg`. Every pair of runs is checked equal before it is timed; runs of
@@ -86,6 +86,16 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .cloned();
     let plan = if quick { QUICK } else { FULL };
+    // `--state-only`: only the state section (evm-state vs alloy-trie), no interpreter.
+    if args.iter().any(|a| a == "--state-only") {
+        let md = state_markdown(plan);
+        println!("{md}");
+        if let Some(path) = out {
+            std::fs::write(&path, &md).expect("write --out file");
+            eprintln!("wrote {}", path.display());
+        }
+        return;
+    }
 
     let rows = interpreter(plan, filter.as_deref());
     let mut md = interpreter_markdown(&rows, plan, svg.as_deref());

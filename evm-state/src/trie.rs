@@ -89,7 +89,7 @@ enum Node {
 
 /// What a parent embeds for a child: its RLP if shorter than 32 bytes, else `0xa0 ‖ hash`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct NodeRef {
+pub(crate) struct NodeRef {
     len: u8,
     buf: [u8; 33],
 }
@@ -100,7 +100,7 @@ impl NodeRef {
         buf: [0; 33],
     };
 
-    fn from_encoding(enc: &[u8]) -> Self {
+    pub(crate) fn from_encoding(enc: &[u8]) -> Self {
         if enc.len() < 32 {
             let mut r = Self::NONE;
             if let Some(dst) = r.buf.get_mut(..enc.len()) {
@@ -125,11 +125,11 @@ impl NodeRef {
         self.len != 0
     }
 
-    fn as_slice(&self) -> &[u8] {
+    pub(crate) fn as_slice(&self) -> &[u8] {
         self.buf.get(..usize::from(self.len)).unwrap_or(&[])
     }
 
-    fn hash(&self) -> Option<B256> {
+    pub(crate) fn hash(&self) -> Option<B256> {
         if self.len == 33 {
             self.buf.get(1..).and_then(|h| h.try_into().ok())
         } else {
@@ -1111,15 +1111,14 @@ impl MemTrie {
 pub type Entry = (alloc::vec::Vec<u8>, alloc::vec::Vec<u8>);
 
 /// Root of the trie holding `entries` (later duplicates win; empty values are absent).
+///
+/// Sorts the entries by key (bytewise, which is nibble order) and streams them
+/// through a [`StreamRoot`](crate::stream_root::StreamRoot); no trie is built.
 #[cfg(feature = "alloc")]
 pub fn root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
     entries: impl IntoIterator<Item = (K, V)>,
 ) -> Result<B256, Error> {
-    let mut t = MemTrie::new();
-    for (k, v) in entries {
-        t.insert(k.as_ref(), v.as_ref())?;
-    }
-    t.root_hash()
+    sorted_root(entries.into_iter().collect())
 }
 
 /// Root of the "secure" trie: each key replaced by its keccak-256 hash.
@@ -1127,7 +1126,33 @@ pub fn root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
 pub fn secure_root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
     entries: impl IntoIterator<Item = (K, V)>,
 ) -> Result<B256, Error> {
-    root(entries.into_iter().map(|(k, v)| (keccak256(k.as_ref()), v)))
+    sorted_root(
+        entries
+            .into_iter()
+            .map(|(k, v)| (keccak256(k.as_ref()), v))
+            .collect(),
+    )
+}
+
+/// Sorts `entries` by key, keeps the last of equal keys, drops empty values and streams the rest.
+#[cfg(feature = "alloc")]
+fn sorted_root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
+    mut entries: alloc::vec::Vec<(K, V)>,
+) -> Result<B256, Error> {
+    // Stable: equal keys keep their input order, so the last one wins below.
+    entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+    // About 52 KB: on the heap, not the caller's stack.
+    let mut builder = alloc::boxed::Box::new(crate::stream_root::StreamRoot::<
+        { crate::limits::STREAM_ROOT_BYTES },
+    >::new());
+    let mut iter = entries.iter().peekable();
+    while let Some((k, v)) = iter.next() {
+        let superseded = iter.peek().is_some_and(|(n, _)| n.as_ref() == k.as_ref());
+        if !superseded && !v.as_ref().is_empty() {
+            builder.add(k.as_ref(), v.as_ref())?;
+        }
+    }
+    builder.root()
 }
 
 #[cfg(test)]
