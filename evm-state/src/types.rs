@@ -9,27 +9,32 @@ const KECCAK_RATE: usize = 136;
 ///
 /// The sponge is written out over `tiny_keccak::keccakf` (the permutation
 /// `evm-core` links too): input lanes are XORed into the state straight from
-/// `data`, without `tiny_keccak::Keccak`'s block buffer; 5-9 % faster for the
-/// short inputs of a trie (keys, leaves), 2-3 % for branches.
+/// `data`, without `tiny_keccak::Keccak`'s block buffer: 7-14 % faster for the
+/// short inputs of a trie (keys, leaves), 3 % for branches (host, x86-64; see the README).
 pub fn keccak256(data: &[u8]) -> B256 {
     let mut state = [0u64; 25];
     let (blocks, tail) = data.as_chunks::<KECCAK_RATE>();
     for block in blocks {
-        absorb(&mut state, block);
+        absorb(&mut state, block.as_chunks::<8>().0);
         tiny_keccak::keccakf(&mut state);
     }
-    // Last block: the tail (shorter than the rate), then keccak padding 0x01 ‖ 0* ‖ 0x80.
-    let mut last = [0u8; KECCAK_RATE];
-    if let Some(dst) = last.get_mut(..tail.len()) {
-        dst.copy_from_slice(tail);
+    // The tail (shorter than the rate) and the padding 0x01 ‖ 0* ‖ 0x80: whole
+    // lanes, then the partial lane with the 0x01, then the 0x80 in the last lane.
+    let (lanes, rest) = tail.as_chunks::<8>();
+    absorb(&mut state, lanes);
+    let mut partial = [0u8; 8];
+    if let Some(dst) = partial.get_mut(..rest.len()) {
+        dst.copy_from_slice(rest);
     }
-    if let Some(b) = last.get_mut(tail.len()) {
+    if let Some(b) = partial.get_mut(rest.len()) {
         *b = 0x01;
     }
-    if let Some(b) = last.last_mut() {
-        *b |= 0x80;
+    if let Some(lane) = state.get_mut(lanes.len()) {
+        *lane ^= u64::from_le_bytes(partial);
     }
-    absorb(&mut state, &last);
+    if let Some(lane) = state.get_mut(KECCAK_RATE / 8 - 1) {
+        *lane ^= 0x80 << 56;
+    }
     tiny_keccak::keccakf(&mut state);
     let mut out = [0u8; 32];
     for (dst, lane) in out.as_chunks_mut::<8>().0.iter_mut().zip(&state) {
@@ -38,8 +43,9 @@ pub fn keccak256(data: &[u8]) -> B256 {
     out
 }
 
-fn absorb(state: &mut [u64; 25], block: &[u8; KECCAK_RATE]) {
-    for (lane, bytes) in state.iter_mut().zip(block.as_chunks::<8>().0) {
+/// XORs little-endian lanes into the state.
+fn absorb(state: &mut [u64; 25], lanes: &[[u8; 8]]) {
+    for (lane, bytes) in state.iter_mut().zip(lanes) {
         *lane ^= u64::from_le_bytes(*bytes);
     }
 }
