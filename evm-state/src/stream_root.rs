@@ -270,7 +270,8 @@ impl<const BYTES: usize> StreamRoot<BYTES> {
         let node = self.sub_ref(sub, depth + 1)?;
         let nib = *self.nibbles.get(depth).ok_or(Error::InvalidLink)?;
         let frame = self.frames.last_mut().ok_or(Error::InvalidLink)?;
-        let gap = usize::from(nib.saturating_sub(frame.next));
+        // Sorted keys reach a branch's children in increasing nibble order.
+        let gap = usize::from(nib.checked_sub(frame.next).ok_or(Error::InvalidLink)?);
         frame.next = nib + 1;
         self.stack.grow(gap)?.fill(EMPTY_STRING);
         self.stack.put(node.as_slice())
