@@ -1134,13 +1134,25 @@ pub fn secure_root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
     )
 }
 
+/// Bytewise order, deciding on the first 8 bytes as one integer when both keys
+/// have them (hashed keys almost always differ there): no `memcmp` call per comparison.
+#[cfg(feature = "alloc")]
+fn key_order(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    match (a.first_chunk::<8>(), b.first_chunk::<8>()) {
+        (Some(x), Some(y)) => u64::from_be_bytes(*x)
+            .cmp(&u64::from_be_bytes(*y))
+            .then_with(|| a.cmp(b)),
+        _ => a.cmp(b),
+    }
+}
+
 /// Sorts `entries` by key, keeps the last of equal keys, drops empty values and streams the rest.
 #[cfg(feature = "alloc")]
 fn sorted_root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
     mut entries: alloc::vec::Vec<(K, V)>,
 ) -> Result<B256, Error> {
     // Stable: equal keys keep their input order, so the last one wins below.
-    entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+    entries.sort_by(|a, b| key_order(a.0.as_ref(), b.0.as_ref()));
     // About 52 KB: on the heap, not the caller's stack.
     let mut builder = alloc::boxed::Box::new(crate::stream_root::StreamRoot::<
         { crate::limits::STREAM_ROOT_BYTES },
@@ -1196,6 +1208,26 @@ mod tests {
             r,
             h("5991bb8c6514148a29db676a14ac506cd2cd5775ace63c30a4fe457715e9ac84")
         );
+    }
+
+    #[test]
+    fn key_order_is_bytewise_order() {
+        let keys: [&[u8]; 9] = [
+            &[],
+            &[1],
+            &[1, 2, 3, 4, 5, 6, 7, 8],
+            &[1, 2, 3, 4, 5, 6, 7, 8, 0],
+            &[1, 2, 3, 4, 5, 6, 7, 9],
+            &[1, 2, 3, 4, 5, 6, 8],
+            &[0xff, 0, 0, 0, 0, 0, 0, 0, 1],
+            &[0xff, 0, 0, 0, 0, 0, 0, 1],
+            &[0xff; 12],
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(key_order(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
