@@ -1153,7 +1153,7 @@ fn sorted_root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
 ) -> Result<B256, Error> {
     // Stable: equal keys keep their input order, so the last one wins below.
     entries.sort_by(|a, b| key_order(a.0.as_ref(), b.0.as_ref()));
-    // About 52 KB: on the heap, not the caller's stack.
+    // About 51 KB: on the heap, not the caller's stack.
     let mut builder = alloc::boxed::Box::new(crate::stream_root::StreamRoot::<
         { crate::limits::STREAM_ROOT_BYTES },
     >::new());
