@@ -1,6 +1,6 @@
 //! Host benchmarks: evm-core vs revm on the ipsilon benchmarks, evm-state vs alloy-trie on state roots and proofs.
 //!
-//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--out FILE] [--svg FILE] [--filter TEXT] [--tracing]`
+//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--out FILE] [--svg FILE] [--filter TEXT] [--tracing] [--state-only]`
 //! prints markdown tables and writes them to `--out` (the host sections of
 //! `BENCHMARKS.md`, assembled by `cargo xtask bench`) and the interpreter chart
 //! to `--svg`. Every pair of runs is checked equal before it is timed; runs of
@@ -90,17 +90,19 @@ fn main() {
         .position(|a| a == "--filter")
         .and_then(|i| args.get(i + 1))
         .cloned();
-    // `--tracing`: only the tracing section (with `--filter`, of those benchmarks).
+    // `--tracing`: only the tracing section (with `--filter`, of those benchmarks);
+    // `--state-only`: only the state section (evm-state vs alloy-trie).
     let tracing_only = args.iter().any(|a| a == "--tracing");
+    let state_only = args.iter().any(|a| a == "--state-only");
     let plan = if quick { QUICK } else { FULL };
 
     let mut md = String::new();
     let mut rows = Vec::new();
-    if !tracing_only {
+    if !tracing_only && !state_only {
         rows = interpreter(plan, filter.as_deref());
         md += &interpreter_markdown(&rows, plan, svg.as_deref());
     }
-    if filter.is_none() || tracing_only {
+    if tracing_only || (filter.is_none() && !state_only) {
         let mut benches = load_benches(Plan {
             micro: false,
             ..plan
@@ -113,7 +115,7 @@ fn main() {
         }
         md += &tracing::section(plan, &benches);
     }
-    if filter.is_none() && !tracing_only {
+    if state_only || (filter.is_none() && !tracing_only) {
         md += &state_markdown(plan);
     }
     println!("{md}");

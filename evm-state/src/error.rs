@@ -135,6 +135,10 @@ pub enum Error {
         /// The block number.
         number: u64,
     },
+    /// A streamed trie leaf's key sorts before the previous one (keys must increase).
+    UnsortedKey,
+    /// A streamed trie leaf repeats the previous key.
+    DuplicateKey,
 }
 
 impl fmt::Display for Error {
@@ -192,6 +196,8 @@ impl fmt::Display for Error {
             }
             Self::TooManyEntries { capacity } => write!(f, "table of {capacity} entries is full"),
             Self::UnknownBlockHash { number } => write!(f, "no hash known for block {number}"),
+            Self::UnsortedKey => write!(f, "key sorts before the previous one"),
+            Self::DuplicateKey => write!(f, "key repeats the previous one"),
         }
     }
 }

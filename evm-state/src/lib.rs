@@ -17,6 +17,7 @@ pub mod node;
 pub mod proof;
 pub mod rlp;
 pub mod store;
+pub mod stream_root;
 pub mod trie;
 pub mod types;
 pub mod witness;

@@ -19,6 +19,18 @@ pub const MAX_NODE_BYTES: usize = 3 + 16 * 33 + 3 + MAX_VALUE_BYTES;
 /// with slack for inline nodes); bounds proof length and every explicit walk stack.
 pub const MAX_TRIE_DEPTH: usize = 2 * MAX_KEY_NIBBLES + 2;
 
+/// Byte stack a [`crate::stream_root::StreamRoot`] needs for any key set: per open
+/// branch (one per nibble depth) a 3-byte header room, its value's RLP and 16
+/// child references, plus one value RLP appended while a branch closes (50,819 bytes).
+/// Tries of 32-byte keys have no values in branches and need at most
+/// `MAX_KEY_NIBBLES * (3 + 16 * 33)` (33,984 bytes); real ones far less (one
+/// branch per level, ~ log16 of the key count).
+pub const STREAM_ROOT_BYTES: usize =
+    MAX_KEY_NIBBLES * (3 + (3 + MAX_VALUE_BYTES) + 16 * 33) + (3 + MAX_VALUE_BYTES);
+
+// The figure the docs quote.
+const _: () = assert!(STREAM_ROOT_BYTES == 50_819);
+
 /// Most nodes accepted in one proof (account proof or one storage proof).
 pub const MAX_PROOF_NODES: usize = MAX_TRIE_DEPTH;
 

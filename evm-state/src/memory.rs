@@ -109,15 +109,17 @@ impl InMemoryState {
     }
 
     /// The secure Merkle-Patricia root of the whole state.
+    ///
+    /// Streams the hashed, sorted leaves ([`crate::trie::root`]); no trie is built.
     pub fn try_state_root(&self) -> Result<B256, Error> {
-        let mut trie = MemTrie::new();
-        let mut buf = [0u8; MAX_ACCOUNT_RLP];
+        let mut leaves = Vec::with_capacity(self.accounts.len());
         for (address, a) in &self.accounts {
             let account = Account::from_info(&a.info, storage_root(&a.storage)?);
-            let n = account.encode_to(&mut buf)?;
-            trie.insert(&keccak256(address), buf.get(..n).unwrap_or(&[]))?;
+            let mut rlp = [0u8; MAX_ACCOUNT_RLP];
+            let n = account.encode_to(&mut rlp)?;
+            leaves.push((keccak256(address), Leaf { rlp, n }));
         }
-        trie.root_hash()
+        crate::trie::root(leaves)
     }
 
     /// The state root. Infallible here: keys are 32 bytes, values at most
@@ -203,18 +205,30 @@ impl InMemoryState {
     }
 }
 
-/// Root of a storage trie holding `storage` (zero values are skipped).
+/// Root of a storage trie holding `storage` (zero values are skipped), streamed like the state root.
 pub fn storage_root(storage: &BTreeMap<U256, U256>) -> Result<B256, Error> {
-    let mut trie = MemTrie::new();
-    let mut buf = [0u8; 33];
-    for (slot, value) in storage {
-        if value.is_zero() {
-            continue;
-        }
-        let n = encode_storage_value(value, &mut buf);
-        trie.insert(&storage_key(slot), buf.get(..n).unwrap_or(&[]))?;
+    let leaves: Vec<_> = storage
+        .iter()
+        .filter(|(_, value)| !value.is_zero())
+        .map(|(slot, value)| {
+            let mut rlp = [0u8; 33];
+            let n = encode_storage_value(value, &mut rlp);
+            (storage_key(slot), Leaf { rlp, n })
+        })
+        .collect();
+    crate::trie::root(leaves)
+}
+
+/// An encoded leaf value (account or storage value RLP) without a heap allocation.
+struct Leaf<const N: usize> {
+    rlp: [u8; N],
+    n: usize,
+}
+
+impl<const N: usize> AsRef<[u8]> for Leaf<N> {
+    fn as_ref(&self) -> &[u8] {
+        self.rlp.get(..self.n).unwrap_or(&[])
     }
-    trie.root_hash()
 }
 
 impl evm_core::State for InMemoryState {

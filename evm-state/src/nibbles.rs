@@ -23,6 +23,26 @@ pub fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
+/// Writes the hex-prefix encoding of `nibbles` into `out`; returns its length (1 + len/2).
+///
+/// Nibbles past [`MAX_KEY_NIBBLES`] do not fit `out` and are left out (a [`Path`] never has them).
+pub fn encode_compact(nibbles: &[u8], leaf: bool, out: &mut [u8; MAX_KEY_BYTES + 1]) -> usize {
+    let flag: u8 = if leaf { 2 } else { 0 };
+    let (first, rest) = if nibbles.len() % 2 == 1 {
+        let n0 = nibbles.first().copied().unwrap_or(0);
+        (((flag + 1) << 4) | n0, nibbles.get(1..).unwrap_or(&[]))
+    } else {
+        (flag << 4, nibbles)
+    };
+    out[0] = first;
+    let mut len = 1;
+    for (o, [hi, lo]) in out.iter_mut().skip(1).zip(rest.as_chunks::<2>().0) {
+        *o = (hi << 4) | lo;
+        len += 1;
+    }
+    len
+}
+
 /// A path of at most [`MAX_KEY_NIBBLES`] nibbles, stored inline.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Path {
@@ -96,19 +116,7 @@ impl Path {
 
     /// Writes the hex-prefix encoding into `out`; returns its length (1 + len/2).
     pub fn encode_compact(&self, leaf: bool, out: &mut [u8; MAX_KEY_BYTES + 1]) -> usize {
-        let nibbles = self.as_slice();
-        let flag: u8 = if leaf { 2 } else { 0 };
-        let (first, rest) = if nibbles.len() % 2 == 1 {
-            let n0 = nibbles.first().copied().unwrap_or(0);
-            (((flag + 1) << 4) | n0, nibbles.get(1..).unwrap_or(&[]))
-        } else {
-            (flag << 4, nibbles)
-        };
-        out[0] = first;
-        for (o, [hi, lo]) in out.iter_mut().skip(1).zip(rest.as_chunks::<2>().0) {
-            *o = (hi << 4) | lo;
-        }
-        1 + rest.len() / 2
+        encode_compact(self.as_slice(), leaf, out)
     }
 
     /// Decodes a hex-prefix encoding: the path and whether it is a leaf's.

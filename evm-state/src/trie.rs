@@ -89,7 +89,7 @@ enum Node {
 
 /// What a parent embeds for a child: its RLP if shorter than 32 bytes, else `0xa0 ‖ hash`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct NodeRef {
+pub(crate) struct NodeRef {
     len: u8,
     buf: [u8; 33],
 }
@@ -100,7 +100,7 @@ impl NodeRef {
         buf: [0; 33],
     };
 
-    fn from_encoding(enc: &[u8]) -> Self {
+    pub(crate) fn from_encoding(enc: &[u8]) -> Self {
         if enc.len() < 32 {
             let mut r = Self::NONE;
             if let Some(dst) = r.buf.get_mut(..enc.len()) {
@@ -125,11 +125,11 @@ impl NodeRef {
         self.len != 0
     }
 
-    fn as_slice(&self) -> &[u8] {
+    pub(crate) fn as_slice(&self) -> &[u8] {
         self.buf.get(..usize::from(self.len)).unwrap_or(&[])
     }
 
-    fn hash(&self) -> Option<B256> {
+    pub(crate) fn hash(&self) -> Option<B256> {
         if self.len == 33 {
             self.buf.get(1..).and_then(|h| h.try_into().ok())
         } else {
@@ -1111,15 +1111,14 @@ impl MemTrie {
 pub type Entry = (alloc::vec::Vec<u8>, alloc::vec::Vec<u8>);
 
 /// Root of the trie holding `entries` (later duplicates win; empty values are absent).
+///
+/// Sorts the entries by key (bytewise, which is nibble order) and streams them
+/// through a [`StreamRoot`](crate::stream_root::StreamRoot); no trie is built.
 #[cfg(feature = "alloc")]
 pub fn root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
     entries: impl IntoIterator<Item = (K, V)>,
 ) -> Result<B256, Error> {
-    let mut t = MemTrie::new();
-    for (k, v) in entries {
-        t.insert(k.as_ref(), v.as_ref())?;
-    }
-    t.root_hash()
+    sorted_root(entries.into_iter().collect())
 }
 
 /// Root of the "secure" trie: each key replaced by its keccak-256 hash.
@@ -1127,7 +1126,45 @@ pub fn root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
 pub fn secure_root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
     entries: impl IntoIterator<Item = (K, V)>,
 ) -> Result<B256, Error> {
-    root(entries.into_iter().map(|(k, v)| (keccak256(k.as_ref()), v)))
+    sorted_root(
+        entries
+            .into_iter()
+            .map(|(k, v)| (keccak256(k.as_ref()), v))
+            .collect(),
+    )
+}
+
+/// Bytewise order, deciding on the first 8 bytes as one integer when both keys
+/// have them (hashed keys almost always differ there): no `memcmp` call per comparison.
+#[cfg(feature = "alloc")]
+fn key_order(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    match (a.first_chunk::<8>(), b.first_chunk::<8>()) {
+        (Some(x), Some(y)) => u64::from_be_bytes(*x)
+            .cmp(&u64::from_be_bytes(*y))
+            .then_with(|| a.cmp(b)),
+        _ => a.cmp(b),
+    }
+}
+
+/// Sorts `entries` by key, keeps the last of equal keys, drops empty values and streams the rest.
+#[cfg(feature = "alloc")]
+fn sorted_root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
+    mut entries: alloc::vec::Vec<(K, V)>,
+) -> Result<B256, Error> {
+    // Stable: equal keys keep their input order, so the last one wins below.
+    entries.sort_by(|a, b| key_order(a.0.as_ref(), b.0.as_ref()));
+    // About 51 KB: on the heap, not the caller's stack.
+    let mut builder = alloc::boxed::Box::new(crate::stream_root::StreamRoot::<
+        { crate::limits::STREAM_ROOT_BYTES },
+    >::new());
+    let mut iter = entries.iter().peekable();
+    while let Some((k, v)) = iter.next() {
+        let superseded = iter.peek().is_some_and(|(n, _)| n.as_ref() == k.as_ref());
+        if !superseded && !v.as_ref().is_empty() {
+            builder.add(k.as_ref(), v.as_ref())?;
+        }
+    }
+    builder.root()
 }
 
 #[cfg(test)]
@@ -1171,6 +1208,26 @@ mod tests {
             r,
             h("5991bb8c6514148a29db676a14ac506cd2cd5775ace63c30a4fe457715e9ac84")
         );
+    }
+
+    #[test]
+    fn key_order_is_bytewise_order() {
+        let keys: [&[u8]; 9] = [
+            &[],
+            &[1],
+            &[1, 2, 3, 4, 5, 6, 7, 8],
+            &[1, 2, 3, 4, 5, 6, 7, 8, 0],
+            &[1, 2, 3, 4, 5, 6, 7, 9],
+            &[1, 2, 3, 4, 5, 6, 8],
+            &[0xff, 0, 0, 0, 0, 0, 0, 0, 1],
+            &[0xff, 0, 0, 0, 0, 0, 0, 1],
+            &[0xff; 12],
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(key_order(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
