@@ -104,6 +104,17 @@ impl<'b> CodeArena<'b> {
             .unwrap_or(&[])
     }
 
+    /// The jump-destination bitmap of `loc`: bit `d % 8` of byte `d / 8` is set
+    /// when `d` is a JUMPDEST outside push data.
+    #[inline]
+    pub fn jumpdests(&self, loc: CodeLoc) -> &[u8] {
+        let s = loc.bitmap_off();
+        self.buf
+            .as_slice()
+            .get(s..s + (loc.len as usize).div_ceil(8))
+            .unwrap_or(&[])
+    }
+
     /// Whether `dest` is a valid jump destination of `loc`.
     #[inline]
     pub fn is_jumpdest(&self, loc: CodeLoc, dest: usize) -> bool {
@@ -300,6 +311,14 @@ pub struct Journal<'b> {
 }
 
 type R<T, E> = Result<T, Error<E>>;
+
+/// Hands the index tables back empty, so that the next [`Journal::new`] over
+/// the same buffers finds them clean without wiping them (O(entries used)).
+impl Drop for Journal<'_> {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
 
 impl<'b> Journal<'b> {
     /// A journal over the given buffers. The index tables (lengths a power of
@@ -567,11 +586,13 @@ impl<'b> Journal<'b> {
     fn find_slot(&self, account: u32, key: &U256) -> Option<usize> {
         let slots = self.slots.as_slice();
         if self.slot_index.enabled() {
-            return self.slot_index.find(slot_hash(account, key), |i| {
-                slots
-                    .get(i)
-                    .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
-            });
+            return self
+                .slot_index
+                .find(slot_hash(account, key), slots.len(), |i| {
+                    slots
+                        .get(i)
+                        .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
+                });
         }
         slots
             .iter()
@@ -581,10 +602,12 @@ impl<'b> Journal<'b> {
     fn find_transient(&self, account: u32, key: &U256) -> Option<usize> {
         let t = self.transient.as_slice();
         if self.transient_index.enabled() {
-            return self.transient_index.find(slot_hash(account, key), |i| {
-                t.get(i)
-                    .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
-            });
+            return self
+                .transient_index
+                .find(slot_hash(account, key), t.len(), |i| {
+                    t.get(i)
+                        .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
+                });
         }
         t.iter()
             .position(|s| s.account == account && u256_eq(&s.key, key))
@@ -605,7 +628,12 @@ impl<'b> Journal<'b> {
             if !self.slot_index.has_room(i) {
                 return Err(Error::Capacity(Resource::Slots));
             }
-            self.slot_index.insert(slot_hash(account, key), i);
+            if !self.slot_index.insert(slot_hash(account, key), i) {
+                let slots = self.slots.as_slice().iter();
+                let h = slots.map(|s| slot_hash(s.account, &s.key));
+                self.slot_index
+                    .rebuild(h.chain(core::iter::once(slot_hash(account, key))));
+            }
         }
         self.slots
             .push(CachedSlot {
@@ -707,7 +735,12 @@ impl<'b> Journal<'b> {
                     if !self.transient_index.has_room(i) {
                         return Err(Error::Capacity(Resource::TransientSlots));
                     }
-                    self.transient_index.insert(slot_hash(account, key), i);
+                    if !self.transient_index.insert(slot_hash(account, key), i) {
+                        let t = self.transient.as_slice().iter();
+                        let h = t.map(|s| slot_hash(s.account, &s.key));
+                        self.transient_index
+                            .rebuild(h.chain(core::iter::once(slot_hash(account, key))));
+                    }
                 }
                 self.transient
                     .push(TransientSlot {
