@@ -543,6 +543,13 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
     /// the outcome of a valid transaction, whose changes are then available
     /// from [`Evm::changes`], [`Evm::storage_changes`] and [`Evm::logs`].
     pub fn transact(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<Outcome, S::Error> {
+        let r = self.transact_inner(block, tx);
+        // Leave the slot index tables clean for the next `Evm` over these buffers.
+        self.journal.clear_indexes();
+        r
+    }
+
+    fn transact_inner(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<Outcome, S::Error> {
         self.journal.clear();
         self.code.clear();
         self.frames.clear();

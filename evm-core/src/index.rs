@@ -114,15 +114,21 @@ impl<'b> KeyIndex<'b> {
         }
     }
 
-    /// Empties the index, given the hashes of its `n` entries: O(n) unless
-    /// `n` is a large part of the table (then one fill).
-    pub fn clear(&mut self, n: usize, hashes: impl Iterator<Item = u64>) {
+    /// Empties the index, given the hashes of its `n` entries in entry order:
+    /// O(n) unless `n` is a large part of the table (then one fill). Entries
+    /// are removed last first, so each one's probe run is still intact when
+    /// it is searched; a second call finds nothing to do.
+    pub fn clear(
+        &mut self,
+        n: usize,
+        hashes: impl DoubleEndedIterator<Item = u64> + ExactSizeIterator,
+    ) {
         if n.saturating_mul(8) >= self.table.len() {
             self.table.fill(0);
             return;
         }
         let mask = self.table.len().wrapping_sub(1);
-        for (e, h) in hashes.enumerate() {
+        for (e, h) in hashes.enumerate().rev() {
             let mut i = h as usize & mask;
             for _ in 0..self.table.len() {
                 match self.table.get_mut(i) {
@@ -130,8 +136,8 @@ impl<'b> KeyIndex<'b> {
                         *v = 0;
                         break;
                     }
+                    Some(0) | None => break,
                     Some(_) => i = (i + 1) & mask,
-                    None => break,
                 }
             }
         }
@@ -159,6 +165,15 @@ mod tests {
         assert!(!ix.has_room(4));
         ix.clear(3, hs.iter().copied());
         assert_eq!(ix.find(hs[0], 3, |_| true), None);
+        assert!(t.iter().all(|v| *v == 0));
+        let mut big = [0u32; 64];
+        let mut ix = KeyIndex::new(&mut big);
+        for (e, h) in hs.iter().enumerate() {
+            assert!(ix.insert(*h, e));
+        }
+        ix.clear(3, hs.iter().copied());
+        ix.clear(3, hs.iter().copied());
+        assert!(big.iter().all(|v| *v == 0));
         assert_eq!(table_len(3), 8);
         let mut odd = [0u32; 6];
         assert!(!KeyIndex::new(&mut odd).enabled());

@@ -30,6 +30,41 @@ impl CodeLoc {
     }
 }
 
+/// Bytes `0x5b..=0x7f` (JUMPDEST, TLOAD, TSTORE, MCOPY, PUSH0, PUSH1..PUSH32) of
+/// the little-endian word `w`: bit 7 of each such byte is set, all others are clear.
+#[inline(always)]
+fn jumpdest_or_push(w: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Per byte: (b & 0x7f | 0x80) - 0x5b keeps bit 7 iff b & 0x7f >= 0x5b; no borrows cross bytes.
+    (((w & LOW7) | HIGH) - 0x5b5b_5b5b_5b5b_5b5b) & !w & HIGH
+}
+
+/// Sets bit `i % 8` of `bitmap[i / 8]` for each JUMPDEST at `i` outside push data.
+///
+/// Runs of 8 bytes with no JUMPDEST or PUSH are single-byte instructions and
+/// are skipped as a whole (the common case outside PUSH-dense code).
+fn mark_jumpdests(code: &[u8], bitmap: &mut [u8]) {
+    let mut i = 0;
+    while i < code.len() {
+        if let Some(w) = code.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            let m = jumpdest_or_push(u64::from_le_bytes(w));
+            if m == 0 {
+                i += 8;
+                continue;
+            }
+            i += m.trailing_zeros() as usize / 8;
+        }
+        let op = code[i];
+        if op == 0x5b {
+            if let Some(b) = bitmap.get_mut(i / 8) {
+                *b |= 1 << (i % 8);
+            }
+        }
+        i += 1 + crate::opcode::OpInfo::immediate_len(op);
+    }
+}
+
 /// Append-only arena of code, padding and jump-destination bitmaps.
 #[derive(Debug)]
 pub struct CodeArena<'b> {
@@ -59,9 +94,9 @@ impl<'b> CodeArena<'b> {
         self.buf
             .extend_from_slice(code)
             .map_err(|_| Resource::Code)?;
-        for _ in 0..CODE_PADDING + code.len().div_ceil(8) {
-            self.buf.push(0).map_err(|_| Resource::Code)?;
-        }
+        self.buf
+            .extend_filled(0, CODE_PADDING + code.len().div_ceil(8))
+            .map_err(|_| Resource::Code)?;
         let loc = CodeLoc {
             off: off as u32,
             len: code.len() as u32,
@@ -71,16 +106,7 @@ impl<'b> CodeArena<'b> {
             .as_mut_slice()
             .get_mut(loc.bitmap_off()..)
             .ok_or(Resource::Code)?;
-        let mut i = 0;
-        while i < code.len() {
-            let op = code[i];
-            if op == 0x5b {
-                if let Some(b) = bitmap.get_mut(i / 8) {
-                    *b |= 1 << (i % 8);
-                }
-            }
-            i += 1 + crate::opcode::OpInfo::immediate_len(op);
-        }
+        mark_jumpdests(code, bitmap);
         Ok(loc)
     }
 
@@ -312,14 +338,6 @@ pub struct Journal<'b> {
 
 type R<T, E> = Result<T, Error<E>>;
 
-/// Hands the index tables back empty, so that the next [`Journal::new`] over
-/// the same buffers finds them clean without wiping them (O(entries used)).
-impl Drop for Journal<'_> {
-    fn drop(&mut self) {
-        self.clear();
-    }
-}
-
 impl<'b> Journal<'b> {
     /// A journal over the given buffers. The index tables (lengths a power of
     /// two, see [`crate::index::table_len`]) may be empty: lookups are then linear.
@@ -348,28 +366,26 @@ impl<'b> Journal<'b> {
 
     /// Forgets everything (start of a new transaction).
     pub fn clear(&mut self) {
+        self.clear_indexes();
         self.accounts.clear();
-        let n = self.slots.len();
-        self.slot_index.clear(
-            n,
-            self.slots
-                .as_slice()
-                .iter()
-                .map(|s| slot_hash(s.account, &s.key)),
-        );
         self.slots.clear();
-        let n = self.transient.len();
-        self.transient_index.clear(
-            n,
-            self.transient
-                .as_slice()
-                .iter()
-                .map(|s| slot_hash(s.account, &s.key)),
-        );
         self.transient.clear();
         self.entries.clear();
         self.logs.clear();
         self.log_data.clear();
+    }
+
+    /// Empties the slot index tables (O(slots used)) and keeps the slots: the
+    /// end of a transaction hands the tables back clean, so that the next
+    /// [`Journal::new`] over the same buffers needs no wipe. Lookups are only
+    /// valid again after [`Journal::clear`].
+    pub fn clear_indexes(&mut self) {
+        let slots = self.slots.as_slice().iter();
+        self.slot_index
+            .clear(slots.len(), slots.map(|s| slot_hash(s.account, &s.key)));
+        let t = self.transient.as_slice().iter();
+        self.transient_index
+            .clear(t.len(), t.map(|s| slot_hash(s.account, &s.key)));
     }
 
     #[inline]
@@ -794,6 +810,42 @@ impl<'b> Journal<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jumpdest_analysis_matches_bytewise_scan() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for case in 0..2000usize {
+            let len = case % 97;
+            let code: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Mostly ordinary opcodes, some JUMPDESTs and PUSHes.
+                    match x % 8 {
+                        0 => 0x5b,
+                        1 => 0x60 + (x >> 8) as u8 % 32,
+                        _ => (x >> 16) as u8,
+                    }
+                })
+                .collect();
+            let mut fast = vec![0u8; len.div_ceil(8)];
+            mark_jumpdests(&code, &mut fast);
+            let mut slow = vec![0u8; len.div_ceil(8)];
+            let mut i = 0;
+            while i < len {
+                if code[i] == 0x5b {
+                    slow[i / 8] |= 1 << (i % 8);
+                }
+                i += 1 + crate::opcode::OpInfo::immediate_len(code[i]);
+            }
+            assert_eq!(fast, slow, "{code:02x?}");
+        }
+        for b in 0..=255u8 {
+            let m = jumpdest_or_push(u64::from(b) << 24);
+            assert_eq!(m != 0, (0x5b..=0x7f).contains(&b), "{b:#x}");
+        }
+    }
 
     struct Empty;
     impl State for Empty {
