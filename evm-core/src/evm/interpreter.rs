@@ -9,7 +9,7 @@ use crate::error::{Error, Resource};
 use crate::gas;
 use crate::journal::{CREATED, SELFDESTRUCTED};
 use crate::limits::{self, STACK_LIMIT};
-use crate::opcode::{op, OPCODES};
+use crate::opcode::{op, CHECKS, OPCODES};
 use crate::result::{ExecStatus, Halt};
 use crate::state::{u256_is_zero, State, U256};
 use crate::tracer::{Step, StepEnd, Tracer};
@@ -34,6 +34,7 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
         };
         let code = code_arena.padded(f.code);
         let code_len = f.code.len as usize;
+        let jumpdests = code_arena.jumpdests(f.code);
         let mem_base = f.mem_base as usize;
         let (parent_mem, mem) = memory.split_at_mut(mem_base.min(memory.len()));
         let input: &[u8] = if f.input_from_tx {
@@ -144,7 +145,7 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
 
         loop {
             let opcode = code.get(pc).copied().unwrap_or(op::STOP);
-            let info = &OPCODES[opcode as usize];
+            let check = CHECKS[opcode as usize];
             if T::ENABLED {
                 tracer.step(&Step {
                     pc,
@@ -157,20 +158,27 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                     return_data: return_data.as_slice(),
                 });
             }
-            if !info.defined {
-                halt!(Halt::InvalidOpcode);
-            }
-            if sp < info.inputs as usize {
-                halt!(Halt::StackUnderflow);
-            }
-            let new_sp = sp - info.inputs as usize + info.outputs as usize;
-            if new_sp > stack_cap {
-                if new_sp > STACK_LIMIT {
-                    halt!(Halt::StackOverflow);
+            // One branch for the three checks; the slow path finds which failed.
+            if (sp < check.inputs as usize)
+                | (sp + check.grows as usize > stack_cap)
+                | (gas < u64::from(check.gas))
+            {
+                let info = &OPCODES[opcode as usize];
+                if !info.defined {
+                    halt!(Halt::InvalidOpcode);
                 }
-                return Err(Error::Capacity(Resource::Stack));
+                if sp < info.inputs as usize {
+                    halt!(Halt::StackUnderflow);
+                }
+                if sp + check.grows as usize > stack_cap {
+                    if sp + check.grows as usize > STACK_LIMIT {
+                        halt!(Halt::StackOverflow);
+                    }
+                    return Err(Error::Capacity(Resource::Stack));
+                }
+                halt!(Halt::OutOfGas);
             }
-            charge!(info.static_gas as u64);
+            gas -= u64::from(check.gas);
             pc += 1;
             match opcode {
                 op::STOP => exit!(Action::Exit {
@@ -538,21 +546,19 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                 }
                 op::JUMP => {
                     let d = pop!();
-                    let d = as_u64_sat(&d) as usize;
-                    if !code_arena.is_jumpdest(f.code, d) {
-                        halt!(Halt::InvalidJump);
+                    match jump_target(jumpdests, &d) {
+                        Some(d) => pc = d,
+                        None => halt!(Halt::InvalidJump),
                     }
-                    pc = d;
                 }
                 op::JUMPI => {
                     let d = pop!();
                     let c = pop!();
                     if !u256_is_zero(&c) {
-                        let d = as_u64_sat(&d) as usize;
-                        if !code_arena.is_jumpdest(f.code, d) {
-                            halt!(Halt::InvalidJump);
+                        match jump_target(jumpdests, &d) {
+                            Some(d) => pc = d,
+                            None => halt!(Halt::InvalidJump),
                         }
-                        pc = d;
                     }
                 }
                 op::PC => push!(U256::from(pc - 1)),
@@ -586,11 +592,13 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                     }
                 }
                 op::PUSH0 => push!(U256::ZERO),
-                0x60..=0x7f => {
+                op::PUSH1 => {
+                    push!(U256::from(code.get(pc).copied().unwrap_or(0)));
+                    pc += 1;
+                }
+                0x61..=0x7f => {
                     let n = (opcode - 0x5f) as usize;
-                    let mut w = [0u8; 32];
-                    w[32 - n..].copy_from_slice(&code[pc..pc + n]);
-                    push!(U256::from_be_bytes(w));
+                    push!(push_value(code, pc, n));
                     pc += n;
                 }
                 0x80..=0x8f => {
@@ -757,5 +765,38 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                 });
             }
         }
+    }
+}
+
+/// The destination `d` when it is a JUMPDEST (bit `d` of the code's bitmap).
+#[inline(always)]
+fn jump_target(jumpdests: &[u8], d: &U256) -> Option<usize> {
+    let d = usize::try_from(as_u64_sat(d)).ok()?;
+    let byte = *jumpdests.get(d / 8)?;
+    (byte & (1 << (d % 8)) != 0).then_some(d)
+}
+
+/// The big-endian value of the `n` (2..=32) immediate bytes at `code[pc..]`,
+/// read without an intermediate buffer. `code` carries [`crate::journal::CODE_PADDING`] zero
+/// bytes after its end, so `pc + 32` is in bounds for every push the loop
+/// reaches; the fallbacks only keep the function total.
+#[inline(always)]
+fn push_value(code: &[u8], pc: usize, n: usize) -> U256 {
+    if n <= 8 {
+        let w: [u8; 8] = code
+            .get(pc..pc + 8)
+            .and_then(|s| s.try_into().ok())
+            .unwrap_or([0; 8]);
+        return U256::from(u64::from_be_bytes(w) >> (64 - 8 * n));
+    }
+    let w: [u8; 32] = code
+        .get(pc..pc + 32)
+        .and_then(|s| s.try_into().ok())
+        .unwrap_or([0; 32]);
+    let v = U256::from_be_bytes(w);
+    if n == 32 {
+        v
+    } else {
+        v >> (256 - 8 * n)
     }
 }
