@@ -204,7 +204,10 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                 op::DIV => {
                     let a = pop!();
                     let b = top!();
-                    top!() = a.checked_div(b).unwrap_or(U256::ZERO);
+                    top!() = match (small(&a), small(&b)) {
+                        (Some(x), Some(y)) => U256::from(x.checked_div(y).unwrap_or(0)),
+                        _ => a.checked_div(b).unwrap_or(U256::ZERO),
+                    };
                 }
                 op::SDIV => {
                     let a = pop!();
@@ -223,7 +226,10 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                 op::MOD => {
                     let a = pop!();
                     let b = top!();
-                    top!() = a.checked_rem(b).unwrap_or(U256::ZERO);
+                    top!() = match (small(&a), small(&b)) {
+                        (Some(x), Some(y)) => U256::from(x.checked_rem(y).unwrap_or(0)),
+                        _ => a.checked_rem(b).unwrap_or(U256::ZERO),
+                    };
                 }
                 op::SMOD => {
                     let a = pop!();
@@ -766,6 +772,13 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
             }
         }
     }
+}
+
+/// `v` as a `u64` when it fits (DIV and MOD then skip the 256-bit long division).
+#[inline(always)]
+fn small(v: &U256) -> Option<u64> {
+    let l = v.as_limbs();
+    (l[1] | l[2] | l[3] == 0).then_some(l[0])
 }
 
 /// The destination `d` when it is a JUMPDEST (bit `d` of the code's bitmap).
