@@ -30,37 +30,72 @@ impl CodeLoc {
     }
 }
 
-/// Bytes `0x5b..=0x7f` (JUMPDEST, TLOAD, TSTORE, MCOPY, PUSH0, PUSH1..PUSH32) of
-/// the little-endian word `w`: bit 7 of each such byte is set, all others are clear.
+// Jump analysis on 8 code bytes at a time, as one little-endian `u64` (SWAR):
+// each helper sets bit 7 of the bytes it selects and clears every other bit.
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Bytes `>= lo` and `<= 0x7f` (`lo` >= 1 repeated in each byte of `lo8`).
 #[inline(always)]
-fn jumpdest_or_push(w: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Per byte: (b & 0x7f | 0x80) - 0x5b keeps bit 7 iff b & 0x7f >= 0x5b; no borrows cross bytes.
-    (((w & LOW7) | HIGH) - 0x5b5b_5b5b_5b5b_5b5b) & !w & HIGH
+fn at_least(w: u64, lo8: u64) -> u64 {
+    // Per byte, (b & 0x7f | 0x80) - lo keeps bit 7 iff b & 0x7f >= lo; no borrow crosses bytes.
+    (((w & LOW7) | HIGH) - lo8) & !w & HIGH
+}
+
+/// Bytes equal to zero.
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    !(((w & LOW7) + LOW7) | w) & HIGH
+}
+
+/// Bit 7 of byte `k` moved to bit `k`.
+#[inline(always)]
+fn gather(m: u64) -> u8 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
 }
 
 /// Sets bit `i % 8` of `bitmap[i / 8]` for each JUMPDEST at `i` outside push data.
 ///
-/// Runs of 8 bytes with no JUMPDEST or PUSH are single-byte instructions and
-/// are skipped as a whole (the common case outside PUSH-dense code).
+/// Walks 8 bytes at a time from an instruction boundary: the bytes before
+/// the first PUSH opcode among them are single-byte instructions, so their
+/// JUMPDESTs are marked together and the walk moves to that PUSH (or 8
+/// bytes on); only PUSHes, whose data is skipped, are visited one by one.
 fn mark_jumpdests(code: &[u8], bitmap: &mut [u8]) {
     let mut i = 0;
     while i < code.len() {
-        if let Some(w) = code.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
-            let m = jumpdest_or_push(u64::from_le_bytes(w));
-            if m == 0 {
-                i += 8;
-                continue;
+        let w = match code.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+            Some(b) => u64::from_le_bytes(b),
+            None => {
+                // The last few bytes; the zeros past the end are STOPs.
+                let mut b = [0u8; 8];
+                let tail = code.get(i..).unwrap_or(&[]);
+                b.iter_mut().zip(tail).for_each(|(d, s)| *d = *s);
+                u64::from_le_bytes(b)
             }
-            i += m.trailing_zeros() as usize / 8;
+        };
+        if at_least(w, 0x5b * ONES) == 0 {
+            i += 8; // no JUMPDEST (0x5b) or PUSH (0x60..=0x7f)
+            continue;
         }
-        let op = code[i];
-        if op == 0x5b {
-            if let Some(b) = bitmap.get_mut(i / 8) {
-                *b |= 1 << (i % 8);
+        let pushes = at_least(w, 0x60 * ONES);
+        // JUMPDESTs before the first PUSH (all of them when there is none).
+        let jd = zero_bytes(w ^ (0x5b * ONES)) & pushes.wrapping_sub(1) & !pushes;
+        if jd != 0 {
+            let v = u16::from(gather(jd)) << (i % 8);
+            if let Some(x) = bitmap.get_mut(i / 8) {
+                *x |= v as u8;
+            }
+            if let Some(x) = bitmap.get_mut(i / 8 + 1) {
+                *x |= (v >> 8) as u8;
             }
         }
+        if pushes == 0 {
+            i += 8;
+            continue;
+        }
+        i += pushes.trailing_zeros() as usize / 8;
+        let op = code.get(i).copied().unwrap_or(0);
         i += 1 + crate::opcode::OpInfo::immediate_len(op);
     }
 }
@@ -815,7 +850,7 @@ mod tests {
     fn jumpdest_analysis_matches_bytewise_scan() {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         for case in 0..2000usize {
-            let len = case % 97;
+            let len = case % 131;
             let code: Vec<u8> = (0..len)
                 .map(|_| {
                     x ^= x << 13;
@@ -842,8 +877,15 @@ mod tests {
             assert_eq!(fast, slow, "{code:02x?}");
         }
         for b in 0..=255u8 {
-            let m = jumpdest_or_push(u64::from(b) << 24);
-            assert_eq!(m != 0, (0x5b..=0x7f).contains(&b), "{b:#x}");
+            for k in 0..8 {
+                let w = u64::from(b) << (8 * k);
+                let bit = |m: u64| m & (0x80 << (8 * k)) != 0;
+                assert_eq!(bit(at_least(w, 0x5b * ONES)), (0x5b..=0x7f).contains(&b));
+                assert_eq!(bit(at_least(w, 0x60 * ONES)), (0x60..=0x7f).contains(&b));
+                let z = zero_bytes(w ^ (0x5b * ONES));
+                assert_eq!(gather(z), u8::from(b == 0x5b) << k);
+                assert_eq!(gather(HIGH), 0xff);
+            }
         }
     }
 
