@@ -158,7 +158,8 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                     return_data: return_data.as_slice(),
                 });
             }
-            // One branch for the three checks; the slow path finds which failed.
+            // The three checks in one condition (off the common path); the slow path
+            // finds which failed.
             if (sp < check.inputs as usize)
                 | (sp + check.grows as usize > stack_cap)
                 | (gas < u64::from(check.gas))
