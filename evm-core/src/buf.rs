@@ -113,6 +113,15 @@ impl<T: Copy> SliceVec<'_, T> {
         self.len = end;
         Ok(start)
     }
+
+    /// Appends `n` copies of `value` (all or nothing); returns the start index.
+    pub fn extend_filled(&mut self, value: T, n: usize) -> Result<usize, Full> {
+        let start = self.len;
+        let end = start.checked_add(n).ok_or(Full)?;
+        self.buf.get_mut(start..end).ok_or(Full)?.fill(value);
+        self.len = end;
+        Ok(start)
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +140,10 @@ mod tests {
         assert!(v.extend_from_slice(&[7, 8]).is_err());
         assert_eq!(v.extend_from_slice(&[7]), Ok(1));
         assert_eq!(v.as_slice(), &[1, 7]);
+        v.truncate(0);
+        assert_eq!(v.extend_filled(5, 2), Ok(0));
+        assert_eq!(v.as_slice(), &[5, 5]);
+        assert!(v.extend_filled(5, 1).is_err());
         v.truncate(0);
         assert!(v.is_empty());
     }

@@ -30,6 +30,76 @@ impl CodeLoc {
     }
 }
 
+// Jump analysis on 8 code bytes at a time, as one little-endian `u64` (SWAR):
+// each helper sets bit 7 of the bytes it selects and clears every other bit.
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Bytes `>= lo` and `<= 0x7f` (`lo` >= 1 repeated in each byte of `lo8`).
+#[inline(always)]
+fn at_least(w: u64, lo8: u64) -> u64 {
+    // Per byte, (b & 0x7f | 0x80) - lo keeps bit 7 iff b & 0x7f >= lo; no borrow crosses bytes.
+    (((w & LOW7) | HIGH) - lo8) & !w & HIGH
+}
+
+/// Bytes equal to zero.
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    !(((w & LOW7) + LOW7) | w) & HIGH
+}
+
+/// Bit 7 of byte `k` moved to bit `k`.
+#[inline(always)]
+fn gather(m: u64) -> u8 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+}
+
+/// Sets bit `i % 8` of `bitmap[i / 8]` for each JUMPDEST at `i` outside push data.
+///
+/// Walks 8 bytes at a time from an instruction boundary: the bytes before
+/// the first PUSH opcode among them are single-byte instructions, so their
+/// JUMPDESTs are marked together and the walk moves to that PUSH (or 8
+/// bytes on); only PUSHes, whose data is skipped, are visited one by one.
+fn mark_jumpdests(code: &[u8], bitmap: &mut [u8]) {
+    let mut i = 0;
+    while i < code.len() {
+        let w = match code.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+            Some(b) => u64::from_le_bytes(b),
+            None => {
+                // The last few bytes; the zeros past the end are STOPs.
+                let mut b = [0u8; 8];
+                let tail = code.get(i..).unwrap_or(&[]);
+                b.iter_mut().zip(tail).for_each(|(d, s)| *d = *s);
+                u64::from_le_bytes(b)
+            }
+        };
+        if at_least(w, 0x5b * ONES) == 0 {
+            i += 8; // no JUMPDEST (0x5b) or PUSH (0x60..=0x7f)
+            continue;
+        }
+        let pushes = at_least(w, 0x60 * ONES);
+        // JUMPDESTs before the first PUSH (all of them when there is none).
+        let jd = zero_bytes(w ^ (0x5b * ONES)) & pushes.wrapping_sub(1) & !pushes;
+        if jd != 0 {
+            let v = u16::from(gather(jd)) << (i % 8);
+            if let Some(x) = bitmap.get_mut(i / 8) {
+                *x |= v as u8;
+            }
+            if let Some(x) = bitmap.get_mut(i / 8 + 1) {
+                *x |= (v >> 8) as u8;
+            }
+        }
+        if pushes == 0 {
+            i += 8;
+            continue;
+        }
+        i += pushes.trailing_zeros() as usize / 8;
+        let op = code.get(i).copied().unwrap_or(0);
+        i += 1 + crate::opcode::OpInfo::immediate_len(op);
+    }
+}
+
 /// Append-only arena of code, padding and jump-destination bitmaps.
 #[derive(Debug)]
 pub struct CodeArena<'b> {
@@ -59,9 +129,9 @@ impl<'b> CodeArena<'b> {
         self.buf
             .extend_from_slice(code)
             .map_err(|_| Resource::Code)?;
-        for _ in 0..CODE_PADDING + code.len().div_ceil(8) {
-            self.buf.push(0).map_err(|_| Resource::Code)?;
-        }
+        self.buf
+            .extend_filled(0, CODE_PADDING + code.len().div_ceil(8))
+            .map_err(|_| Resource::Code)?;
         let loc = CodeLoc {
             off: off as u32,
             len: code.len() as u32,
@@ -71,16 +141,7 @@ impl<'b> CodeArena<'b> {
             .as_mut_slice()
             .get_mut(loc.bitmap_off()..)
             .ok_or(Resource::Code)?;
-        let mut i = 0;
-        while i < code.len() {
-            let op = code[i];
-            if op == 0x5b {
-                if let Some(b) = bitmap.get_mut(i / 8) {
-                    *b |= 1 << (i % 8);
-                }
-            }
-            i += 1 + crate::opcode::OpInfo::immediate_len(op);
-        }
+        mark_jumpdests(code, bitmap);
         Ok(loc)
     }
 
@@ -101,6 +162,17 @@ impl<'b> CodeArena<'b> {
         self.buf
             .as_slice()
             .get(s..s + loc.len as usize + CODE_PADDING)
+            .unwrap_or(&[])
+    }
+
+    /// The jump-destination bitmap of `loc`: bit `d % 8` of byte `d / 8` is set
+    /// when `d` is a JUMPDEST outside push data.
+    #[inline]
+    pub fn jumpdests(&self, loc: CodeLoc) -> &[u8] {
+        let s = loc.bitmap_off();
+        self.buf
+            .as_slice()
+            .get(s..s + (loc.len as usize).div_ceil(8))
             .unwrap_or(&[])
     }
 
@@ -329,28 +401,26 @@ impl<'b> Journal<'b> {
 
     /// Forgets everything (start of a new transaction).
     pub fn clear(&mut self) {
+        self.clear_indexes();
         self.accounts.clear();
-        let n = self.slots.len();
-        self.slot_index.clear(
-            n,
-            self.slots
-                .as_slice()
-                .iter()
-                .map(|s| slot_hash(s.account, &s.key)),
-        );
         self.slots.clear();
-        let n = self.transient.len();
-        self.transient_index.clear(
-            n,
-            self.transient
-                .as_slice()
-                .iter()
-                .map(|s| slot_hash(s.account, &s.key)),
-        );
         self.transient.clear();
         self.entries.clear();
         self.logs.clear();
         self.log_data.clear();
+    }
+
+    /// Empties the slot index tables (O(slots used)) and keeps the slots: the
+    /// end of a transaction hands the tables back clean, so that the next
+    /// [`Journal::new`] over the same buffers needs no wipe. Lookups are only
+    /// valid again after [`Journal::clear`].
+    pub fn clear_indexes(&mut self) {
+        let slots = self.slots.as_slice().iter();
+        self.slot_index
+            .clear(slots.len(), slots.map(|s| slot_hash(s.account, &s.key)));
+        let t = self.transient.as_slice().iter();
+        self.transient_index
+            .clear(t.len(), t.map(|s| slot_hash(s.account, &s.key)));
     }
 
     #[inline]
@@ -567,11 +637,13 @@ impl<'b> Journal<'b> {
     fn find_slot(&self, account: u32, key: &U256) -> Option<usize> {
         let slots = self.slots.as_slice();
         if self.slot_index.enabled() {
-            return self.slot_index.find(slot_hash(account, key), |i| {
-                slots
-                    .get(i)
-                    .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
-            });
+            return self
+                .slot_index
+                .find(slot_hash(account, key), slots.len(), |i| {
+                    slots
+                        .get(i)
+                        .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
+                });
         }
         slots
             .iter()
@@ -581,10 +653,12 @@ impl<'b> Journal<'b> {
     fn find_transient(&self, account: u32, key: &U256) -> Option<usize> {
         let t = self.transient.as_slice();
         if self.transient_index.enabled() {
-            return self.transient_index.find(slot_hash(account, key), |i| {
-                t.get(i)
-                    .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
-            });
+            return self
+                .transient_index
+                .find(slot_hash(account, key), t.len(), |i| {
+                    t.get(i)
+                        .is_some_and(|s| s.account == account && u256_eq(&s.key, key))
+                });
         }
         t.iter()
             .position(|s| s.account == account && u256_eq(&s.key, key))
@@ -605,7 +679,12 @@ impl<'b> Journal<'b> {
             if !self.slot_index.has_room(i) {
                 return Err(Error::Capacity(Resource::Slots));
             }
-            self.slot_index.insert(slot_hash(account, key), i);
+            if !self.slot_index.insert(slot_hash(account, key), i) {
+                let slots = self.slots.as_slice().iter();
+                let h = slots.map(|s| slot_hash(s.account, &s.key));
+                self.slot_index
+                    .rebuild(h.chain(core::iter::once(slot_hash(account, key))));
+            }
         }
         self.slots
             .push(CachedSlot {
@@ -707,7 +786,12 @@ impl<'b> Journal<'b> {
                     if !self.transient_index.has_room(i) {
                         return Err(Error::Capacity(Resource::TransientSlots));
                     }
-                    self.transient_index.insert(slot_hash(account, key), i);
+                    if !self.transient_index.insert(slot_hash(account, key), i) {
+                        let t = self.transient.as_slice().iter();
+                        let h = t.map(|s| slot_hash(s.account, &s.key));
+                        self.transient_index
+                            .rebuild(h.chain(core::iter::once(slot_hash(account, key))));
+                    }
                 }
                 self.transient
                     .push(TransientSlot {
@@ -761,6 +845,49 @@ impl<'b> Journal<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jumpdest_analysis_matches_bytewise_scan() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for case in 0..2000usize {
+            let len = case % 131;
+            let code: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Mostly ordinary opcodes, some JUMPDESTs and PUSHes.
+                    match x % 8 {
+                        0 => 0x5b,
+                        1 => 0x60 + (x >> 8) as u8 % 32,
+                        _ => (x >> 16) as u8,
+                    }
+                })
+                .collect();
+            let mut fast = vec![0u8; len.div_ceil(8)];
+            mark_jumpdests(&code, &mut fast);
+            let mut slow = vec![0u8; len.div_ceil(8)];
+            let mut i = 0;
+            while i < len {
+                if code[i] == 0x5b {
+                    slow[i / 8] |= 1 << (i % 8);
+                }
+                i += 1 + crate::opcode::OpInfo::immediate_len(code[i]);
+            }
+            assert_eq!(fast, slow, "{code:02x?}");
+        }
+        for b in 0..=255u8 {
+            for k in 0..8 {
+                let w = u64::from(b) << (8 * k);
+                let bit = |m: u64| m & (0x80 << (8 * k)) != 0;
+                assert_eq!(bit(at_least(w, 0x5b * ONES)), (0x5b..=0x7f).contains(&b));
+                assert_eq!(bit(at_least(w, 0x60 * ONES)), (0x60..=0x7f).contains(&b));
+                let z = zero_bytes(w ^ (0x5b * ONES));
+                assert_eq!(gather(z), u8::from(b == 0x5b) << k);
+                assert_eq!(gather(HIGH), 0xff);
+            }
+        }
+    }
 
     struct Empty;
     impl State for Empty {

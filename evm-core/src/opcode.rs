@@ -46,7 +46,45 @@ impl OpInfo {
 }
 
 /// Metadata of all 256 opcode bytes for Cancun.
-pub static OPCODES: [OpInfo; 256] = [
+pub static OPCODES: [OpInfo; 256] = TABLE;
+
+/// The checks made before every instruction, packed from [`OPCODES`] for the
+/// interpreter's hot path (one 8-byte load, three comparisons, one branch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpCheck {
+    /// Static gas.
+    pub gas: u32,
+    /// Stack words needed; `u16::MAX` for an undefined opcode, so that the check fails.
+    pub inputs: u16,
+    /// Net words pushed, when positive (0 or 1 for every opcode).
+    pub grows: u16,
+}
+
+/// [`OPCODES`] as [`OpCheck`]s: an instruction may run when `sp >= inputs`,
+/// `sp + grows <= stack capacity` and `gas >= gas`; otherwise [`OPCODES`]
+/// tells which of the checks failed.
+pub static CHECKS: [OpCheck; 256] = {
+    let mut t = [OpCheck {
+        gas: 0,
+        inputs: u16::MAX,
+        grows: 0,
+    }; 256];
+    let mut i = 0;
+    while i < 256 {
+        let o = TABLE[i];
+        if o.defined {
+            t[i] = OpCheck {
+                gas: o.static_gas as u32,
+                inputs: o.inputs as u16,
+                grows: o.outputs.saturating_sub(o.inputs) as u16,
+            };
+        }
+        i += 1;
+    }
+    t
+};
+
+const TABLE: [OpInfo; 256] = [
     OpInfo::new("STOP", 0, 0, 0),            // 0x00
     OpInfo::new("ADD", 2, 1, 3),             // 0x01
     OpInfo::new("MUL", 2, 1, 5),             // 0x02
@@ -623,5 +661,14 @@ mod tests {
         assert_eq!(OpInfo::immediate_len(0x5f), 0);
         let defined = OPCODES.iter().filter(|o| o.defined).count();
         assert_eq!(defined, 148);
+        for (o, c) in OPCODES.iter().zip(CHECKS.iter()) {
+            assert!(c.grows <= 1, "{}", o.name);
+            if o.defined {
+                assert_eq!(c.gas, u32::from(o.static_gas));
+                assert_eq!(c.inputs, u16::from(o.inputs));
+            } else {
+                assert_eq!(c.inputs, u16::MAX);
+            }
+        }
     }
 }
