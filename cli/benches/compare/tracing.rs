@@ -36,7 +36,8 @@ pub fn section(plan: Plan, benches: &[Bench]) -> String {
          `TraceWriter<NullSink>` (rows encoded with postcard and absorbed into the keccak \
          commitment, as a device streaming them out) and with `Eip3155<io::Sink>` (JSON lines \
          formatted and discarded). Medians of {} repetitions, the three rotating. Overhead per \
-         row = (traced − untraced) / rows.\n",
+         row = (traced − untraced) / rows. The main benchmarks; snailtracer (8.2 M rows) only \
+         with `--tracing --filter snailtracer`.\n",
         plan.reps
     );
     md += "| benchmark | rows | bytes/row | untraced ms | rows + commit ms | rows/s | ns/row | EIP-3155 ms | ns/line |\n";
