@@ -13,7 +13,7 @@ use crate::limits;
 use crate::precompile::{self, PrecompileError};
 use crate::result::{ExecStatus, Halt, Outcome};
 use crate::state::{u256_is_zero, Address, State, B256, KECCAK_EMPTY, U256};
-use crate::tracer::{NoTracer, Tracer};
+use crate::tracer::{hooks_on, NoTracer, Tracer};
 
 mod interpreter;
 
@@ -446,6 +446,11 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         self.code.used()
     }
 
+    /// Bytes of the code arena holding code kept for later transactions.
+    pub fn code_arena_kept(&self) -> usize {
+        self.code.kept()
+    }
+
     fn validate(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<(u64, U256, U256), S::Error> {
         let is_create = tx.to.is_none();
         if is_create && tx.data.len() > limits::MAX_INITCODE_SIZE {
@@ -542,8 +547,22 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
     /// `Err(Error::InvalidTx)` is a rejection (nothing changed); `Ok` carries
     /// the outcome of a valid transaction, whose changes are then available
     /// from [`Evm::changes`], [`Evm::storage_changes`] and [`Evm::logs`].
+    ///
+    /// Code read from the state is analysed once and kept in the code arena
+    /// for later transactions of this `Evm`, looked up by code hash (not with
+    /// an enabled [`Tracer`], whose runs stay exactly as on a fresh `Evm`).
+    /// When a transaction runs out of code arena with caching on, the arena
+    /// is emptied and the transaction is run again without caching, as a
+    /// fresh `Evm` would run it.
     pub fn transact(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<Outcome, S::Error> {
-        let r = self.transact_inner(block, tx);
+        let caching = !hooks_on::<T>();
+        self.code.start_tx(caching);
+        let mut r = self.transact_inner(block, tx);
+        if caching && matches!(r, Err(Error::Capacity(Resource::Code))) {
+            self.journal.clear_indexes();
+            self.code.start_tx(false);
+            r = self.transact_inner(block, tx);
+        }
         // Leave the slot index tables clean for the next `Evm` over these buffers.
         self.journal.clear_indexes();
         r
@@ -551,7 +570,6 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
 
     fn transact_inner(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<Outcome, S::Error> {
         self.journal.clear();
-        self.code.clear();
         self.frames.clear();
         self.return_data.clear();
         let (intrinsic, gas_price, blob_fee) = self.validate(block, tx)?;
@@ -1122,6 +1140,161 @@ mod tests {
             max_fee_per_gas: U256::from(10),
             ..TxEnv::default()
         }
+    }
+
+    // PUSH1 4 JUMP INVALID JUMPDEST PUSH1 0x2a PUSH1 0 SSTORE PUSH1 0x2a PUSH1 0 MSTORE
+    // PUSH1 32 PUSH1 0 RETURN: returns 0x2a.
+    const CODE_A: [u8; 20] = [
+        0x60, 4, 0x56, 0xfe, 0x5b, 0x60, 0x2a, 0x60, 0, 0x55, 0x60, 0x2a, 0x60, 0, 0x52, 0x60, 32,
+        0x60, 0, 0xf3,
+    ];
+    // PUSH1 5 JUMP INVALID INVALID JUMPDEST PUSH1 7 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN:
+    // returns 7; byte 4 is not a JUMPDEST here (A's bitmap would be wrong).
+    const CODE_B: [u8; 16] = [
+        0x60, 5, 0x56, 0xfe, 0xfe, 0x5b, 0x60, 7, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3,
+    ];
+
+    /// `CODE_A` at 0xcc, `CODE_B` at 0xbb, a funded sender at 0xaa.
+    fn two_contracts() -> Mem {
+        let mut m = with_contract(&CODE_A);
+        let h = keccak256(&CODE_B);
+        m.code.insert(h, CODE_B.to_vec());
+        m.accounts.insert(
+            [0xbb; 20],
+            AccountInfo {
+                nonce: 1,
+                balance: U256::ZERO,
+                code_hash: h,
+            },
+        );
+        m
+    }
+
+    type Summary = Result<(ExecStatus, u64, Vec<u8>, Vec<(Address, U256, U256)>), Error<()>>;
+
+    fn summary(evm: &mut Evm<'_, &Mem>, t: &TxEnv<'_>) -> Summary {
+        let out = evm.transact(&BlockEnv::default(), t)?;
+        Ok((
+            out.status,
+            out.gas_used,
+            evm.output().to_vec(),
+            evm.storage_changes().collect(),
+        ))
+    }
+
+    fn fresh(state: &Mem, l: &Limits, t: &TxEnv<'_>) -> Summary {
+        let mut hb = HeapBuffers::new(l);
+        summary(&mut Evm::new(state, hb.buffers()), t)
+    }
+
+    fn call_to(to: u8) -> TxEnv<'static> {
+        TxEnv {
+            to: Some([to; 20]),
+            ..tx()
+        }
+    }
+
+    #[test]
+    fn code_is_kept_across_transactions() {
+        let state = two_contracts();
+        let l = Limits::DEVICE;
+        let mut hb = HeapBuffers::new(&l);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let first = summary(&mut evm, &call_to(0xcc));
+        assert!(first.as_ref().is_ok_and(|s| s.0 == ExecStatus::Success));
+        assert_eq!(first, fresh(&state, &l, &call_to(0xcc)));
+        let used = evm.code_arena_used();
+        assert!(evm.code_arena_kept() > 0);
+        // The second run reuses the analysed code: nothing new in the arena.
+        assert_eq!(summary(&mut evm, &call_to(0xcc)), first);
+        assert_eq!(evm.code_arena_used(), used);
+        // Other code is added next to it, and both stay.
+        let b = summary(&mut evm, &call_to(0xbb));
+        assert_eq!(b, fresh(&state, &l, &call_to(0xbb)));
+        assert_eq!(b.as_ref().map(|s| s.2[31]), Ok(7));
+        assert_eq!(summary(&mut evm, &call_to(0xcc)), first);
+        assert_eq!(summary(&mut evm, &call_to(0xbb)), b);
+    }
+
+    #[test]
+    fn transactions_after_a_create_are_correct() {
+        // Initcode: CALL 0xbb with no data, POP, JUMPDEST, STOP (deploys empty code).
+        let mut init = vec![0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x73];
+        init.extend_from_slice(&[0xbb; 20]);
+        init.extend_from_slice(&[0x5a, 0xf1, 0x50, 0x5b, 0x00]);
+        // Initcode returning CODE_B as the deployed code: CODECOPY it from the end, RETURN.
+        let mut deploy = vec![
+            0x60,
+            CODE_B.len() as u8,
+            0x60,
+            12,
+            0x60,
+            0,
+            0x39,
+            0x60,
+            CODE_B.len() as u8,
+            0x60,
+            0,
+            0xf3,
+        ];
+        deploy.extend_from_slice(&CODE_B);
+        let state = two_contracts();
+        let l = Limits::DEVICE;
+        let mut hb = HeapBuffers::new(&l);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let a = summary(&mut evm, &call_to(0xcc));
+        for data in [&init[..], &deploy[..]] {
+            let create = TxEnv {
+                to: None,
+                data,
+                gas_limit: 1_000_000,
+                ..tx()
+            };
+            let c = summary(&mut evm, &create);
+            assert!(c.as_ref().is_ok_and(|s| s.0 == ExecStatus::Success));
+            assert_eq!(c, fresh(&state, &l, &create));
+            assert_eq!(summary(&mut evm, &call_to(0xcc)), a);
+            assert_eq!(
+                summary(&mut evm, &call_to(0xbb)),
+                fresh(&state, &l, &call_to(0xbb))
+            );
+            assert_eq!(summary(&mut evm, &create), c);
+        }
+    }
+
+    #[test]
+    fn a_code_arena_too_small_for_two_contracts_runs_both() {
+        let state = two_contracts();
+        // Room for one contract with its cache header, not for two.
+        let l = Limits {
+            code_bytes: 100,
+            ..Limits::DEVICE
+        };
+        let mut hb = HeapBuffers::new(&l);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let a = fresh(&state, &l, &call_to(0xcc));
+        let b = fresh(&state, &l, &call_to(0xbb));
+        assert!(a.is_ok() && b.is_ok());
+        for _ in 0..3 {
+            assert_eq!(summary(&mut evm, &call_to(0xcc)), a);
+            assert_eq!(summary(&mut evm, &call_to(0xbb)), b);
+            assert_eq!(summary(&mut evm, &call_to(0xbb)), b);
+        }
+        // Too small for either: the same error as a fresh `Evm`.
+        let l = Limits {
+            code_bytes: 40,
+            ..Limits::DEVICE
+        };
+        let mut hb = HeapBuffers::new(&l);
+        let mut evm = Evm::new(&state, hb.buffers());
+        assert_eq!(
+            summary(&mut evm, &call_to(0xcc)),
+            Err(Error::Capacity(Resource::Code))
+        );
+        assert_eq!(
+            fresh(&state, &l, &call_to(0xcc)),
+            Err(Error::Capacity(Resource::Code))
+        );
     }
 
     #[test]

@@ -100,23 +100,102 @@ fn mark_jumpdests(code: &[u8], bitmap: &mut [u8]) {
     }
 }
 
+/// Bytes of the header before a cached code in the code arena: its code hash
+/// and its length (`u32`, little-endian).
+pub const CODE_HEADER: usize = 32 + 4;
+
 /// Append-only arena of code, padding and jump-destination bitmaps.
+///
+/// Code read from the state by hash may be kept across transactions: while
+/// caching is on, such code is stored after a [`CODE_HEADER`] (hash, length)
+/// as long as everything before it in the arena is cached code too. This
+/// leading run of cached entries (`kept` bytes) survives
+/// [`CodeArena::start_tx`], and [`CodeArena::find`] looks code up in it by hash.
+/// Everything after it (initcode, deployed code, and state code pushed after
+/// those) is dropped at the start of the next transaction.
 #[derive(Debug)]
 pub struct CodeArena<'b> {
     buf: SliceVec<'b, u8>,
+    /// End of the leading run of cached entries.
+    kept: usize,
+    /// Whether state code is cached (stored with a header and looked up by hash).
+    caching: bool,
 }
 
 impl<'b> CodeArena<'b> {
-    /// An empty arena over `buf`.
+    /// An empty arena over `buf`, caching off.
     pub fn new(buf: &'b mut [u8]) -> Self {
         Self {
             buf: SliceVec::new(buf),
+            kept: 0,
+            caching: false,
         }
     }
 
-    /// Forgets all code.
+    /// Forgets all code, cached code included.
     pub fn clear(&mut self) {
         self.buf.clear();
+        self.kept = 0;
+    }
+
+    /// Starts a transaction: with `caching`, keeps the cached entries and drops
+    /// the rest; without, forgets all code.
+    pub fn start_tx(&mut self, caching: bool) {
+        self.caching = caching;
+        if caching {
+            self.buf.truncate(self.kept);
+        } else {
+            self.clear();
+        }
+    }
+
+    /// Whether state code is being cached in this transaction.
+    pub fn caching(&self) -> bool {
+        self.caching
+    }
+
+    /// Bytes of cached entries kept for later transactions.
+    pub fn kept(&self) -> usize {
+        self.kept
+    }
+
+    /// The location of the cached code with hash `hash`, if any.
+    pub fn find(&self, hash: &B256) -> Option<CodeLoc> {
+        let buf = self.buf.as_slice().get(..self.kept)?;
+        let mut off = 0;
+        while let Some(h) = buf.get(off..off + CODE_HEADER) {
+            let len = u32::from_le_bytes([h[32], h[33], h[34], h[35]]);
+            let code_off = off + CODE_HEADER;
+            if h.get(..32) == Some(hash.as_slice()) {
+                return Some(CodeLoc {
+                    off: code_off as u32,
+                    len,
+                });
+            }
+            off = code_off + CodeLoc::arena_len(len as usize);
+        }
+        None
+    }
+
+    /// Pushes code read from the state under `hash`: cached (after a header)
+    /// when caching is on and the arena holds only cached entries, else as [`CodeArena::push`].
+    pub fn push_state_code(&mut self, hash: &B256, code: &[u8]) -> Result<CodeLoc, Resource> {
+        if !self.caching || self.buf.len() != self.kept {
+            return self.push(code);
+        }
+        let mut header = [0u8; CODE_HEADER];
+        header[..32].copy_from_slice(hash);
+        header[32..].copy_from_slice(&(code.len() as u32).to_le_bytes());
+        let room = self.buf.capacity() - self.buf.len();
+        if room < CODE_HEADER + CodeLoc::arena_len(code.len()) {
+            return Err(Resource::Code);
+        }
+        self.buf
+            .extend_from_slice(&header)
+            .map_err(|_| Resource::Code)?;
+        let loc = self.push(code)?;
+        self.kept = self.buf.len();
+        Ok(loc)
     }
 
     /// Copies `code` in, analyses its jump destinations and returns its location.
@@ -621,11 +700,16 @@ impl<'b> Journal<'b> {
         if a.flags & CODE_LOADED != 0 {
             return Ok(a.code);
         }
-        let loc = if a.info.code_hash == KECCAK_EMPTY {
-            arena.push(&[]).map_err(Error::Capacity)?
+        let hash = a.info.code_hash;
+        let loc = if let Some(loc) = arena.find(&hash).filter(|_| arena.caching()) {
+            loc
+        } else if hash == KECCAK_EMPTY {
+            arena.push_state_code(&hash, &[]).map_err(Error::Capacity)?
         } else {
-            let code = state.code(&a.info.code_hash).map_err(Error::State)?;
-            arena.push(code).map_err(Error::Capacity)?
+            let code = state.code(&hash).map_err(Error::State)?;
+            arena
+                .push_state_code(&hash, code)
+                .map_err(Error::Capacity)?
         };
         if let Some(m) = self.account_mut(i) {
             m.code = loc;
