@@ -156,7 +156,10 @@ fn tracing(device: &mut Device, quick: bool) -> Result<String, String> {
         );
         untraced.push(f.untraced);
     }
-    md += &hook_cost(&queries, &untraced)?;
+    if !quick {
+        // A second firmware build (fat LTO, about a minute): full runs only.
+        md += &hook_cost(&queries, &untraced)?;
+    }
     Ok(md)
 }
 
