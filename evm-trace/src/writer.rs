@@ -441,14 +441,17 @@ mod tests {
         );
     }
 
-    /// A one-contract world for running the real interpreter.
+    /// A world for running the real interpreter: a funded caller, a
+    /// contract and, when `lib` is not empty, a library contract at `LIB`.
     struct World {
         code: Vec<u8>,
         hash: [u8; 32],
+        lib: Vec<u8>,
     }
 
     const CALLER: evm_core::Address = [0xca; 20];
     const CONTRACT: evm_core::Address = [0xaa; 20];
+    const LIB: evm_core::Address = [0xbb; 20];
 
     impl evm_core::State for World {
         type Error = ();
@@ -464,11 +467,22 @@ mod tests {
                     balance: U256::ZERO,
                     code_hash: self.hash,
                 }),
+                LIB if !self.lib.is_empty() => Some(evm_core::AccountInfo {
+                    nonce: 1,
+                    balance: U256::ZERO,
+                    code_hash: evm_core::evm::keccak256(&self.lib),
+                }),
                 _ => None,
             })
         }
         fn code(&self, h: &[u8; 32]) -> Result<&[u8], ()> {
-            Ok(if *h == self.hash { &self.code } else { &[] })
+            Ok(if *h == self.hash {
+                &self.code
+            } else if *h == evm_core::evm::keccak256(&self.lib) {
+                &self.lib
+            } else {
+                &[]
+            })
         }
         fn storage(&self, _: &evm_core::Address, _: &U256) -> Result<U256, ()> {
             Ok(U256::ZERO)
@@ -488,7 +502,11 @@ mod tests {
             0x01, 0x54, 0x50, 0x60, 0x20, 0x60, 0x00, 0xf3,
         ];
         let hash = evm_core::evm::keccak256(&code);
-        let world = World { code, hash };
+        let world = World {
+            code,
+            hash,
+            lib: Vec::new(),
+        };
         let mut bufs = evm_core::HeapBuffers::new(&evm_core::Limits::DEVICE);
         let mut buf = [0u8; 1024];
         let mut evm = evm_core::Evm::with_tracer(
@@ -551,6 +569,58 @@ mod tests {
         );
         assert_eq!((digest.rows, digest.bytes), (14, KNOWN_BYTES));
         assert_eq!(hex, KNOWN_COMMITMENT);
+    }
+
+    /// A storage record names the frame's ADDRESS: the library's own for a
+    /// CALL into it, the calling contract's for a DELEGATECALL.
+    #[test]
+    fn storage_records_name_the_storage_account() {
+        // The library: 5 1 SSTORE STOP.
+        let lib = vec![0x60, 0x05, 0x60, 0x01, 0x55, 0x00];
+        for (call, value_arg, owner) in [(op::CALL, true, LIB), (op::DELEGATECALL, false, CONTRACT)]
+        {
+            // 0 0 0 0 [0] PUSH20 LIB GAS <call> POP STOP
+            let mut code = vec![0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0];
+            if value_arg {
+                code.extend([0x60, 0]);
+            }
+            code.push(0x73);
+            code.extend(LIB);
+            code.extend([0x5a, call, 0x50, 0x00]);
+            let hash = evm_core::evm::keccak256(&code);
+            let world = World {
+                code,
+                hash,
+                lib: lib.clone(),
+            };
+            let mut bufs = evm_core::HeapBuffers::new(&evm_core::Limits::DEVICE);
+            let mut buf = [0u8; 2048];
+            let writer = TraceWriter::new(SliceSink::new(&mut buf));
+            let mut evm = evm_core::Evm::with_tracer(&world, bufs.buffers(), writer);
+            let tx = evm_core::TxEnv {
+                caller: CALLER,
+                to: Some(CONTRACT),
+                gas_limit: 100_000,
+                max_fee_per_gas: U256::from(10),
+                ..evm_core::TxEnv::default()
+            };
+            let block = evm_core::BlockEnv {
+                gas_limit: 30_000_000,
+                base_fee: U256::from(7),
+                ..evm_core::BlockEnv::default()
+            };
+            let out = evm.transact(&block, &tx).unwrap();
+            assert_eq!(out.status, ExecStatus::Success);
+            let w = evm.tracer_mut();
+            assert_eq!(w.result().map(|d| d.rows > 0), Ok(true));
+            let rows: Vec<Row> = RowReader::new(w.sink().written())
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let stores: Vec<_> = rows.iter().filter_map(|r| r.storage).collect();
+            assert_eq!(stores.len(), 1, "{call:#x}");
+            assert_eq!(stores[0].kind, StorageKind::Store);
+            assert_eq!(stores[0].address, owner, "{call:#x}");
+        }
     }
 
     const KNOWN_BYTES: u64 = 290;
