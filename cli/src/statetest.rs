@@ -98,6 +98,21 @@ struct Tx {
     max_fee_per_blob_gas: Option<String>,
 }
 
+/// The fee fields of a fixture transaction: (gas price or max fee per gas,
+/// max priority fee per gas for EIP-1559 transactions).
+fn fee_fields(t: &Tx) -> Result<(U256, Option<U256>), String> {
+    match (&t.gas_price, &t.max_fee_per_gas) {
+        (Some(gp), _) => Ok((hex_u256(gp)?, None)),
+        (None, Some(mf)) => Ok((
+            hex_u256(mf)?,
+            Some(hex_u256(
+                t.max_priority_fee_per_gas.as_deref().unwrap_or("0x0"),
+            )?),
+        )),
+        (None, None) => Err("no gas price".into()),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PostCase {
@@ -416,16 +431,7 @@ fn with_tx<X>(
         let value = hex_u256(value_s)?;
         let gas_limit = hex_u64(gas_s)?;
         let nonce = hex_u64(&t.nonce)?;
-        let (max_fee, prio) = match (&t.gas_price, &t.max_fee_per_gas) {
-            (Some(gp), _) => (hex_u256(gp)?, None),
-            (None, Some(mf)) => (
-                hex_u256(mf)?,
-                Some(hex_u256(
-                    t.max_priority_fee_per_gas.as_deref().unwrap_or("0x0"),
-                )?),
-            ),
-            (None, None) => return Err("no gas price".into()),
-        };
+        let (max_fee, prio) = fee_fields(t)?;
         let blob_fee = t
             .max_fee_per_blob_gas
             .as_deref()
@@ -801,16 +807,7 @@ pub fn decode_cases(file: &Path, fork: &str) -> Result<Vec<DecodedCase>, String>
         let t = &test.transaction;
         for case in cases {
             let ix = &case.indexes;
-            let (max_fee, prio) = match (&t.gas_price, &t.max_fee_per_gas) {
-                (Some(gp), _) => (hex_u256(gp)?, None),
-                (None, Some(mf)) => (
-                    hex_u256(mf)?,
-                    Some(hex_u256(
-                        t.max_priority_fee_per_gas.as_deref().unwrap_or("0x0"),
-                    )?),
-                ),
-                (None, None) => return Err("no gas price".into()),
-            };
+            let (max_fee, prio) = fee_fields(t)?;
             out.push(DecodedCase {
                 label: format!("{test_name} [d={} g={} v={}]", ix.data, ix.gas, ix.value),
                 pre: pre.clone(),

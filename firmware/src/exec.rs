@@ -11,7 +11,9 @@ use evm_state::InMemoryState;
 use evm_trace::{Digest, NullSink, TraceWriter};
 use protocol::limits::{MAX_EXEC_OUTPUT, MAX_EXEC_SLOTS, MAX_REASON};
 use protocol::message::STORAGE_PAIR;
-use protocol::{decode_exact, ErrorCode, ExecQuery, ExecSummary, Response, TraceDigest, TraceMode};
+use protocol::{
+    decode_exact, BlockQuery, ErrorCode, ExecQuery, ExecSummary, Response, TraceDigest, TraceMode,
+};
 
 use crate::limits::EVM_LIMITS;
 use crate::service::Platform;
@@ -29,6 +31,19 @@ pub(crate) fn reject<'r>(
         let _ = reason.push_str("rejected");
     }
     Response::Rejected { reason }
+}
+
+/// The EVM's block environment for a query's block values (the rest zero).
+pub fn block_env(b: &BlockQuery) -> BlockEnv {
+    BlockEnv {
+        number: b.number,
+        coinbase: b.coinbase,
+        timestamp: b.timestamp,
+        gas_limit: b.gas_limit,
+        base_fee: U256::from_be_bytes(b.base_fee),
+        chain_id: b.chain_id,
+        ..BlockEnv::default()
+    }
 }
 
 /// Build the pre-state of `query` on the heap; `Err` names a malformed account.
@@ -88,16 +103,7 @@ pub fn execute_query<'r, P: Platform>(
             )
         }
     };
-    let b = &query.block;
-    let block = BlockEnv {
-        number: b.number,
-        coinbase: b.coinbase,
-        timestamp: b.timestamp,
-        gas_limit: b.gas_limit,
-        base_fee: U256::from_be_bytes(b.base_fee),
-        chain_id: b.chain_id,
-        ..BlockEnv::default()
-    };
+    let block = block_env(&query.block);
     let t = &query.tx;
     let tx = TxEnv {
         caller: t.caller,

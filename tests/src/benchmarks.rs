@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use evm_core::{
-    AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, NoTracer, Tracer, TxEnv, U256,
-};
+use evm_core::{AccountInfo, Evm, ExecStatus, HeapBuffers, Limits, NoTracer, Tracer, TxEnv, U256};
 use evm_state::InMemoryState;
 use evm_trace::{Digest, TraceWriter};
 use protocol::{AccountQuery, BlockQuery, ExecQuery, TxQuery};
@@ -240,16 +238,7 @@ impl BenchCase {
             };
             state.insert_account(a.address, info);
         }
-        let b = &self.block;
-        let block = BlockEnv {
-            number: b.number,
-            coinbase: b.coinbase,
-            timestamp: b.timestamp,
-            gas_limit: b.gas_limit,
-            base_fee: U256::from_be_bytes(b.base_fee),
-            chain_id: b.chain_id,
-            ..BlockEnv::default()
-        };
+        let block = firmware::exec::block_env(&self.block);
         let tx = TxEnv {
             caller: self.caller,
             to: Some(self.to),
