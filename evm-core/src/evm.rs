@@ -433,7 +433,10 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             let deleted =
                 a.flags & SELFDESTRUCTED != 0 || (a.flags & TOUCHED != 0 && a.info.is_empty());
             let cleared = a.flags & crate::journal::STORAGE_CLEARED != 0;
-            if deleted || (s.current == s.original && !(cleared && !u256_is_zero(&s.current))) {
+            // Unchanged, unless the account's storage was cleared under a
+            // nonzero value (then the value must be written again).
+            let unchanged = s.current == s.original && (!cleared || u256_is_zero(&s.current));
+            if deleted || unchanged {
                 None
             } else {
                 Some((a.address, s.key, s.current))
