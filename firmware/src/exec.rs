@@ -196,3 +196,52 @@ fn summarize<'r, T: Tracer>(
     }
     Response::Executed(summary)
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use protocol::{AccountQuery, TxQuery};
+
+    const SENDER: [u8; 20] = [0xaa; 20];
+    const RECIPIENT: [u8; 20] = [0xbb; 20];
+
+    fn eth(n: u64) -> [u8; 32] {
+        U256::from(n)
+            .saturating_mul(U256::from(10u64.pow(18)))
+            .to_be_bytes()
+    }
+
+    /// One ether from a funded account to an empty one, zero fees.
+    pub(crate) fn transfer_query() -> ExecQuery<'static> {
+        let mut accounts = heapless::Vec::new();
+        let sender = AccountQuery {
+            address: SENDER,
+            nonce: 0,
+            balance: eth(10),
+            code: &[],
+            storage: &[],
+        };
+        accounts.push(sender).unwrap();
+        ExecQuery {
+            block: BlockQuery {
+                number: 1,
+                timestamp: 1,
+                gas_limit: 30_000_000,
+                base_fee: [0; 32],
+                coinbase: [0xcc; 20],
+                chain_id: 1,
+            },
+            accounts,
+            tx: TxQuery {
+                caller: SENDER,
+                to: Some(RECIPIENT),
+                value: eth(1),
+                data: &[],
+                gas_limit: 21_000,
+                nonce: 0,
+                max_fee: [0; 32],
+                max_priority_fee: None,
+            },
+        }
+    }
+}

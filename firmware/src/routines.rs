@@ -1,8 +1,11 @@
 //! Routines the host can time on the device: keccak256, ecrecover, ECDSA signing.
 
 use evm_core::buf::SliceVec;
+#[cfg(feature = "test-hooks")]
 use k256::ecdsa::SigningKey;
-use protocol::limits::{BENCH_SECRET_KEY, MAX_ROUTINE_INPUT};
+#[cfg(feature = "test-hooks")]
+use protocol::limits::BENCH_SECRET_KEY;
+use protocol::limits::MAX_ROUTINE_INPUT;
 use protocol::{ErrorCode, Routine};
 use tiny_keccak::{Hasher, Keccak};
 
@@ -62,21 +65,39 @@ pub fn run_routine<P: Platform>(
             }
         }
         Routine::Spin { iterations } => spin(platform, *iterations),
-        Routine::Sign { digest } => {
-            let key =
-                SigningKey::from_slice(&BENCH_SECRET_KEY).map_err(|_| ErrorCode::Unsupported)?;
-            let mut signed = None;
-            let m = platform.measure(&mut || signed = Some(key.sign_prehash_recoverable(digest)));
-            match signed {
-                Some(Ok((signature, recovery))) => {
-                    out[..64].copy_from_slice(&signature.to_bytes());
-                    out[64] = recovery.to_byte();
-                    Ok((m, 65))
-                }
-                _ => Err(ErrorCode::Unsupported),
-            }
-        }
+        Routine::Sign { digest } => sign_with_bench_key(platform, digest, out),
     }
+}
+
+/// ECDSA with the public benchmark key, for timing only: a production build
+/// never signs a digest the host sends, so only test and benchmark builds
+/// (`test-hooks`) serve it.
+#[cfg(feature = "test-hooks")]
+fn sign_with_bench_key<P: Platform>(
+    platform: &mut P,
+    digest: &[u8; 32],
+    out: &mut [u8; ROUTINE_OUTPUT],
+) -> Result<(Measurement, usize), ErrorCode> {
+    let key = SigningKey::from_slice(&BENCH_SECRET_KEY).map_err(|_| ErrorCode::Unsupported)?;
+    let mut signed = None;
+    let m = platform.measure(&mut || signed = Some(key.sign_prehash_recoverable(digest)));
+    match signed {
+        Some(Ok((signature, recovery))) => {
+            out[..64].copy_from_slice(&signature.to_bytes());
+            out[64] = recovery.to_byte();
+            Ok((m, 65))
+        }
+        _ => Err(ErrorCode::Unsupported),
+    }
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn sign_with_bench_key<P: Platform>(
+    _: &mut P,
+    _: &[u8; 32],
+    _: &mut [u8; ROUTINE_OUTPUT],
+) -> Result<(Measurement, usize), ErrorCode> {
+    Err(ErrorCode::Unsupported)
 }
 
 /// A busy loop whose instruction count is linear in `iterations`.
@@ -113,8 +134,11 @@ mod tests {
         fn send(&mut self, _frame: &[u8]) {}
     }
 
+    #[cfg(feature = "test-hooks")]
     #[test]
     fn a_signature_recovers_to_the_bench_key_address() {
+        use k256::ecdsa::SigningKey;
+        use protocol::limits::BENCH_SECRET_KEY;
         let digest = [0x42; 32];
         let mut out = [0u8; ROUTINE_OUTPUT];
         let (_, len) = run_routine(&mut Host, &Routine::Sign { digest }, &mut out).unwrap();
@@ -135,6 +159,17 @@ mod tests {
         let point = key.verifying_key().to_encoded_point(false);
         let hash = evm_core::evm::keccak256(&point.as_bytes()[1..]);
         assert_eq!(recovered[12..32], hash[12..]);
+    }
+
+    #[cfg(not(feature = "test-hooks"))]
+    #[test]
+    fn production_builds_sign_nothing_the_host_sends() {
+        let mut out = [0u8; ROUTINE_OUTPUT];
+        assert_eq!(
+            run_routine(&mut Host, &Routine::Sign { digest: [0x42; 32] }, &mut out),
+            Err(ErrorCode::Unsupported)
+        );
+        assert_eq!(out, [0u8; ROUTINE_OUTPUT]);
     }
 
     #[test]

@@ -61,7 +61,8 @@ pub enum Action {
 }
 
 /// Serves requests for a [`Platform`], with a staging area for inputs larger
-/// than a frame.
+/// than a frame. Any request answered with an error or a rejection, and any
+/// frame that does not decode, empties the staging area.
 #[derive(Debug)]
 pub struct Service<'s, P> {
     platform: P,
@@ -88,7 +89,10 @@ impl<'s, P: Platform> Service<'s, P> {
         let request = match frame.and_then(decode_frame::<Request<'_>>) {
             Ok(request) => request,
             Err(FrameError::Empty) => return Action::Silent,
-            Err(e) => return reply(&Response::Error(ErrorCode::Frame(e)), out),
+            Err(e) => {
+                self.staged = 0;
+                return reply(&Response::Error(ErrorCode::Frame(e)), out);
+            }
         };
         let mut routine_output = [0u8; ROUTINE_OUTPUT];
         let mut reason = heapless::String::new();
@@ -129,6 +133,11 @@ impl<'s, P: Platform> Service<'s, P> {
                 execute_query(&mut self.platform, staged, trace, &mut reason)
             }
         };
+        // A refused request leaves nothing staged: a later `Execute` or
+        // `VerifyProof` never runs an input the host did not just stage in full.
+        if matches!(response, Response::Error(_) | Response::Rejected { .. }) {
+            self.staged = 0;
+        }
         reply(&response, out)
     }
 
@@ -199,7 +208,7 @@ mod tests {
     use super::*;
     use crate::limits::TX_FRAME;
     use protocol::limits::{MAX_ROUTINE_INPUT, MAX_WIRE_FRAME};
-    use protocol::Routine;
+    use protocol::{Routine, TraceMode};
 
     struct HostPlatform;
 
@@ -340,8 +349,16 @@ mod tests {
                 expected: 4
             })
         );
+        // The refusal emptied the staging area: only offset 0 is accepted now.
         assert_eq!(
-            send(&mut service, stage_at(4, &[0; 5])),
+            send(&mut service, stage_at(4, &[4])),
+            Response::Error(ErrorCode::StageOutOfOrder {
+                got: 4,
+                expected: 0
+            })
+        );
+        assert_eq!(
+            send(&mut service, stage_at(0, &[0; 9])),
             Response::Error(ErrorCode::InputTooLarge { got: 9, limit: 8 })
         );
         assert_eq!(
@@ -353,6 +370,107 @@ mod tests {
             send(&mut service, Request::VerifyProof),
             Response::Error(ErrorCode::BadStagedInput(_))
         ));
+    }
+
+    /// Send `request` to `service`, return the decoded answer.
+    fn send_to(
+        service: &mut Service<'_, HostPlatform>,
+        request: &Request<'_>,
+    ) -> Response<'static> {
+        let mut wire = [0u8; MAX_WIRE_FRAME];
+        let n = encode_frame(request, &mut wire).unwrap();
+        let mut out = [0u8; TX_FRAME];
+        match service.handle(Ok(&mut wire[..n - 1]), &mut out) {
+            Action::Reply(len) => decode(out[..len].to_vec()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A valid, staged execution query followed by `spoil`, then `Execute`:
+    /// the old query must not run.
+    fn execute_after(spoil: impl FnOnce(&mut Service<'_, HostPlatform>)) -> Response<'static> {
+        let query = crate::exec::tests::transfer_query();
+        let bytes = postcard::to_allocvec(&query).unwrap();
+        let mut stage = vec![0u8; bytes.len() + 8];
+        let mut service = Service::new(HostPlatform, "test", &mut stage);
+        let staged = send_to(
+            &mut service,
+            &Request::Stage {
+                offset: 0,
+                data: &bytes,
+            },
+        );
+        assert_eq!(
+            staged,
+            Response::Staged {
+                len: bytes.len() as u32
+            }
+        );
+        spoil(&mut service);
+        send_to(
+            &mut service,
+            &Request::Execute {
+                trace: TraceMode::Off,
+            },
+        )
+    }
+
+    #[test]
+    fn a_staged_query_runs_when_nothing_failed() {
+        assert!(matches!(execute_after(|_| {}), Response::Executed(_)));
+    }
+
+    #[test]
+    fn a_failed_stage_empties_the_staging_area() {
+        let query = postcard::to_allocvec(&crate::exec::tests::transfer_query()).unwrap();
+        let oversized = vec![0u8; query.len() + 9];
+        for spoil in [
+            Request::Stage {
+                offset: 0,
+                data: &oversized,
+            },
+            Request::Stage {
+                offset: 7,
+                data: &[1],
+            },
+        ] {
+            let answer = execute_after(|service| {
+                assert!(matches!(send_to(service, &spoil), Response::Error(_)));
+            });
+            // Nothing staged: the query decodes from zero bytes and fails.
+            assert_eq!(
+                answer,
+                Response::Error(ErrorCode::BadStagedInput(FrameError::Malformed)),
+                "after {spoil:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_frame_or_refused_request_empties_the_staging_area() {
+        let answer = execute_after(|service| {
+            let mut out = [0u8; TX_FRAME];
+            service.handle(Ok(&mut [0x05, 0x11, 0x22]), &mut out);
+        });
+        assert_eq!(
+            answer,
+            Response::Error(ErrorCode::BadStagedInput(FrameError::Malformed))
+        );
+        let data = vec![0u8; MAX_ROUTINE_INPUT + 1];
+        let answer = execute_after(|service| {
+            let refused = send_to(
+                service,
+                &Request::Measure(Routine::Keccak256 { data: &data }),
+            );
+            assert!(matches!(
+                refused,
+                Response::Error(ErrorCode::InputTooLarge { .. })
+            ));
+        });
+        assert_eq!(
+            answer,
+            Response::Error(ErrorCode::BadStagedInput(FrameError::Malformed))
+        );
     }
 
     #[cfg(not(feature = "test-hooks"))]
