@@ -12,25 +12,37 @@ use evm_trace::{Digest, NullSink, TraceWriter};
 use protocol::limits::{MAX_EXEC_OUTPUT, MAX_EXEC_SLOTS, MAX_REASON};
 use protocol::message::STORAGE_PAIR;
 use protocol::{
-    decode_exact, BlockQuery, ErrorCode, ExecQuery, ExecSummary, Response, TraceDigest, TraceMode,
+    decode_exact, BlockQuery, ErrorCode, ExecOutcome, ExecQuery, ExecSummary, Rejection, Response,
+    TraceDigest, TraceMode,
 };
 
-use crate::limits::EVM_LIMITS;
+use crate::limits::{EVM_LIMITS, MAX_TX_GAS};
 use crate::service::Platform;
 use crate::uplink::Uplink;
 
-/// Answer `Rejected`, with `args` written into `reason` (or a generic
-/// reason if they do not fit).
+/// Answer `Rejected` as `kind`, with `args` written into `reason` (or the
+/// kind's own description if they do not fit).
 pub(crate) fn reject<'r>(
     reason: &'r mut heapless::String<MAX_REASON>,
+    kind: Rejection,
     args: core::fmt::Arguments<'_>,
 ) -> Response<'r> {
     reason.clear();
     if reason.write_fmt(args).is_err() {
         reason.clear();
-        let _ = reason.push_str("rejected");
+        let _ = reason.push_str(kind.as_str());
     }
-    Response::Rejected { reason }
+    Response::Rejected { kind, reason }
+}
+
+/// The kind of refusal for an EVM error: an invalid transaction, or a limit
+/// of this device (never an EVM result).
+fn rejection<E>(e: &evm_core::Error<E>) -> Rejection {
+    match e {
+        evm_core::Error::InvalidTx(_) => Rejection::InvalidTransaction,
+        evm_core::Error::State(_) => Rejection::State,
+        _ => Rejection::DeviceLimit,
+    }
 }
 
 /// The EVM's block environment for a query's block values (the rest zero).
@@ -97,14 +109,22 @@ pub fn execute_query<'r, P: Platform>(
         Err(index) => {
             return reject(
                 reason,
+                Rejection::InvalidQuery,
                 format_args!(
                     "account {index}: storage must be at most {MAX_EXEC_SLOTS} pairs of {STORAGE_PAIR} bytes"
                 ),
             )
         }
     };
-    let block = block_env(&query.block);
     let t = &query.tx;
+    if t.gas_limit > MAX_TX_GAS {
+        let kind = Rejection::GasAboveCap {
+            got: t.gas_limit,
+            limit: MAX_TX_GAS,
+        };
+        return reject(reason, kind, format_args!("{kind}"));
+    }
+    let block = block_env(&query.block);
     let tx = TxEnv {
         caller: t.caller,
         to: t.to,
@@ -131,7 +151,7 @@ pub fn execute_query<'r, P: Platform>(
             let measured = platform.measure(&mut || result = Some(evm.transact(&block, &tx)));
             match evm.tracer_mut().result() {
                 Ok(d) => summarize(&evm, result, Some(measured.instructions), Some(d), reason),
-                Err(e) => reject(reason, format_args!("trace: {e}")),
+                Err(e) => reject(reason, Rejection::Trace, format_args!("trace: {e}")),
             }
         }
         TraceMode::Stream => {
@@ -141,7 +161,7 @@ pub fn execute_query<'r, P: Platform>(
             let flushed = evm.tracer_mut().sink_mut().flush();
             match flushed.and_then(|()| evm.tracer_mut().result()) {
                 Ok(d) => summarize(&evm, result, None, Some(d), reason),
-                Err(e) => reject(reason, format_args!("trace: {e}")),
+                Err(e) => reject(reason, Rejection::Trace, format_args!("trace: {e}")),
             }
         }
     }
@@ -158,15 +178,21 @@ fn summarize<'r, T: Tracer>(
 ) -> Response<'r> {
     let outcome = match result {
         Some(Ok(outcome)) => outcome,
-        Some(Err(e)) => return reject(reason, format_args!("{e}")),
-        None => return reject(reason, format_args!("execution did not run")),
+        Some(Err(e)) => return reject(reason, rejection(&e), format_args!("{e}")),
+        None => {
+            return reject(
+                reason,
+                Rejection::DeviceLimit,
+                format_args!("execution did not run"),
+            )
+        }
     };
     let output = evm.output();
     let mut summary = ExecSummary {
         status: match outcome.status {
-            ExecStatus::Success => 0,
-            ExecStatus::Revert => 1,
-            ExecStatus::Halt(_) => 2,
+            ExecStatus::Success => ExecOutcome::Success,
+            ExecStatus::Revert => ExecOutcome::Revert,
+            ExecStatus::Halt(_) => ExecOutcome::Halt,
         },
         gas_used: outcome.gas_used,
         gas_refunded: outcome.gas_refunded,
@@ -190,6 +216,7 @@ fn summarize<'r, T: Tracer>(
         if summary.writes.push(write).is_err() {
             return reject(
                 reason,
+                Rejection::DeviceLimit,
                 format_args!("more than {} storage writes", summary.writes.capacity()),
             );
         }
@@ -209,6 +236,68 @@ pub(crate) mod tests {
         U256::from(n)
             .saturating_mul(U256::from(10u64.pow(18)))
             .to_be_bytes()
+    }
+
+    struct Host;
+
+    impl Platform for Host {
+        fn memory(&self) -> crate::MemoryStats {
+            crate::MemoryStats::default()
+        }
+        fn measure(&mut self, routine: &mut dyn FnMut()) -> crate::Measurement {
+            routine();
+            crate::Measurement::default()
+        }
+        fn send(&mut self, _frame: &[u8]) {}
+    }
+
+    fn run(query: &ExecQuery<'_>) -> Response<'static> {
+        let bytes = postcard::to_allocvec(query).unwrap();
+        let reason = alloc::boxed::Box::leak(alloc::boxed::Box::new(heapless::String::new()));
+        execute_query(&mut Host, &bytes, TraceMode::Off, reason)
+    }
+
+    #[test]
+    fn a_transfer_succeeds() {
+        match run(&transfer_query()) {
+            Response::Executed(s) => {
+                assert_eq!(s.status, ExecOutcome::Success);
+                assert_eq!(s.gas_used, 21_000);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn gas_above_the_device_cap_is_refused_before_running() {
+        let mut query = transfer_query();
+        query.block.gas_limit = u64::MAX;
+        query.tx.gas_limit = MAX_TX_GAS + 1;
+        assert_eq!(
+            run(&query),
+            Response::Rejected {
+                kind: Rejection::GasAboveCap {
+                    got: MAX_TX_GAS + 1,
+                    limit: MAX_TX_GAS
+                },
+                reason: "gas limit 16777217 above the device cap of 16777216",
+            }
+        );
+        query.tx.gas_limit = MAX_TX_GAS;
+        assert!(matches!(run(&query), Response::Executed(_)));
+    }
+
+    #[test]
+    fn an_invalid_transaction_is_rejected_as_such() {
+        let mut query = transfer_query();
+        query.tx.nonce = 5;
+        assert!(matches!(
+            run(&query),
+            Response::Rejected {
+                kind: Rejection::InvalidTransaction,
+                ..
+            }
+        ));
     }
 
     /// One ether from a funded account to an empty one, zero fees.

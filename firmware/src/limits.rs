@@ -8,7 +8,7 @@ pub const RX_FRAME: usize = protocol::limits::MAX_ENCODED;
 /// Transmit buffer for one encoded frame, delimiter included.
 pub const TX_FRAME: usize = protocol::limits::MAX_WIRE_FRAME;
 
-pub use protocol::limits::{EXIT_HARD_FAULT, EXIT_PANIC};
+pub use protocol::limits::{EXIT_HARD_FAULT, EXIT_PANIC, MAX_TX_GAS};
 
 /// Heap of the QEMU board (`mps2-an386`, 4 MiB of data RAM).
 pub const QEMU_HEAP: usize = 1024 * 1024;

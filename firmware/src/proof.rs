@@ -3,7 +3,7 @@
 use evm_state::proof::{verify_eip1186, StorageProof};
 use evm_state::U256;
 use protocol::limits::{MAX_QUERY_SLOTS, MAX_REASON};
-use protocol::{decode_exact, ErrorCode, ProofQuery, ProvenAccount, Response};
+use protocol::{decode_exact, ErrorCode, ProofQuery, ProvenAccount, Rejection, Response};
 
 use crate::exec::reject;
 use crate::service::Platform;
@@ -62,7 +62,11 @@ pub fn verify_query<'r, P: Platform>(
             }
             Response::ProofVerified(proven)
         }
-        Some(Err(e)) => reject(reason, format_args!("{e}")),
-        None => reject(reason, format_args!("verification did not run")),
+        Some(Err(e)) => reject(reason, Rejection::InvalidProof, format_args!("{e}")),
+        None => reject(
+            reason,
+            Rejection::DeviceLimit,
+            format_args!("verification did not run"),
+        ),
     }
 }

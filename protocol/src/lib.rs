@@ -3,15 +3,19 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(any(test, feature = "std"))]
+pub mod client;
 pub mod error;
 pub mod frame;
 pub mod limits;
 pub mod message;
 
+#[cfg(any(test, feature = "std"))]
+pub use client::{Client, ClientError, Reply};
 pub use error::FrameError;
 pub use frame::{decode_exact, decode_frame, encode_frame, FrameReader};
 pub use message::{
-    AccountQuery, BlockQuery, DeviceInfo, ErrorCode, ExecQuery, ExecSummary, ProofQuery,
-    ProvenAccount, Request, Response, Routine, StorageQuery, TraceDigest, TraceMode, TxQuery,
-    PROTOCOL_VERSION,
+    AccountQuery, BlockQuery, DeviceInfo, ErrorCode, ExecOutcome, ExecQuery, ExecSummary,
+    ProofQuery, ProvenAccount, Rejection, Request, Response, Routine, StorageQuery, TraceDigest,
+    TraceMode, TxQuery, PROTOCOL_VERSION,
 };

@@ -21,6 +21,12 @@ pub const MAX_ROUTINE_INPUT: usize = 2048;
 /// Largest input a host may stage on the device (for inputs larger than a frame).
 pub const MAX_STAGED: usize = 64 * 1024;
 
+/// The most gas one device execution may use: 2^24, the EIP-7825 cap on a
+/// transaction's gas limit. A query asking for more is refused before it runs
+/// ([`crate::Rejection::GasAboveCap`]), so a host cannot buy an unbounded run
+/// with a huge gas limit and zero fees.
+pub const MAX_TX_GAS: u64 = 1 << 24;
+
 /// Most proof nodes in one account or storage proof of a [`crate::ProofQuery`].
 pub const MAX_QUERY_PROOF_NODES: usize = 16;
 

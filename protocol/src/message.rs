@@ -10,7 +10,7 @@ use crate::limits::{
 };
 
 /// Version of this protocol, reported in [`Response::Pong`].
-pub const PROTOCOL_VERSION: u16 = 2;
+pub const PROTOCOL_VERSION: u16 = 3;
 
 /// A request from the host. The device answers every non-empty frame with
 /// exactly one [`Response`].
@@ -161,11 +161,91 @@ pub struct TxQuery<'a> {
     pub max_priority_fee: Option<[u8; 32]>,
 }
 
+/// How an executed transaction ended (an EVM result, not a device limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum ExecOutcome {
+    /// The call or creation succeeded.
+    Success,
+    /// The top frame reverted (REVERT).
+    Revert,
+    /// The top frame halted exceptionally (out of gas, invalid opcode, …).
+    Halt,
+}
+
+impl ExecOutcome {
+    /// Lower-case name, as tools print it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Revert => "revert",
+            Self::Halt => "halt",
+        }
+    }
+}
+
+/// Why the device refused the content of a well-formed request. A device
+/// limit is never reported as an EVM result: it is one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The proof does not hold under the state root.
+    InvalidProof,
+    /// The query decodes but is inconsistent (storage not in whole pairs, too many slots).
+    InvalidQuery,
+    /// The transaction is invalid: the EVM refuses it before running it.
+    InvalidTransaction,
+    /// The transaction's gas limit is above what this device executes.
+    GasAboveCap {
+        /// Gas limit of the transaction.
+        got: u64,
+        /// The device's cap.
+        limit: u64,
+    },
+    /// A capacity of this device (a buffer, EVM memory, a precompile it
+    /// lacks) was reached: the result is unknown here.
+    DeviceLimit,
+    /// The execution used up the device's time budget.
+    TimeBudget,
+    /// The pre-state could not be read.
+    State,
+    /// The trace could not be produced or sent.
+    Trace,
+}
+
+impl Rejection {
+    /// A short description, as a display shows it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::InvalidProof => "invalid proof",
+            Self::InvalidQuery => "invalid query",
+            Self::InvalidTransaction => "invalid transaction",
+            Self::GasAboveCap { .. } => "gas limit above the device cap",
+            Self::DeviceLimit => "cannot simulate: device limit",
+            Self::TimeBudget => "cannot simulate: time budget exceeded",
+            Self::State => "state unreadable",
+            Self::Trace => "trace failed",
+        }
+    }
+}
+
+impl core::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::GasAboveCap { got, limit } => {
+                write!(f, "gas limit {got} above the device cap of {limit}")
+            }
+            other => f.write_str(other.as_str()),
+        }
+    }
+}
+
 /// What executing an [`ExecQuery`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExecSummary {
-    /// 0 success, 1 revert, 2 exceptional halt.
-    pub status: u8,
+    /// How the transaction ended.
+    pub status: ExecOutcome,
     /// Gas used by the transaction (after refunds).
     pub gas_used: u64,
     /// Gas refunded.
@@ -313,9 +393,11 @@ pub enum Response<'a> {
     /// Answer to [`Request::VerifyProof`] when the proof holds.
     ProofVerified(ProvenAccount),
     /// The request was well-formed but its content was refused (a proof
-    /// that does not verify, say); `reason` says why.
+    /// that does not verify, an invalid transaction, a device limit).
     Rejected {
-        /// Human-readable reason.
+        /// Why, as a type.
+        kind: Rejection,
+        /// The details, for a person (at most [`crate::limits::MAX_REASON`] bytes).
         reason: &'a str,
     },
     /// Answer to [`Request::Execute`].

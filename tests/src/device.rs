@@ -1,6 +1,6 @@
 //! One firmware instance under QEMU (`mps2-an386`), its UART on a Unix socket.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -9,16 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use protocol::limits::{MAX_ENCODED, MAX_WIRE_FRAME, QEMU_ICOUNT_SHIFT};
-use protocol::{decode_frame, encode_frame, Request, Response, Routine, TraceMode};
+use protocol::limits::QEMU_ICOUNT_SHIFT;
+use protocol::{Client, Reply, Request};
 
 use crate::cross::Firmware;
 use crate::logs;
-use crate::reply::Reply;
 use crate::Result;
-
-/// Bytes per `Stage` request: well inside one frame.
-const STAGE_CHUNK: usize = 2048;
 
 /// How long one device may live before the harness kills it.
 pub const DEFAULT_LIMIT: Duration = Duration::from_secs(120);
@@ -34,16 +30,28 @@ pub struct Outcome {
     pub stderr: String,
 }
 
-/// A running firmware: send requests, read responses, then [`Device::finish`].
+/// A running firmware: send requests and read responses through its
+/// [`Client`] (`Device` derefs to it), then [`Device::finish`].
 pub struct Device {
     child: Arc<Mutex<Child>>,
-    uart: UnixStream,
+    client: Client<UnixStream>,
     stdout: Option<JoinHandle<Vec<u8>>>,
     stderr: Option<JoinHandle<Vec<u8>>>,
     elf: PathBuf,
     dir: PathBuf,
-    deadline: Instant,
-    received: Vec<u8>,
+}
+
+impl std::ops::Deref for Device {
+    type Target = Client<UnixStream>;
+    fn deref(&self) -> &Self::Target {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for Device {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.client
+    }
 }
 
 fn qemu_binary() -> String {
@@ -121,136 +129,18 @@ impl Device {
             }
             thread::sleep(Duration::from_millis(20));
         };
+        // Past the deadline the watchdog kills QEMU and reads see the end of
+        // the stream; the time-out only bounds a read that would outlive it.
+        uart.set_read_timeout(Some(limit.max(Duration::from_millis(1))))
+            .map_err(|e| format!("uart: {e}"))?;
         Ok(Self {
             child,
-            uart,
+            client: Client::new(uart),
             stdout,
             stderr,
             elf: firmware.elf.clone(),
             dir,
-            deadline,
-            received: Vec::new(),
         })
-    }
-
-    /// Send raw bytes to the device's UART.
-    pub fn send_raw(&mut self, bytes: &[u8]) -> Result<()> {
-        self.uart
-            .write_all(bytes)
-            .map_err(|e| format!("writing to the device: {e}"))
-    }
-
-    /// Read the next frame the device sends (its encoded bytes, no delimiter).
-    pub fn read_frame(&mut self) -> Result<Vec<u8>> {
-        loop {
-            if let Some(end) = self.received.iter().position(|&b| b == 0) {
-                let mut frame: Vec<u8> = self.received.drain(..=end).collect();
-                frame.pop();
-                return Ok(frame);
-            }
-            if self.received.len() > MAX_ENCODED {
-                return Err("the device sent a frame over the protocol limit".to_owned());
-            }
-            let left = self
-                .deadline
-                .checked_duration_since(Instant::now())
-                .ok_or("device time limit reached while waiting for a frame")?;
-            self.uart
-                .set_read_timeout(Some(left.min(Duration::from_secs(60))))
-                .map_err(|e| e.to_string())?;
-            let mut chunk = [0u8; 512];
-            let n = self
-                .uart
-                .read(&mut chunk)
-                .map_err(|e| format!("reading from the device: {e}"))?;
-            if n == 0 {
-                return Err("the device closed its UART".to_owned());
-            }
-            self.received
-                .extend_from_slice(chunk.get(..n).unwrap_or_default());
-        }
-    }
-
-    /// Send one request and return the device's answer.
-    pub fn call(&mut self, request: &Request<'_>) -> Result<Reply> {
-        let mut wire = vec![0u8; MAX_WIRE_FRAME];
-        let n = encode_frame(request, &mut wire).map_err(|e| e.to_string())?;
-        self.send_raw(wire.get(..n).unwrap_or_default())?;
-        self.read_reply()
-    }
-
-    /// Read and decode the next response.
-    pub fn read_reply(&mut self) -> Result<Reply> {
-        let mut frame = self.read_frame()?;
-        let response: Response<'_> =
-            decode_frame(&mut frame).map_err(|e| format!("bad response frame: {e}"))?;
-        Ok(Reply::from(response))
-    }
-
-    /// Run `routine` on the device: its instruction count and output.
-    pub fn measure(&mut self, routine: Routine<'_>) -> Result<(u64, Vec<u8>)> {
-        match self.call(&Request::Measure(routine))? {
-            Reply::Measured {
-                instructions,
-                output,
-                ..
-            } => Ok((instructions, output)),
-            other => Err(format!("expected Measured, got {other:?}")),
-        }
-    }
-
-    /// Instructions the device takes for keccak256 of `data`, with the digest.
-    pub fn measure_keccak(&mut self, data: &[u8]) -> Result<(u64, Vec<u8>)> {
-        self.measure(Routine::Keccak256 { data })
-    }
-
-    /// Stage `bytes` on the device in frame-sized chunks (replacing what was staged).
-    pub fn stage(&mut self, bytes: &[u8]) -> Result<()> {
-        let mut offset = 0usize;
-        for chunk in bytes.chunks(STAGE_CHUNK) {
-            let request = Request::Stage {
-                offset: u32::try_from(offset).map_err(|e| e.to_string())?,
-                data: chunk,
-            };
-            offset += chunk.len();
-            match self.call(&request)? {
-                Reply::Staged { len } if len as usize == offset => {}
-                other => return Err(format!("staging at {offset}: {other:?}")),
-            }
-        }
-        Ok(())
-    }
-
-    /// Stage a proof query and have the device verify it.
-    pub fn verify_proof(&mut self, query: &[u8]) -> Result<Reply> {
-        self.stage(query)?;
-        self.call(&Request::VerifyProof)
-    }
-
-    /// Stage an execution query and have the device run it, untraced.
-    pub fn execute(&mut self, query: &[u8]) -> Result<Reply> {
-        self.execute_traced(query, TraceMode::Off)
-            .map(|(reply, _)| reply)
-    }
-
-    /// Stage an execution query and have the device run it with `trace`:
-    /// its answer, and the trace rows it streamed first ([`TraceMode::Stream`]),
-    /// checked to arrive in order.
-    pub fn execute_traced(&mut self, query: &[u8], trace: TraceMode) -> Result<(Reply, Vec<u8>)> {
-        self.stage(query)?;
-        let mut rows = Vec::new();
-        let mut reply = self.call(&Request::Execute { trace })?;
-        while let Reply::TraceRows { offset, data } = reply {
-            if offset != rows.len() as u64 {
-                return Err(format!(
-                    "trace chunk at offset {offset}, expected {}",
-                    rows.len()
-                ));
-            }
-            rows.extend_from_slice(&data);
-            reply = self.read_reply()?;
-        }
-        Ok((reply, rows))
     }
 
     /// Ask the device to stop with `code` (firmware built with `test-hooks`)

@@ -10,12 +10,11 @@ pub mod device;
 pub mod erc20;
 pub mod logs;
 pub mod proofs;
-pub mod reply;
 pub mod traces;
 
 pub use cross::{build_firmware, workspace_root, Firmware};
 pub use device::{Device, Outcome};
-pub use reply::Reply;
+pub use protocol::Reply;
 
 /// Errors of the harness, as text: these are test failures, shown to a person.
 pub type Result<T> = std::result::Result<T, String>;

@@ -2,7 +2,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test support code: a failure fails the test
 
 use protocol::limits::{EXIT_PANIC, MAX_ENCODED};
-use protocol::{ErrorCode, FrameError, Request, PROTOCOL_VERSION};
+use protocol::{ErrorCode, FrameError, Rejection, Request, PROTOCOL_VERSION};
 use rand::{Rng, SeedableRng};
 use zkevm_tests::{build_firmware, Device, Reply};
 
@@ -222,7 +222,10 @@ fn tampered_proofs_are_rejected_on_the_device_and_it_keeps_serving() {
             .verify_proof(&tampered.query_bytes().unwrap())
             .unwrap()
         {
-            Reply::Rejected { reason } => assert!(!reason.is_empty()),
+            Reply::Rejected { kind, reason } => {
+                assert_eq!(kind, Rejection::InvalidProof);
+                assert!(!reason.is_empty());
+            }
             Reply::ProofVerified(proven) => {
                 // Accepted only if it proves exactly what the original does.
                 assert_eq!(proven.balance, case.balance);

@@ -3,6 +3,7 @@
 
 use evm_core::{AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, TxEnv, U256};
 use evm_state::InMemoryState;
+use protocol::ExecOutcome;
 use zkevm_tests::erc20::{self, ALICE, BOB, TOKEN};
 use zkevm_tests::{build_firmware, Device, Reply};
 
@@ -10,7 +11,7 @@ use zkevm_tests::{build_firmware, Device, Reply};
 type Write = ([u8; 20], [u8; 32], [u8; 32]);
 
 /// The same transfer on the host's evm-core: (status, gas used, output, writes, logs).
-fn host_transfer(code: &[u8], amount: u64) -> (u8, u64, Vec<u8>, Vec<Write>, usize) {
+fn host_transfer(code: &[u8], amount: u64) -> (ExecOutcome, u64, Vec<u8>, Vec<Write>, usize) {
     let mut state = InMemoryState::new();
     state.set_code(TOKEN, code.to_vec());
     let token = state.get_account(&TOKEN).expect("token").info;
@@ -46,9 +47,9 @@ fn host_transfer(code: &[u8], amount: u64) -> (u8, u64, Vec<u8>, Vec<Write>, usi
     let mut evm = Evm::new(&state, buffers.buffers());
     let outcome = evm.transact(&block, &tx).expect("valid transaction");
     let status = match outcome.status {
-        ExecStatus::Success => 0,
-        ExecStatus::Revert => 1,
-        ExecStatus::Halt(_) => 2,
+        ExecStatus::Success => ExecOutcome::Success,
+        ExecStatus::Revert => ExecOutcome::Revert,
+        ExecStatus::Halt(_) => ExecOutcome::Halt,
     };
     let writes = evm
         .storage_changes()
@@ -91,7 +92,7 @@ fn erc20_transfer_on_the_device_matches_the_host() {
         writes.sort();
         assert_eq!(device_writes, writes, "amount {amount}");
         if expect_success {
-            assert_eq!(status, 0);
+            assert_eq!(status, ExecOutcome::Success);
             assert_eq!(output, word(1));
             assert_eq!(logs, 1);
             let mut expected = vec![
@@ -105,7 +106,7 @@ fn erc20_transfer_on_the_device_matches_the_host() {
                 summary.instructions.expect("an untraced run is measured")
             );
         } else {
-            assert_eq!(status, 1, "an overdraft reverts");
+            assert_eq!(status, ExecOutcome::Revert, "an overdraft reverts");
             assert!(device_writes.is_empty());
         }
     }
@@ -150,7 +151,9 @@ fn the_evm_benchmarks_run_on_the_device_as_on_the_host() {
                 ran += 1;
             }
             // A device buffer too small for the case: the same refusal on both.
-            (Err(host), Reply::Rejected { reason }) => assert_eq!(host, reason, "{}", case.name),
+            (Err(host), Reply::Rejected { reason, .. }) => {
+                assert_eq!(host, reason, "{}", case.name)
+            }
             (host, device) => panic!("{}: host {host:?}, device {device:?}", case.name),
         }
     }

@@ -86,10 +86,7 @@ fn transfer_demo(device: &mut Device) -> Result<(), String> {
     );
     match device.execute(&query)? {
         Reply::Executed(s) => {
-            let status = ["success", "revert", "halt"]
-                .get(usize::from(s.status))
-                .copied()
-                .unwrap_or("?");
+            let status = s.status.as_str();
             println!(
                 "device ← {status}, gas used {}, {} log(s), {} storage write(s), returns 0x{}",
                 s.gas_used,

@@ -1,7 +1,7 @@
 //! The device section of `cargo xtask bench`: exact instruction counts under QEMU.
 
 use protocol::limits::BENCH_SECRET_KEY;
-use protocol::{Request, Routine};
+use protocol::{ExecOutcome, Request, Routine};
 use zkevm_tests::cross::build_firmware_with;
 use zkevm_tests::{benchmarks, build_firmware, erc20, proofs, traces, Device, Reply};
 
@@ -213,13 +213,11 @@ fn evm_benchmarks(device: &mut Device) -> Result<String, String> {
                     return Err(format!("{}: device and host differ", case.name));
                 }
                 let status = match (s.status, &host.halt) {
-                    (0, _) => "success".to_owned(),
-                    (1, _) => "revert".to_owned(),
-                    (_, Some(halt)) => format!("halt: {halt}"),
-                    _ => "halt".to_owned(),
+                    (ExecOutcome::Halt, Some(halt)) => format!("halt: {halt}"),
+                    (status, _) => status.as_str().to_owned(),
                 };
                 let instructions = s.instructions.ok_or("untraced run not measured")?;
-                let per_gas = if s.status == 0 && s.gas_used > 0 {
+                let per_gas = if s.status == ExecOutcome::Success && s.gas_used > 0 {
                     format!("{:.1}", instructions as f64 / s.gas_used as f64)
                 } else {
                     "—".to_owned()

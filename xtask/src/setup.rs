@@ -1,4 +1,4 @@
-//! `cargo xtask setup`: install QEMU and check the thumb targets (idempotent).
+//! `cargo xtask setup`: install QEMU and the 32-bit C toolchain, check the Rust targets (idempotent).
 
 use std::process::Command;
 
@@ -39,32 +39,62 @@ fn run_checked(program: &str, args: &[&str]) -> Result<(), String> {
     }
 }
 
-fn ensure_qemu() -> Result<(), String> {
-    if succeeds("qemu-system-arm", &["--version"]) {
+/// Install the Debian `package` with apt-get unless `present()` already holds.
+fn ensure_debian_package(package: &str, present: fn() -> bool) -> Result<(), String> {
+    if present() {
         return Ok(());
     }
-    let install = "apt-get install -y --no-install-recommends qemu-system-arm";
+    let install = format!("apt-get install -y --no-install-recommends {package}");
     if !is_root() {
         return Err(format!(
-            "qemu-system-arm is missing; install it with: sudo apt-get update && sudo {install}"
+            "{package} is missing; install it with: sudo apt-get update && sudo {install}"
         ));
     }
-    println!("setup: installing qemu-system-arm with apt-get");
+    println!("setup: installing {package} with apt-get");
     run_checked("apt-get", &["update", "-q"])?;
     run_checked(
         "apt-get",
-        &[
-            "install",
-            "-y",
-            "-q",
-            "--no-install-recommends",
-            "qemu-system-arm",
-        ],
+        &["install", "-y", "-q", "--no-install-recommends", package],
     )?;
-    if succeeds("qemu-system-arm", &["--version"]) {
+    if present() {
         Ok(())
     } else {
-        Err("qemu-system-arm still not runnable after installing it".to_owned())
+        Err(format!("{package} still missing after installing it"))
+    }
+}
+
+fn has_qemu() -> bool {
+    succeeds("qemu-system-arm", &["--version"])
+}
+
+/// Whether the C toolchain can link 32-bit x86 programs (the i686 test run).
+fn has_32bit_gcc() -> bool {
+    Command::new("gcc")
+        .args(["-m32", "-print-libgcc-file-name"])
+        .output()
+        .is_ok_and(|out| {
+            std::path::Path::new(String::from_utf8_lossy(&out.stdout).trim()).is_file()
+        })
+}
+
+/// The 32-bit host target the no_std crates' tests also run on, so that a
+/// `usize` overflow shows up on the host (the devices are 32-bit).
+pub const HOST_32BIT_TARGET: &str = "i686-unknown-linux-gnu";
+
+fn ensure_32bit_target() -> Result<(), String> {
+    if !has_prebuilt_std(HOST_32BIT_TARGET) {
+        // rust-toolchain.toml lists it; an older rustup may not have added it.
+        let _ = Command::new("rustup")
+            .args(["target", "add", HOST_32BIT_TARGET])
+            .current_dir(workspace_root())
+            .status();
+    }
+    if has_prebuilt_std(HOST_32BIT_TARGET) {
+        Ok(())
+    } else {
+        Err(format!(
+            "no standard library for {HOST_32BIT_TARGET}; run `rustup target add {HOST_32BIT_TARGET}`"
+        ))
     }
 }
 
@@ -125,6 +155,8 @@ fn ensure_targets() -> Result<(), String> {
 
 /// Install or check everything; safe to run any number of times.
 pub fn run() -> Result<(), String> {
-    ensure_qemu()?;
-    ensure_targets()
+    ensure_debian_package("qemu-system-arm", has_qemu)?;
+    ensure_debian_package("gcc-multilib", has_32bit_gcc)?;
+    ensure_targets()?;
+    ensure_32bit_target()
 }

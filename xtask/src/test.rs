@@ -112,6 +112,22 @@ fn run_step(name: &str, mut cmd: Command, count_tests: bool) -> StepResult {
     }
 }
 
+/// Crates whose tests also run on the 32-bit host: the no_std libraries and
+/// the firmware's host-testable modules (the devices are 32-bit; a `usize`
+/// that wraps there does not on x86-64).
+const TESTED_32BIT: [&str; 5] = ["protocol", "evm-core", "evm-state", "evm-trace", "firmware"];
+
+fn cargo_32bit_tests() -> Command {
+    let mut cmd = cargo(&["test", "--target", crate::setup::HOST_32BIT_TARGET]);
+    for krate in TESTED_32BIT {
+        cmd.args(["--package", krate]);
+    }
+    // Unit, property and integration tests; no doctests (they need a
+    // 32-bit rustdoc run of their own and test no arithmetic).
+    cmd.args(["--lib", "--tests"]);
+    cmd
+}
+
 /// Run every check and print the summary.
 pub fn run() -> Result<(), String> {
     let mut steps = vec![
@@ -155,6 +171,11 @@ pub fn run() -> Result<(), String> {
                 STATE_TESTS,
                 "--nocapture",
             ]),
+            true,
+        ),
+        run_step(
+            "unit and property tests, 32-bit host (i686)",
+            cargo_32bit_tests(),
             true,
         ),
         run_step(
