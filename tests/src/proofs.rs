@@ -17,6 +17,10 @@ pub fn fixtures_dir() -> PathBuf {
     )
 }
 
+/// How to get the fixtures, for the message of a test that needs them.
+pub const FIXTURES_HINT: &str =
+    "the shared fixtures are missing: put them at ../shared/fixtures or set ZKEVM_FIXTURES (see ../shared/fixtures/README.md and scripts/fetch-fixtures.sh)";
+
 /// One account (and slots) proof with the values the response claims.
 #[derive(Debug, Clone)]
 pub struct ProofCase {
