@@ -1,8 +1,11 @@
 //! The device under hostile input: well-framed requests with arbitrary bodies.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code: a failure fails the test
 
-use protocol::limits::MAX_WIRE_FRAME;
-use protocol::{encode_frame, ErrorCode, Reply, Request, TraceMode};
+use protocol::limits::{MAX_TX_GAS, MAX_WIRE_FRAME};
+use protocol::{
+    encode_frame, AccountQuery, BlockQuery, ErrorCode, ExecOutcome, ExecQuery, Rejection, Reply,
+    Request, TraceMode, TxQuery,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::ser::{Serialize, SerializeTuple, Serializer};
@@ -149,5 +152,145 @@ fn a_thousand_well_framed_random_requests_are_all_answered_and_leak_nothing() {
         Reply::Executed(_)
     ));
     assert_eq!(heap_used(&mut device), baseline);
+    assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
+}
+
+/// A query calling `code` with zero fees and `gas`, the block allowing it.
+fn contract_query(code: &[u8], gas: u64) -> Vec<u8> {
+    let caller = [0xca; 20];
+    let contract = [0xc0; 20];
+    let mut balance = [0u8; 32];
+    balance[16] = 1;
+    let accounts = [
+        AccountQuery {
+            address: caller,
+            nonce: 0,
+            balance,
+            code: &[],
+            storage: &[],
+        },
+        AccountQuery {
+            address: contract,
+            nonce: 1,
+            balance: [0; 32],
+            code,
+            storage: &[],
+        },
+    ];
+    let query = ExecQuery {
+        block: BlockQuery {
+            number: 1,
+            timestamp: 1,
+            gas_limit: gas,
+            base_fee: [0; 32],
+            coinbase: [0xcb; 20],
+            chain_id: 1,
+        },
+        accounts: heapless::Vec::from_slice(&accounts).unwrap(),
+        tx: TxQuery {
+            caller,
+            to: Some(contract),
+            value: [0; 32],
+            data: &[],
+            gas_limit: gas,
+            nonce: 0,
+            max_fee: [0; 32],
+            max_priority_fee: None,
+        },
+    };
+    postcard::to_allocvec(&query).unwrap()
+}
+
+/// `CALL(GAS, precompile, 0, 0, args, 0, ret)` then `STOP`.
+fn call_precompile(setup: &[u8], precompile: u8, args: u8, ret: u8) -> Vec<u8> {
+    let mut code = setup.to_vec();
+    code.extend_from_slice(&[
+        0x60, ret, 0x60, 0x00, 0x60, args, 0x60, 0x00, 0x60, 0x00, 0x60, precompile, 0x5a, 0xf1,
+        0x00,
+    ]);
+    code
+}
+
+#[test]
+fn hostile_contracts_end_in_results_or_typed_refusals_and_the_device_keeps_serving() {
+    let mut device = Device::boot(&build_firmware().expect("firmware")).expect("boots");
+    let baseline = heap_used(&mut device);
+    let cases: [(&str, Vec<u8>, u64); 5] = [
+        // KECCAK256 of 33 bytes at 0xffffffff: the memory end passes 2^32,
+        // where a 32-bit usize wraps (issue 10, finding 2).
+        (
+            "keccak at 2^32",
+            vec![0x60, 0x21, 0x63, 0xff, 0xff, 0xff, 0xff, 0x20, 0x00],
+            MAX_TX_GAS,
+        ),
+        // The same with the gas to pay for 4 GiB of memory: over the cap.
+        (
+            "keccak at 2^32, 2^46 gas",
+            vec![0x60, 0x21, 0x63, 0xff, 0xff, 0xff, 0xff, 0x20, 0x00],
+            1 << 46,
+        ),
+        // modexp with an 800 KiB exponent (finding 1): ~2.2 M gas buys an
+        // allocation larger than the heap.
+        (
+            "modexp el = 800 KiB",
+            call_precompile(
+                &[
+                    0x62, 0x0c, 0x80, 0x00, 0x60, 0x20, 0x52, 0x60, 0x01, 0x60, 0x40, 0x52,
+                ],
+                0x05,
+                0x60,
+                0x20,
+            ),
+            MAX_TX_GAS,
+        ),
+        // An endless loop with all the gas a device allows (finding 4).
+        ("JUMPDEST loop", vec![0x5b, 0x60, 0x00, 0x56], MAX_TX_GAS),
+        // blake2f with 16.4 M rounds, paid for (finding 4): ~10^10 instructions.
+        (
+            "blake2f 16.4 M rounds",
+            call_precompile(
+                &[
+                    0x63, 0x00, 0xfa, 0x00, 0x00, 0x60, 0xe0, 0x1b, 0x60, 0x00, 0x52,
+                ],
+                0x09,
+                0xd5,
+                0x40,
+            ),
+            MAX_TX_GAS,
+        ),
+    ];
+    for (name, code, gas) in cases {
+        let reply = device.execute(&contract_query(&code, gas)).unwrap();
+        println!("{name}: {reply:?}");
+        match (name, &reply) {
+            ("keccak at 2^32" | "JUMPDEST loop", Reply::Executed(s)) => {
+                assert_eq!(s.status, ExecOutcome::Halt, "{name}");
+                assert_eq!(s.gas_used, gas, "{name}");
+            }
+            (
+                "keccak at 2^32, 2^46 gas",
+                Reply::Rejected {
+                    kind: Rejection::GasAboveCap { .. },
+                    ..
+                },
+            ) => {}
+            (
+                "modexp el = 800 KiB",
+                Reply::Rejected {
+                    kind: Rejection::DeviceLimit,
+                    ..
+                },
+            ) => {}
+            (
+                "JUMPDEST loop" | "blake2f 16.4 M rounds",
+                Reply::Rejected {
+                    kind: Rejection::TimeBudget,
+                    ..
+                },
+            ) => {}
+            _ => panic!("{name}: unexpected {reply:?}"),
+        }
+        assert_eq!(heap_used(&mut device), baseline, "after {name}");
+    }
     assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
 }
