@@ -32,7 +32,7 @@ pub const SKIPS: &[(&str, &str)] = &[(
     "static_Call1MB1024Calldepth",
     "device limit: case d=1 keeps 1024 nested frames with 1 MB of EVM memory each \
      (about 1 GiB at once, 882 G gas); the host configuration caps the shared memory \
-     arena at 256 MiB, so the deepest frames halt with MemoryLimit",
+     arena at 256 MiB, so the transaction ends in a memory capacity error",
 )];
 
 /// The fixtures directory: `$ZKEVM_FIXTURES` or `../shared/fixtures` from the workspace root.

@@ -1,7 +1,9 @@
 //! Errors: invalid transactions, exhausted device buffers and state-access failures.
 //!
-//! An EVM halt (out of gas, revert, invalid opcode, memory limit…) is not an
-//! error: it is an execution result, see [`crate::ExecStatus`].
+//! An EVM halt (out of gas, revert, invalid opcode…) is not an error: it is
+//! an execution result, see [`crate::ExecStatus`]. A device limit (a full
+//! buffer, EVM memory included, a missing precompile, the step budget) is an
+//! error of the whole transaction: its result is unknown on this device.
 
 use core::fmt;
 
@@ -30,6 +32,12 @@ pub enum Resource {
     LogData,
     /// Return-data bytes.
     ReturnData,
+    /// EVM memory (the arena shared by the live frames): an expansion whose
+    /// gas was paid but which does not fit.
+    Memory,
+    /// A modexp operand longer than [`crate::Limits::modexp_operand_bytes`]
+    /// (its gas was paid).
+    ModexpOperand,
 }
 
 /// Why a transaction is invalid (it is rejected: no state change, no fee).
@@ -90,6 +98,11 @@ pub enum Error<E> {
     Capacity(Resource),
     /// The state could not be read (for instance, a witness lacks a proof).
     State(E),
+    /// The transaction calls a precompile (its number) not built into this
+    /// configuration: modexp needs the `alloc` feature, BN254 `bn254`, KZG `kzg`.
+    PrecompileUnavailable(u8),
+    /// The transaction used up its [`crate::Limits::steps`] work budget.
+    StepBudget,
 }
 
 impl<E> From<InvalidTx> for Error<E> {
@@ -111,6 +124,8 @@ impl fmt::Display for Resource {
             Self::Logs => "logs",
             Self::LogData => "log data",
             Self::ReturnData => "return data",
+            Self::Memory => "memory",
+            Self::ModexpOperand => "modexp operand",
         };
         f.write_str(s)
     }
@@ -148,6 +163,10 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Self::InvalidTx(e) => write!(f, "invalid transaction: {e}"),
             Self::Capacity(r) => write!(f, "device buffer full: {r}"),
             Self::State(e) => write!(f, "state access failed: {e:?}"),
+            Self::PrecompileUnavailable(id) => {
+                write!(f, "precompile {id:#04x} not in this build")
+            }
+            Self::StepBudget => f.write_str("time budget exceeded"),
         }
     }
 }
@@ -172,5 +191,11 @@ mod tests {
         );
         let e: Error<()> = Error::Capacity(Resource::Slots);
         assert_eq!(e.to_string(), "device buffer full: storage slots");
+        let e: Error<()> = Error::Capacity(Resource::Memory);
+        assert_eq!(e.to_string(), "device buffer full: memory");
+        let e: Error<()> = Error::PrecompileUnavailable(10);
+        assert_eq!(e.to_string(), "precompile 0x0a not in this build");
+        let e: Error<()> = Error::StepBudget;
+        assert_eq!(e.to_string(), "time budget exceeded");
     }
 }

@@ -46,6 +46,10 @@ pub struct Buffers<'b> {
     pub log_data: &'b mut [u8],
     /// Return data of the last call and the transaction output.
     pub return_data: &'b mut [u8],
+    /// Not a buffer: the largest modexp operand to allocate ([`crate::Limits::modexp_operand_bytes`]).
+    pub modexp_operand_bytes: usize,
+    /// Not a buffer: the work budget of one transaction ([`crate::Limits::steps`]).
+    pub steps: u64,
 }
 
 /// Buffers owned on the heap, sized from [`crate::Limits`].
@@ -65,6 +69,8 @@ pub struct HeapBuffers {
     logs: alloc::vec::Vec<Log>,
     log_data: alloc::vec::Vec<u8>,
     return_data: alloc::vec::Vec<u8>,
+    modexp_operand_bytes: usize,
+    steps: u64,
 }
 
 #[cfg(any(test, feature = "alloc"))]
@@ -86,6 +92,8 @@ impl HeapBuffers {
             logs: vec![Log::default(); l.logs],
             log_data: vec![0; l.log_data_bytes],
             return_data: vec![0; l.return_data_bytes],
+            modexp_operand_bytes: l.modexp_operand_bytes,
+            steps: l.steps,
         }
     }
 
@@ -105,6 +113,8 @@ impl HeapBuffers {
             logs: &mut self.logs,
             log_data: &mut self.log_data,
             return_data: &mut self.return_data,
+            modexp_operand_bytes: self.modexp_operand_bytes,
+            steps: self.steps,
         }
     }
 }
@@ -210,6 +220,10 @@ pub struct Evm<'b, S, T = NoTracer> {
     journal: Journal<'b>,
     return_data: SliceVec<'b, u8>,
     ctx: Ctx,
+    /// Steps per transaction ([`crate::Limits::steps`]).
+    step_limit: u64,
+    /// What is left of it in the running transaction, and the modexp bound.
+    budget: precompile::Budget,
 }
 
 impl<'b, S: State> Evm<'b, S, NoTracer> {
@@ -371,6 +385,11 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             ),
             return_data: SliceVec::new(b.return_data),
             ctx: Ctx::default(),
+            step_limit: b.steps,
+            budget: precompile::Budget {
+                steps: b.steps,
+                modexp_operand_bytes: b.modexp_operand_bytes,
+            },
         }
     }
 
@@ -572,6 +591,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
     }
 
     fn transact_inner(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<Outcome, S::Error> {
+        self.budget.steps = self.step_limit;
         self.journal.clear();
         self.frames.clear();
         self.return_data.clear();
@@ -767,6 +787,8 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     let Some(child) = self.frames.pop() else {
                         return Err(Error::Capacity(Resource::Frames));
                     };
+                    // Copying the output (to return data, code or the caller's memory).
+                    self.take_steps(gas::words(out_len as u64))?;
                     let mut status = status;
                     let mut gas_left = if matches!(status, ExecStatus::Halt(_)) {
                         0
@@ -841,9 +863,9 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             return;
         };
         let n = ret_len.min(self.return_data.len());
-        let dst = parent.mem_base as usize + ret_off;
+        let dst = (parent.mem_base as usize).saturating_add(ret_off);
         if let (Some(d), Some(s)) = (
-            self.memory.get_mut(dst..dst + n),
+            self.memory.get_mut(dst..dst.saturating_add(n)),
             self.return_data.as_slice().get(..n),
         ) {
             d.copy_from_slice(s);
@@ -879,6 +901,13 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         Ok(())
     }
 
+    /// Takes `n` steps of the transaction's work budget ([`crate::Limits::steps`]).
+    #[inline]
+    fn take_steps(&mut self, n: u64) -> R<(), S::Error> {
+        self.budget.steps = self.budget.steps.checked_sub(n).ok_or(Error::StepBudget)?;
+        Ok(())
+    }
+
     fn push_frame(&mut self, mut f: Frame) -> R<(), S::Error> {
         let (stack_base, mem_base) = match self.frames.as_slice().last() {
             Some(p) => (p.stack_base + p.sp, p.mem_base + p.mem_len),
@@ -906,6 +935,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         ret_len: usize,
         depth: usize,
     ) -> R<Started, S::Error> {
+        self.take_steps(1)?;
         self.return_data.clear();
         let fail = Started::Done {
             status: ExecStatus::Revert,
@@ -931,23 +961,30 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         if let Some(id) = precompile::precompile_id(&code_address) {
             let inp: &[u8] = match input {
                 Input::Tx => tx_data,
-                Input::Memory { off, len } => self.memory.get(off..off + len).unwrap_or(&[]),
+                Input::Memory { off, len } => {
+                    self.memory.get(off..off.saturating_add(len)).unwrap_or(&[])
+                }
             };
             let mut out = SliceVec::new(&mut []);
             core::mem::swap(&mut out, &mut self.return_data);
-            let r = precompile::run(id, inp, gas, &mut out);
+            let r = precompile::run(id, inp, gas, &mut out, &mut self.budget);
             core::mem::swap(&mut out, &mut self.return_data);
             return match r {
                 Ok(used) => Ok(Started::Done {
                     status: ExecStatus::Success,
                     gas_left: gas - used,
                 }),
+                // Device limits end the transaction: its result is unknown here.
                 Err(PrecompileError::Capacity) => Err(Error::Capacity(Resource::ReturnData)),
+                Err(PrecompileError::Unsupported) => Err(Error::PrecompileUnavailable(id)),
+                Err(PrecompileError::OperandTooLarge) => {
+                    Err(Error::Capacity(Resource::ModexpOperand))
+                }
+                Err(PrecompileError::StepBudget) => Err(Error::StepBudget),
                 Err(e) => {
                     self.return_data.clear();
                     self.journal.revert(cp);
                     let h = match e {
-                        PrecompileError::Unsupported => Halt::PrecompileUnavailable,
                         PrecompileError::OutOfGas => Halt::OutOfGas,
                         _ => Halt::PrecompileFailure,
                     };
@@ -960,6 +997,8 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         }
         let code_i = self.journal.load(&self.state, &code_address)?;
         let code = self.journal.code(&self.state, &mut self.code, code_i)?;
+        // Loading (hashing, analysing) the code: one step per word.
+        self.take_steps(gas::words(u64::from(code.len)))?;
         if code.len == 0 {
             return Ok(Started::Done {
                 status: ExecStatus::Success,
@@ -1008,6 +1047,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         depth: usize,
         nonce: u64,
     ) -> R<Started, S::Error> {
+        self.take_steps(1)?;
         self.return_data.clear();
         let fail = Started::Done {
             status: ExecStatus::Revert,
@@ -1027,9 +1067,17 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             }
             self.journal.set_nonce(caller_i, nonce + 1)?;
         }
+        let init_len = match input {
+            Input::Tx => tx_data.len(),
+            Input::Memory { len, .. } => len,
+        };
+        // Hashing, copying and analysing the initcode: one step per word.
+        self.take_steps(gas::words(init_len as u64))?;
         let init: &[u8] = match input {
             Input::Tx => tx_data,
-            Input::Memory { off, len } => self.memory.get(off..off + len).unwrap_or(&[]),
+            Input::Memory { off, len } => {
+                self.memory.get(off..off.saturating_add(len)).unwrap_or(&[])
+            }
         };
         let address = match salt {
             None => create_address(&caller, nonce),
@@ -1313,21 +1361,83 @@ mod tests {
         assert_eq!(writes, vec![([0xcc; 20], U256::ZERO, U256::from(3))]);
     }
 
-    #[test]
-    fn memory_limit_is_a_halt() {
-        // PUSH3 0x020000 MLOAD (128 KiB > 64 KiB device arena)
-        let state = with_contract(&[0x62, 0x02, 0x00, 0x00, 0x51]);
-        let mut hb = HeapBuffers::new(&Limits::DEVICE);
-        let mut evm = Evm::new(&state, hb.buffers());
-        let mut t = tx();
-        t.gas_limit = 1_000_000;
-        let out = evm.transact(&BlockEnv::default(), &t).unwrap();
-        assert_eq!(out.status, ExecStatus::Halt(Halt::MemoryLimit));
-        assert_eq!(out.gas_used, 1_000_000);
+    /// A hostile host sends any gas limit with zero fees.
+    fn free_tx(gas_limit: u64) -> (BlockEnv, TxEnv<'static>) {
+        let block = BlockEnv {
+            gas_limit: u64::MAX,
+            ..BlockEnv::default()
+        };
+        let t = TxEnv {
+            gas_limit,
+            max_fee_per_gas: U256::ZERO,
+            ..tx()
+        };
+        (block, t)
+    }
+
+    /// `code` at 0xcc calling 0xbb (`child`) with all its gas, storing the
+    /// CALL's success flag in slot 0 and stopping.
+    fn caller_of(child: &[u8]) -> Mem {
+        // PUSH1 0 x5 (ret len/off, in len/off, value), PUSH20 0xbb.., GAS, CALL,
+        // PUSH1 0, SSTORE, STOP
+        let mut code = vec![0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x73];
+        code.extend_from_slice(&[0xbb; 20]);
+        code.extend_from_slice(&[0x5a, 0xf1, 0x60, 0, 0x55, 0x00]);
+        let mut m = with_contract(&code);
+        let h = keccak256(child);
+        m.code.insert(h, child.to_vec());
+        m.accounts.insert(
+            [0xbb; 20],
+            AccountInfo {
+                nonce: 1,
+                balance: U256::ZERO,
+                code_hash: h,
+            },
+        );
+        m
     }
 
     #[test]
-    fn value_call_to_unavailable_precompile_fails_softly() {
+    fn memory_limit_ends_the_transaction() {
+        // PUSH3 0x020000 MLOAD (128 KiB > 64 KiB device arena)
+        let mload = [0x62, 0x02, 0x00, 0x00, 0x51];
+        let mut t = tx();
+        t.gas_limit = 1_000_000;
+        let memory = Err(Error::Capacity(Resource::Memory));
+        assert_eq!(fresh(&with_contract(&mload), &Limits::DEVICE, &t), memory);
+        // In a nested frame too: the caller does not see a failed CALL.
+        assert_eq!(fresh(&caller_of(&mload), &Limits::DEVICE, &t), memory);
+        // Unpaid (16 MiB, ≈ 539 M gas), an expansion is an EVM out-of-gas halt of
+        // the child: the CALL fails (slot 0 stays 0) and the caller goes on.
+        let mload_16m = [0x63, 0x01, 0x00, 0x00, 0x00, 0x51];
+        let out = fresh(&caller_of(&mload_16m), &Limits::DEVICE, &t);
+        assert!(out.is_ok_and(|s| s.0 == ExecStatus::Success && s.3.is_empty()));
+    }
+
+    #[test]
+    fn keccak_at_4_gib_is_a_memory_capacity_error() {
+        // PUSH1 0x21 PUSH4 0xffffffff KECCAK256: memory end 2^32 + 32, paid by 2^46 gas.
+        // (On a 32-bit target the old expansion wrapped here and sliced out of bounds.)
+        let state = with_contract(&[0x60, 0x21, 0x63, 0xff, 0xff, 0xff, 0xff, 0x20]);
+        let (block, t) = free_tx(1 << 46);
+        for l in [Limits::DEVICE, Limits::HOST] {
+            let mut hb = HeapBuffers::new(&l);
+            let mut evm = Evm::new(&state, hb.buffers());
+            assert_eq!(
+                evm.transact(&block, &t),
+                Err(Error::Capacity(Resource::Memory))
+            );
+        }
+        // With less gas than the expansion costs it is out of gas, as in any EVM.
+        let (block, t) = free_tx(1 << 40);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let out = evm.transact(&block, &t).unwrap();
+        assert_eq!(out.status, ExecStatus::Halt(Halt::OutOfGas));
+    }
+
+    #[test]
+    fn value_call_to_precompile_succeeds() {
         // PUSH1 0 x4, PUSH1 1, PUSH1 5, PUSH1 0, CALL, PUSH1 0, STOP
         let code = [
             0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 1, 0x60, 5, 0x60, 0, 0xf1, 0x60, 0, 0,
@@ -1339,6 +1449,141 @@ mod tests {
         t.value = U256::from(1);
         let out = evm.transact(&BlockEnv::default(), &t).unwrap();
         assert_eq!(out.status, ExecStatus::Success);
+    }
+
+    /// KZG (0x0a) is built only with the `kzg` feature (the tests build
+    /// every other precompile): a call to it ends the transaction.
+    #[cfg(not(feature = "kzg"))]
+    #[test]
+    fn call_to_unavailable_precompile_ends_the_transaction() {
+        // PUSH1 0 x4, PUSH1 1 (value), PUSH1 0x0a, GAS, CALL, PUSH1 0, SSTORE, STOP
+        let code = [
+            0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 1, 0x60, 0x0a, 0x5a, 0xf1, 0x60, 0, 0x55, 0,
+        ];
+        let state = with_contract(&code);
+        let mut hb = HeapBuffers::new(&Limits::DEVICE);
+        let mut evm = Evm::new(&state, hb.buffers());
+        let mut t = tx();
+        t.value = U256::from(1);
+        assert_eq!(
+            evm.transact(&BlockEnv::default(), &t),
+            Err(Error::PrecompileUnavailable(0x0a))
+        );
+        // As the transaction's recipient too.
+        let t = call_to(0);
+        let t = TxEnv {
+            to: Some({
+                let mut a = [0u8; 20];
+                a[19] = 0x0a;
+                a
+            }),
+            ..t
+        };
+        assert_eq!(
+            evm.transact(&BlockEnv::default(), &t),
+            Err(Error::PrecompileUnavailable(0x0a))
+        );
+    }
+
+    #[test]
+    fn endless_loop_ends_in_the_step_budget() {
+        // JUMPDEST PUSH1 0 JUMP, with 2^60 gas for free.
+        let state = with_contract(&[0x5b, 0x60, 0, 0x56]);
+        let (block, t) = free_tx(1 << 60);
+        let mut hb = HeapBuffers::new(&Limits {
+            steps: 100_000,
+            ..Limits::DEVICE
+        });
+        let mut evm = Evm::new(&state, hb.buffers());
+        assert_eq!(evm.transact(&block, &t), Err(Error::StepBudget));
+        // The budget is per transaction: a short one (≈ 8300 iterations of
+        // 4 code bytes) still runs out of gas.
+        let (block, t) = free_tx(100_000);
+        let out = evm.transact(&block, &t).unwrap();
+        assert_eq!(out.status, ExecStatus::Halt(Halt::OutOfGas));
+        // The same loop in a child frame ends the whole transaction.
+        let state = caller_of(&[0x5b, 0x60, 0, 0x56]);
+        let (block, t) = free_tx(1 << 60);
+        let mut evm = Evm::new(&state, hb.buffers());
+        assert_eq!(evm.transact(&block, &t), Err(Error::StepBudget));
+    }
+
+    #[test]
+    fn step_budget_counts_straight_code_and_calls() {
+        // 1000 JUMPDESTs and STOP: one segment of 1001 bytes, counted at the exit.
+        let mut code = vec![0x5b; 1000];
+        code.push(0x00);
+        let state = with_contract(&code);
+        let (block, t) = free_tx(100_000);
+        let run = |steps| {
+            let mut hb = HeapBuffers::new(&Limits {
+                steps,
+                ..Limits::DEVICE
+            });
+            let mut evm = Evm::new(&state, hb.buffers());
+            evm.transact(&block, &t).map(|o| o.status)
+        };
+        // The call (1), loading 32 words of code (32) and 1001 bytes of code run.
+        assert_eq!(run(1034), Ok(ExecStatus::Success));
+        assert_eq!(run(1033), Err(Error::StepBudget));
+        assert_eq!(run(32), Err(Error::StepBudget));
+    }
+
+    #[test]
+    fn blake2f_beyond_the_step_budget_does_not_run() {
+        // CALLDATACOPY the input to 0, CALL 0x09 with it (4 billion rounds, paid for), STOP.
+        let code = [
+            0x36, 0x60, 0, 0x60, 0, 0x37, 0x60, 64, 0x60, 0, 0x36, 0x60, 0, 0x60, 0, 0x60, 9, 0x5a,
+            0xf1, 0x00,
+        ];
+        let state = with_contract(&code);
+        let mut input = vec![0xff, 0xff, 0xff, 0xff];
+        input.resize(213, 0);
+        input[212] = 1;
+        let (block, mut t) = free_tx(1 << 40);
+        t.data = input.leak();
+        let mut hb = HeapBuffers::new(&Limits {
+            steps: 100_000,
+            ..Limits::DEVICE
+        });
+        let mut evm = Evm::new(&state, hb.buffers());
+        assert_eq!(evm.transact(&block, &t), Err(Error::StepBudget));
+        // With 12 rounds it runs.
+        let mut input = vec![0, 0, 0, 12];
+        input.resize(213, 0);
+        input[212] = 1;
+        t.data = input.leak();
+        assert!(evm
+            .transact(&block, &t)
+            .is_ok_and(|o| o.status == ExecStatus::Success));
+    }
+
+    #[test]
+    fn modexp_operand_over_the_device_bound_ends_the_transaction() {
+        // bl = 0, el = 800 KiB, ml = 1 at 0..96 of memory; CALL 0x05; STOP.
+        // ≈ 2.2 M gas: paid, but the exponent is beyond the 1 KiB device bound.
+        let mut code = vec![
+            0x62, 0x0c, 0x80, 0x00, 0x60, 32, 0x52, 0x60, 1, 0x60, 64, 0x52,
+        ];
+        // PUSH1 1 (ret len) PUSH1 0 (ret off) PUSH1 97 (in len) PUSH1 0 (in off) PUSH1 0 (value)
+        // PUSH1 5 GAS CALL PUSH1 0 SSTORE STOP
+        code.extend_from_slice(&[
+            0x60, 1, 0x60, 0, 0x60, 97, 0x60, 0, 0x60, 0, 0x60, 5, 0x5a, 0xf1, 0x60, 0, 0x55, 0,
+        ]);
+        let state = with_contract(&code);
+        let (block, t) = free_tx(10_000_000);
+        assert_eq!(
+            fresh(&state, &Limits::DEVICE, &t),
+            Err(Error::Capacity(Resource::ModexpOperand))
+        );
+        // Unpaid it is a failed CALL (out of gas in the precompile), as in any EVM.
+        let (_, t2) = free_tx(1_000_000);
+        let out = fresh(&state, &Limits::DEVICE, &t2);
+        assert!(out.is_ok_and(|s| s.0 == ExecStatus::Success && s.3.is_empty()));
+        // The host bound computes it (0^e mod 1 = 0, CALL succeeds: slot 0 = 1).
+        let out = fresh(&state, &Limits::HOST, &t);
+        assert!(out.is_ok_and(|s| s.3 == vec![([0xcc; 20], U256::ZERO, U256::from(1))]));
+        let _ = block;
     }
 
     #[test]

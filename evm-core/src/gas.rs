@@ -76,6 +76,18 @@ pub const fn memory_cost(words: u64) -> u64 {
         .saturating_add(words.saturating_mul(words) / 512)
 }
 
+/// Total memory cost of `words` words of memory, `None` when it exceeds `u64`.
+#[inline]
+pub const fn memory_cost_checked(words: u64) -> Option<u64> {
+    let Some(sq) = words.checked_mul(words) else {
+        return None;
+    };
+    let Some(lin) = words.checked_mul(3) else {
+        return None;
+    };
+    lin.checked_add(sq / 512)
+}
+
 /// Cost of copying `len` bytes (per-word part only).
 #[inline]
 pub const fn copy_cost(len: u64) -> u64 {
@@ -132,6 +144,9 @@ mod tests {
         assert_eq!(memory_cost(1), 3);
         assert_eq!(memory_cost(32), 96 + 2);
         assert_eq!(memory_cost(u64::MAX), u64::MAX);
+        assert_eq!(memory_cost_checked(32), Some(98));
+        assert_eq!(memory_cost_checked(1 << 27), Some(3 << 27 | 1 << 45));
+        assert_eq!(memory_cost_checked(1 << 32), None);
     }
 
     #[test]

@@ -15,9 +15,12 @@ pub const MAX_BLOBS_PER_TX: usize = 6;
 
 /// Buffer capacities of one [`crate::Evm`]: the caller sizes its buffers with these.
 ///
-/// Every buffer is bounded; running out of one is a [`crate::Error::Capacity`]
-/// (the transaction result is unknown on this device), except memory, which
-/// halts the frame that asked for it with [`crate::Halt::MemoryLimit`].
+/// Every buffer is bounded; running out of one (EVM memory included) ends the
+/// whole transaction with [`crate::Error::Capacity`]: the transaction result
+/// is unknown on this device, never answered wrongly. The last two fields are
+/// not buffers but bounds on work that input can ask for: the largest modexp
+/// operand that may be allocated, and the step budget that bounds run time
+/// independently of gas (see [`Limits::steps`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Bytes of EVM memory shared by all live frames (each frame's memory sits above its caller's).
@@ -42,6 +45,21 @@ pub struct Limits {
     pub log_data_bytes: usize,
     /// Bytes of return data (the largest output a frame can hand back).
     pub return_data_bytes: usize,
+    /// Largest base, exponent or modulus length (bytes) the modexp
+    /// precompile allocates (EIP-7823 sets 1024 from Osaka on). Lengths whose
+    /// gas is paid but which exceed it end the transaction with
+    /// [`crate::Error::Capacity`]`(`[`crate::Resource::ModexpOperand`]`)`.
+    pub modexp_operand_bytes: usize,
+    /// Work budget of one transaction, in steps, bounding its run time
+    /// whatever its gas limit (a hostile host can send any gas limit with
+    /// zero fees). A step is about one instruction's worth of work: every
+    /// byte of code executed (counted per straight-line segment, at each
+    /// JUMP/JUMPI and frame exit), every 32 bytes of memory a copy, hash or
+    /// expansion touches, one per call or creation, and for a precompile its
+    /// gas cost (its gas is proportional to its work: blake2f rounds,
+    /// modexp iterations × words², pairing pairs, hash words). Exceeding it
+    /// ends the transaction with [`crate::Error::StepBudget`].
+    pub steps: u64,
 }
 
 impl Limits {
@@ -58,6 +76,11 @@ impl Limits {
         logs: 32,
         log_data_bytes: 4096,
         return_data_bytes: 4096,
+        modexp_operand_bytes: 1024,
+        // 2^24 steps: enough for 2^24 gas of ordinary code (most instructions
+        // cost 2–3 gas for 1–3 bytes) or 2^24 blake2f rounds (≈ 10^10 device
+        // instructions, minutes at 64 MHz), far below hours.
+        steps: 1 << 24,
     };
 
     /// A host configuration large enough for the Ethereum state tests.
@@ -73,6 +96,8 @@ impl Limits {
         logs: 8192,
         log_data_bytes: 64 * 1024 * 1024,
         return_data_bytes: 4 * 1024 * 1024,
+        modexp_operand_bytes: 1024 * 1024,
+        steps: u64::MAX,
     };
 
     /// Worst-case RAM of the buffers for this configuration, in bytes

@@ -36,17 +36,58 @@ pub enum PrecompileError {
     Capacity,
     /// Not available in this build.
     Unsupported,
+    /// A modexp operand is longer than [`Budget::modexp_operand_bytes`] (its gas was paid).
+    OperandTooLarge,
+    /// The work would exceed [`Budget::steps`] (checked before the work is done).
+    StepBudget,
+}
+
+/// Device bounds on the work a precompile call may do (see [`crate::Limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Steps left in the transaction; a precompile takes as many as its gas cost.
+    pub steps: u64,
+    /// Largest modexp operand (bytes) that may be allocated.
+    pub modexp_operand_bytes: usize,
+}
+
+impl Budget {
+    /// No bound (for tests and host tools).
+    pub const UNBOUNDED: Self = Self {
+        steps: u64::MAX,
+        modexp_operand_bytes: usize::MAX,
+    };
+
+    /// Takes `n` steps, or fails without taking any.
+    #[inline]
+    fn take(&mut self, n: u64) -> Result<(), PrecompileError> {
+        self.steps = self
+            .steps
+            .checked_sub(n)
+            .ok_or(PrecompileError::StepBudget)?;
+        Ok(())
+    }
 }
 
 /// Runs precompile `id` on `input` with `gas` available; writes the output to
 /// `out` (cleared first) and returns the gas used.
+///
+/// Every precompile checks its gas before it works, and then takes its gas
+/// cost from `budget.steps` (its gas is proportional to its work), so neither
+/// a short gas nor a short budget runs any of the work.
 pub fn run(
     id: u8,
     input: &[u8],
     gas: u64,
     out: &mut SliceVec<'_, u8>,
+    budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
     out.clear();
+    // Gas first (an EVM result), then the device's step budget.
+    let mut pay = |cost: u64, gas: u64| -> Result<(), PrecompileError> {
+        charge(cost, gas)?;
+        budget.take(cost)
+    };
     let put = |out: &mut SliceVec<'_, u8>, b: &[u8]| {
         out.extend_from_slice(b)
             .map(|_| ())
@@ -54,7 +95,7 @@ pub fn run(
     };
     match id {
         1 => {
-            charge(3000, gas)?;
+            pay(3000, gas)?;
             if let Some(a) = ecrecover(input) {
                 put(out, &a)?;
             }
@@ -62,14 +103,14 @@ pub fn run(
         }
         2 => {
             let cost = 60 + 12 * words(input.len() as u64);
-            charge(cost, gas)?;
+            pay(cost, gas)?;
             use sha2::Digest;
             put(out, &sha2::Sha256::digest(input))?;
             Ok(cost)
         }
         3 => {
             let cost = 600 + 120 * words(input.len() as u64);
-            charge(cost, gas)?;
+            pay(cost, gas)?;
             use ripemd::Digest;
             let h = ripemd::Ripemd160::digest(input);
             put(out, &[0u8; 12])?;
@@ -78,15 +119,15 @@ pub fn run(
         }
         4 => {
             let cost = 15 + 3 * words(input.len() as u64);
-            charge(cost, gas)?;
+            pay(cost, gas)?;
             put(out, input)?;
             Ok(cost)
         }
         #[cfg(any(test, feature = "alloc"))]
-        5 => modexp(input, gas, out),
+        5 => modexp(input, gas, out, budget),
         #[cfg(any(test, feature = "bn254"))]
         6 => {
-            charge(150, gas)?;
+            pay(150, gas)?;
             let a = bn::g1(&padded::<64>(input, 0))?;
             let b = bn::g1(&padded::<64>(input, 64))?;
             put(out, &bn::encode_g1(a + b))?;
@@ -94,7 +135,7 @@ pub fn run(
         }
         #[cfg(any(test, feature = "bn254"))]
         7 => {
-            charge(6000, gas)?;
+            pay(6000, gas)?;
             let a = bn::g1(&padded::<64>(input, 0))?;
             let k = padded::<32>(input, 64);
             let k = substrate_bn::Fr::from_slice(&k).map_err(|_| PrecompileError::Failure)?;
@@ -108,7 +149,7 @@ pub fn run(
             }
             let k = (input.len() / 192) as u64;
             let cost = 45_000 + 34_000 * k;
-            charge(cost, gas)?;
+            pay(cost, gas)?;
             let ok = bn::pairing(input)?;
             let mut w = [0u8; 32];
             w[31] = ok as u8;
@@ -120,7 +161,7 @@ pub fn run(
                 return Err(PrecompileError::Failure);
             }
             let rounds = u32::from_be_bytes([input[0], input[1], input[2], input[3]]) as u64;
-            charge(rounds, gas)?;
+            pay(rounds, gas)?;
             let f = match input[212] {
                 0 => false,
                 1 => true,
@@ -143,7 +184,7 @@ pub fn run(
         }
         #[cfg(feature = "kzg")]
         10 => {
-            charge(50_000, gas)?;
+            pay(50_000, gas)?;
             kzg_point_evaluation(input)?;
             let mut n = [0u8; 32];
             n[30] = 0x10; // FIELD_ELEMENTS_PER_BLOB = 4096
@@ -234,50 +275,83 @@ fn ecrecover(input: &[u8]) -> Option<[u8; 32]> {
 }
 
 /// EIP-2565 gas and the modular exponentiation itself.
+///
+/// Lengths are read as `u64` (saturating: a length above 2^64 costs more gas
+/// than exists). Gas is checked first (out of gas is an EVM result), then the
+/// step budget, then the operand bound: only lengths whose gas is paid and
+/// which fit [`Budget::modexp_operand_bytes`] are allocated. A zero modulus
+/// length gives an empty output and allocates nothing, whatever `bl` and `el`.
 #[cfg(any(test, feature = "alloc"))]
-fn modexp(input: &[u8], gas: u64, out: &mut SliceVec<'_, u8>) -> Result<u64, PrecompileError> {
+fn modexp(
+    input: &[u8],
+    gas: u64,
+    out: &mut SliceVec<'_, u8>,
+    budget: &mut Budget,
+) -> Result<u64, PrecompileError> {
     use crate::state::U256;
-    // Lengths saturate: a huge length either costs more gas than exists or is never read.
     let len = |off: usize| {
         let v = U256::from_be_bytes(padded::<32>(input, off));
-        usize::try_from(v).unwrap_or(usize::MAX)
+        u64::try_from(v).unwrap_or(u64::MAX)
     };
     let (bl, el, ml) = (len(0), len(32), len(64));
+    // The input from byte `off` (empty past its end or beyond `usize`).
+    let from = |off: u64| {
+        usize::try_from(off)
+            .ok()
+            .and_then(|o| input.get(o..))
+            .unwrap_or(&[])
+    };
     // Head of the exponent (its first 32 bytes) for the iteration count.
-    let exp_start = 96usize.saturating_add(bl);
-    let head_len = el.min(32);
+    let exp_start = 96u64.saturating_add(bl);
+    let head_len = el.min(32) as usize;
     let mut head = [0u8; 32];
     {
-        let src = input.get(exp_start..).unwrap_or(&[]);
+        let src = from(exp_start);
         let n = src.len().min(head_len);
         head[32 - head_len..32 - head_len + n].copy_from_slice(&src[..n]);
     }
     let head = U256::from_be_bytes(head);
     let head_bits = head.bit_len() as u64;
+    // Gas in u128 with checked products: a cost beyond u64 is out of gas
+    // whatever the gas limit (saturating here would undercharge).
     let iterations = if el <= 32 {
-        head_bits.saturating_sub(1)
+        Some(u128::from(head_bits.saturating_sub(1)))
     } else {
-        8u64.saturating_mul((el as u64).saturating_sub(32))
-            .saturating_add(head_bits.saturating_sub(1))
+        8u128
+            .checked_mul(u128::from(el - 32))
+            .map(|i| i + u128::from(head_bits.saturating_sub(1)))
     }
-    .max(1);
-    let words = (bl.max(ml) as u64).div_ceil(8);
-    let complexity = words.saturating_mul(words);
-    let cost = (complexity.saturating_mul(iterations) / 3).max(200);
+    .map(|i| i.max(1));
+    let words = u128::from(bl.max(ml).div_ceil(8));
+    let cost = if words == 0 {
+        200
+    } else {
+        iterations
+            .and_then(|i| words.checked_mul(words)?.checked_mul(i))
+            .and_then(|c| u64::try_from(c / 3).ok())
+            .ok_or(PrecompileError::OutOfGas)?
+            .max(200)
+    };
     charge(cost, gas)?;
+    budget.take(cost)?;
     if ml == 0 {
         return Ok(cost);
     }
-    let read = |off: usize, n: usize| -> alloc::vec::Vec<u8> {
+    let bound = budget.modexp_operand_bytes as u64;
+    if bl > bound || el > bound || ml > bound {
+        return Err(PrecompileError::OperandTooLarge);
+    }
+    // All three fit the bound, itself a `usize`.
+    let (bl, el, ml) = (bl as usize, el as usize, ml as usize);
+    let read = |src: &[u8], n: usize| -> alloc::vec::Vec<u8> {
         let mut v = alloc::vec![0u8; n];
-        let src = input.get(off..).unwrap_or(&[]);
         let k = src.len().min(n);
         v[..k].copy_from_slice(&src[..k]);
         v
     };
-    let base = read(96, bl);
-    let exp = read(exp_start, el);
-    let modulus = read(exp_start.saturating_add(el), ml);
+    let base = read(from(96), bl);
+    let exp = read(from(exp_start), el);
+    let modulus = read(from(exp_start.saturating_add(el as u64)), ml);
     let r = aurora_engine_modexp::modexp(&base, &exp, &modulus);
     let pad = ml.saturating_sub(r.len());
     for _ in 0..pad {
@@ -436,7 +510,8 @@ mod tests {
     fn call(id: u8, input: &[u8], gas: u64) -> Result<(u64, Vec<u8>), PrecompileError> {
         let mut b = vec![0u8; 1024];
         let mut out = SliceVec::new(&mut b);
-        let used = run(id, input, gas, &mut out)?;
+        let mut budget = Budget::UNBOUNDED;
+        let used = run(id, input, gas, &mut out, &mut budget)?;
         Ok((used, out.as_slice().to_vec()))
     }
 
@@ -483,6 +558,97 @@ mod tests {
         assert_eq!(call(5, &input, 1000).unwrap(), (200, vec![5]));
     }
 
+    /// Modexp head: base, exponent and modulus lengths.
+    fn modexp_head(bl: u64, el: u64, ml: u64) -> Vec<u8> {
+        let mut input = vec![0u8; 96];
+        input[24..32].copy_from_slice(&bl.to_be_bytes());
+        input[56..64].copy_from_slice(&el.to_be_bytes());
+        input[88..96].copy_from_slice(&ml.to_be_bytes());
+        input
+    }
+
+    #[test]
+    fn modexp_operands_are_bounded_before_allocation() {
+        let device = || Budget {
+            steps: u64::MAX,
+            modexp_operand_bytes: 1024,
+        };
+        let mut out_buf = vec![0u8; 1024];
+        let mut out = SliceVec::new(&mut out_buf);
+        // bl = 0, el = 800 KiB, ml = 1: ≈ 2.2 M gas, within 10 M, but an 800 KiB exponent.
+        let input = modexp_head(0, 800 * 1024, 1);
+        assert_eq!(
+            run(5, &input, 10_000_000, &mut out, &mut device()),
+            Err(PrecompileError::OperandTooLarge)
+        );
+        // Less gas than it costs: out of gas (the EVM result), not the device error.
+        assert_eq!(
+            run(5, &input, 2_000_000, &mut out, &mut device()),
+            Err(PrecompileError::OutOfGas)
+        );
+        // At the bound it runs: 0^e mod 1 with a 1024-byte exponent.
+        let input = modexp_head(0, 1024, 1);
+        assert!(run(5, &input, 10_000_000, &mut out, &mut device()).is_ok());
+        assert_eq!(out.as_slice(), &[0]);
+        // ml = 0: empty output, no allocation, whatever el (here 2^63; bl = 0 makes it cheap).
+        let input = modexp_head(0, 1 << 63, 0);
+        assert_eq!(run(5, &input, 1000, &mut out, &mut device()), Ok(200));
+        assert!(out.as_slice().is_empty());
+        // A cost beyond u64 is out of gas, even with u64::MAX gas (it used to saturate).
+        let input = modexp_head(1 << 40, 0, 0);
+        assert_eq!(
+            run(5, &input, u64::MAX, &mut out, &mut device()),
+            Err(PrecompileError::OutOfGas)
+        );
+        // A length above 2^64 saturates and costs more gas than exists.
+        let mut input = modexp_head(0, 0, 1);
+        input[0] = 1;
+        assert_eq!(
+            run(5, &input, u64::MAX, &mut out, &mut device()),
+            Err(PrecompileError::OutOfGas)
+        );
+    }
+
+    #[test]
+    fn precompile_work_is_checked_against_the_step_budget_first() {
+        // blake2f with 2^32 - 1 rounds, paid for, and a budget of 1000 steps:
+        // refused at once, before any round (running them takes minutes).
+        let mut input = vec![0xff; 4];
+        input.resize(213, 0);
+        let mut budget = Budget {
+            steps: 1000,
+            modexp_operand_bytes: 1024,
+        };
+        let mut out_buf = vec![0u8; 64];
+        let mut out = SliceVec::new(&mut out_buf);
+        assert_eq!(
+            run(9, &input, 1 << 40, &mut out, &mut budget),
+            Err(PrecompileError::StepBudget)
+        );
+        assert_eq!(budget.steps, 1000);
+        // Gas is checked before the budget: unpaid rounds are out of gas.
+        assert_eq!(
+            run(9, &input, 1000, &mut out, &mut budget),
+            Err(PrecompileError::OutOfGas)
+        );
+        // Every precompile takes its gas cost from the budget.
+        assert_eq!(run(4, &[0; 64], 100, &mut out, &mut budget), Ok(21));
+        assert_eq!(budget.steps, 1000 - 21);
+        assert_eq!(
+            run(
+                2,
+                &[0; 64],
+                1000,
+                &mut out,
+                &mut Budget {
+                    steps: 83,
+                    ..budget
+                }
+            ),
+            Err(PrecompileError::StepBudget)
+        );
+    }
+
     #[test]
     fn bn_add_generator_twice() {
         // G + G = 2G on alt_bn128 (G = (1, 2)).
@@ -523,10 +689,12 @@ mod tests {
     fn identity() {
         let mut b = [0u8; 8];
         let mut out = SliceVec::new(&mut b);
-        assert_eq!(run(4, &[1, 2, 3], 100, &mut out), Ok(18));
+        let mut budget = Budget::UNBOUNDED;
+        let b = &mut budget;
+        assert_eq!(run(4, &[1, 2, 3], 100, &mut out, b), Ok(18));
         assert_eq!(out.as_slice(), &[1, 2, 3]);
         assert_eq!(
-            run(4, &[1, 2, 3], 17, &mut out),
+            run(4, &[1, 2, 3], 17, &mut out, b),
             Err(PrecompileError::OutOfGas)
         );
     }

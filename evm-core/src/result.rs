@@ -31,12 +31,6 @@ pub enum Halt {
     InitcodeSizeLimit,
     /// A precompile rejected its input.
     PrecompileFailure,
-    /// Device limit, not an EVM rule: the precompile is not built into this
-    /// configuration (modexp needs the `alloc` feature, BN254 `bn254`, KZG `kzg`).
-    PrecompileUnavailable,
-    /// Device limit, not an EVM rule: the frame needed more memory than the
-    /// configured memory arena holds.
-    MemoryLimit,
 }
 
 /// How a frame or transaction ended.
@@ -85,7 +79,7 @@ mod tests {
     #[test]
     fn status() {
         assert!(ExecStatus::Success.is_success());
-        assert!(!ExecStatus::Halt(Halt::MemoryLimit).is_success());
+        assert!(!ExecStatus::Halt(Halt::InvalidJump).is_success());
         assert_eq!(Halt::OutOfGas.to_string(), "OutOfGas");
     }
 }

@@ -55,7 +55,6 @@ pub fn error_name(status: ExecStatus, opcode: u8) -> Option<&'static str> {
             Halt::InvalidCodePrefix => "CreateContractStartingWithEF",
             Halt::InitcodeSizeLimit => "CreateInitCodeSizeLimit",
             Halt::PrecompileFailure => "PrecompileError",
-            Halt::MemoryLimit => "MemoryLimit",
             _ => "Halt",
         },
     })

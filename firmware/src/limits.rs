@@ -42,6 +42,8 @@ pub const NRF52840_EVM_LIMITS: Limits = Limits {
     logs: 8,
     log_data_bytes: 1024,
     return_data_bytes: 1024,
+    modexp_operand_bytes: Limits::DEVICE.modexp_operand_bytes,
+    steps: Limits::DEVICE.steps,
 };
 
 /// Heap bytes of this build's board.

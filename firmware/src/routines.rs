@@ -51,8 +51,10 @@ pub fn run_routine<P: Platform>(
             let mut result = None;
             let m = platform.measure(&mut || {
                 let mut output = SliceVec::new(&mut buf);
+                // ecrecover's work is fixed (3000 gas): no step budget needed.
+                let mut budget = evm_core::precompile::Budget::UNBOUNDED;
                 result = Some(
-                    evm_core::precompile::run(1, input, ECRECOVER_GAS, &mut output)
+                    evm_core::precompile::run(1, input, ECRECOVER_GAS, &mut output, &mut budget)
                         .map(|_| output.len()),
                 );
             });

@@ -28,6 +28,8 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
             journal,
             return_data,
             ctx,
+            budget,
+            ..
         } = self;
         let Some(f) = frames.last_mut() else {
             return Err(Error::Capacity(Resource::Frames));
@@ -41,7 +43,9 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
             tx.data
         } else {
             let s = f.input_off as usize;
-            parent_mem.get(s..s + f.input_len as usize).unwrap_or(&[])
+            parent_mem
+                .get(s..s.saturating_add(f.input_len as usize))
+                .unwrap_or(&[])
         };
         let sb = (f.stack_base as usize).min(stack.len());
         let st_end = (sb + STACK_LIMIT).min(stack.len());
@@ -54,6 +58,13 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
         let mut refund = f.refund;
         let is_static = f.is_static;
         let account = f.account;
+        // Step budget (`Limits::steps`). Code runs straight from `seg` until a
+        // JUMP/JUMPI or an exit, so the bytes of code executed are counted
+        // there as `pc - seg`: an endless loop needs a backward jump, and a
+        // straight run is bounded by the code size. The hot path pays only
+        // at jumps; copies, hashes and memory expansion count their words.
+        let mut steps = budget.steps;
+        let mut seg = pc;
 
         macro_rules! exit {
             ($action:expr) => {{
@@ -69,6 +80,12 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                         },
                     });
                 }
+                // The straight run since the last jump (bounded by the code size).
+                let run = pc.saturating_sub(seg) as u64;
+                if run > steps {
+                    return Err(Error::StepBudget);
+                }
+                budget.steps = steps - run;
                 f.pc = pc as u32;
                 f.gas = gas;
                 f.sp = sp as u32;
@@ -112,33 +129,45 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                 stack[sp - 1]
             };
         }
+        // Takes `n` steps of the budget or ends the transaction.
+        macro_rules! work {
+            ($n:expr) => {{
+                let n: u64 = $n;
+                if n > steps {
+                    return Err(Error::StepBudget);
+                }
+                steps -= n;
+            }};
+        }
         // Expands memory to cover [off, off+len); yields (off, len) as usize (len 0 → no change).
+        // Gas first: an expansion the frame cannot pay is OutOfGas (an EVM result); one that is
+        // paid but does not fit the arena ends the transaction (a device limit).
         macro_rules! expand {
             ($off:expr, $len:expr) => {{
                 let off: U256 = $off;
                 let len: U256 = $len;
-                if u256_is_zero(&len) {
-                    (0usize, 0usize)
-                } else {
-                    let o = as_u64_sat(&off);
-                    let l = as_u64_sat(&len);
-                    if o > u32::MAX as u64 || l > u32::MAX as u64 {
-                        halt!(Halt::OutOfGas);
-                    }
-                    let end = o + l;
-                    if end > mem_len as u64 {
-                        let new_words = gas::words(end);
-                        let cost =
-                            gas::memory_cost(new_words) - gas::memory_cost(mem_len as u64 / 32);
-                        charge!(cost);
-                        let new_len = (new_words * 32) as usize;
-                        if new_len > mem.len() {
-                            halt!(Halt::MemoryLimit);
+                match expansion(&off, &len, mem_len, mem.len(), usize::MAX as u64) {
+                    Expansion::Fits {
+                        off,
+                        len,
+                        new_len,
+                        cost,
+                    } => {
+                        if new_len > mem_len {
+                            charge!(cost);
+                            work!(((new_len - mem_len) / 32) as u64);
+                            mem[mem_len..new_len].fill(0);
+                            mem_len = new_len;
                         }
-                        mem[mem_len..new_len].fill(0);
-                        mem_len = new_len;
+                        (off, len)
                     }
-                    (o as usize, l as usize)
+                    Expansion::TooLarge { cost } => {
+                        if gas < cost {
+                            halt!(Halt::OutOfGas);
+                        }
+                        return Err(Error::Capacity(Resource::Memory));
+                    }
+                    Expansion::OutOfGas => halt!(Halt::OutOfGas),
                 }
             }};
         }
@@ -370,8 +399,9 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                 op::KECCAK256 => {
                     let off = pop!();
                     let len = top!();
-                    charge!(gas::KECCAK_WORD * gas::words(as_u64_sat(&len)).min(u32::MAX as u64));
+                    charge!(gas::KECCAK_WORD.saturating_mul(gas::words(as_u64_sat(&len))));
                     let (o, l) = expand!(off, len);
+                    work!(gas::words(l as u64));
                     top!() = U256::from_be_bytes(keccak256(&mem[o..o + l]));
                 }
                 op::ADDRESS => push!(addr_to_u256(&f.address)),
@@ -406,8 +436,9 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                             halt!(Halt::ReturnDataOutOfBounds);
                         }
                     }
-                    charge!(gas::copy_cost(as_u64_sat(&len).min(u32::MAX as u64)));
+                    charge!(gas::copy_cost(as_u64_sat(&len)));
                     let (o, l) = expand!(dst, len);
+                    work!(gas::words(l as u64));
                     if l > 0 {
                         let source: &[u8] = match opcode {
                             op::CALLDATACOPY => input,
@@ -447,8 +478,9 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                     } else {
                         gas::WARM_ACCESS
                     });
-                    charge!(gas::copy_cost(as_u64_sat(&len).min(u32::MAX as u64)));
+                    charge!(gas::copy_cost(as_u64_sat(&len)));
                     let (o, l) = expand!(dst, len);
+                    work!(gas::words(l as u64));
                     if l > 0 {
                         let c = ext_code(state, code_arena, journal.account(i))?;
                         copy_padded(&mut mem[o..o + l], c, as_u64_sat(&src));
@@ -554,17 +586,27 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                 }
                 op::JUMP => {
                     let d = pop!();
+                    work!(pc.saturating_sub(seg) as u64);
+                    seg = pc;
                     match jump_target(jumpdests, &d) {
-                        Some(d) => pc = d,
+                        Some(d) => {
+                            pc = d;
+                            seg = d;
+                        }
                         None => halt!(Halt::InvalidJump),
                     }
                 }
                 op::JUMPI => {
                     let d = pop!();
                     let c = pop!();
+                    work!(pc.saturating_sub(seg) as u64);
+                    seg = pc;
                     if !u256_is_zero(&c) {
                         match jump_target(jumpdests, &d) {
-                            Some(d) => pc = d,
+                            Some(d) => {
+                                pc = d;
+                                seg = d;
+                            }
                             None => halt!(Halt::InvalidJump),
                         }
                     }
@@ -589,13 +631,17 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                     let dst = pop!();
                     let src = pop!();
                     let len = pop!();
-                    charge!(gas::copy_cost(as_u64_sat(&len).min(u32::MAX as u64)));
+                    charge!(gas::copy_cost(as_u64_sat(&len)));
                     if !u256_is_zero(&len) {
                         let end = if dst > src { dst } else { src };
-                        let (_, _) = expand!(end, len);
-                        let d = as_u64_sat(&dst) as usize;
-                        let s = as_u64_sat(&src) as usize;
-                        let l = as_u64_sat(&len) as usize;
+                        let (e, l) = expand!(end, len);
+                        work!(gas::words(l as u64));
+                        // Both offsets are at most `end`, which fits memory.
+                        let (d, s) = if dst > src {
+                            (e, usize::try_from(as_u64_sat(&src)).unwrap_or(e))
+                        } else {
+                            (usize::try_from(as_u64_sat(&dst)).unwrap_or(e), e)
+                        };
                         mem.copy_within(s..s + l, d);
                     }
                 }
@@ -627,6 +673,7 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                     let len = pop!();
                     charge!(gas::LOG_DATA.saturating_mul(as_u64_sat(&len)));
                     let (o, l) = expand!(off, len);
+                    work!(gas::words(l as u64));
                     let mut topics = [[0u8; 32]; 4];
                     for t in topics.iter_mut().take(n) {
                         *t = pop!().to_be_bytes::<32>();
@@ -776,6 +823,84 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
     }
 }
 
+/// What a memory access `[off, off + len)` needs, decided in `u64` before
+/// any conversion to `usize` (which is 32 bits on the device).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expansion {
+    /// The range fits the arena: charge `cost`, memory becomes `new_len`
+    /// bytes (unchanged when it already covers the range).
+    Fits {
+        off: usize,
+        len: usize,
+        new_len: usize,
+        cost: u64,
+    },
+    /// Charge `cost`; when it is paid, the range lies beyond the arena or
+    /// beyond `usize`: a device capacity error.
+    TooLarge { cost: u64 },
+    /// The expansion costs more gas than a `u64` holds.
+    OutOfGas,
+}
+
+/// The one memory-expansion rule: `off + len` in `u64` (checked, from the
+/// `U256` operands), the gas for growing `mem_len` bytes of memory to cover
+/// it (checked), and only then the conversion to `usize` against the arena
+/// (`arena` bytes) and the address space (`max_usize`, `usize::MAX` of the
+/// target; a parameter so that host tests check the 32-bit boundary). A zero
+/// `len` touches nothing, whatever `off`.
+pub(crate) fn expansion(
+    off: &U256,
+    len: &U256,
+    mem_len: usize,
+    arena: usize,
+    max_usize: u64,
+) -> Expansion {
+    if u256_is_zero(len) {
+        return Expansion::Fits {
+            off: 0,
+            len: 0,
+            new_len: mem_len,
+            cost: 0,
+        };
+    }
+    let (Some(o), Some(l)) = (small(off), small(len)) else {
+        return Expansion::OutOfGas;
+    };
+    let Some(end) = o.checked_add(l) else {
+        return Expansion::OutOfGas;
+    };
+    let cur = mem_len as u64;
+    let (new_len, cost) = if end <= cur {
+        (cur, 0)
+    } else {
+        let words = gas::words(end);
+        let Some(new_cost) = gas::memory_cost_checked(words) else {
+            return Expansion::OutOfGas;
+        };
+        let Some(new_len) = words.checked_mul(32) else {
+            return Expansion::OutOfGas;
+        };
+        (new_len, new_cost.saturating_sub(gas::memory_cost(cur / 32)))
+    };
+    if new_len > arena as u64 || new_len > max_usize {
+        return Expansion::TooLarge { cost };
+    }
+    // o, l ≤ end ≤ new_len ≤ max_usize.
+    match (
+        usize::try_from(o),
+        usize::try_from(l),
+        usize::try_from(new_len),
+    ) {
+        (Ok(off), Ok(len), Ok(new_len)) => Expansion::Fits {
+            off,
+            len,
+            new_len,
+            cost,
+        },
+        _ => Expansion::TooLarge { cost },
+    }
+}
+
 /// `v` as a `u64` when it fits (DIV and MOD then skip the 256-bit long division).
 #[inline(always)]
 fn small(v: &U256) -> Option<u64> {
@@ -813,5 +938,95 @@ fn push_value(code: &[u8], pc: usize, n: usize) -> U256 {
         v
     } else {
         v >> (256 - 8 * n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const U32: u64 = u32::MAX as u64;
+
+    fn u(v: u64) -> U256 {
+        U256::from(v)
+    }
+
+    #[test]
+    fn expansion_decides_in_u64_before_usize() {
+        let big = usize::MAX;
+        // In range, growing from empty: cost of the new words.
+        assert_eq!(
+            expansion(&u(0), &u(33), 0, big, U32),
+            Expansion::Fits {
+                off: 0,
+                len: 33,
+                new_len: 64,
+                cost: gas::memory_cost(2)
+            }
+        );
+        // Zero length touches nothing, whatever the offset.
+        assert_eq!(
+            expansion(&U256::MAX, &u(0), 64, big, U32),
+            Expansion::Fits {
+                off: 0,
+                len: 0,
+                new_len: 64,
+                cost: 0
+            }
+        );
+        // Already covered: free.
+        assert_eq!(
+            expansion(&u(32), &u(32), 64, big, U32),
+            Expansion::Fits {
+                off: 32,
+                len: 32,
+                new_len: 64,
+                cost: 0
+            }
+        );
+        // The 32-bit boundary: end 2^32 + 32 (PUSH1 0x21 PUSH4 0xffffffff KECCAK256)
+        // is paid with 2^46 gas but beyond a 32-bit usize (it used to wrap to 32),
+        // and beyond any arena of a 64-bit host too.
+        let cost = gas::memory_cost((1 << 27) + 1);
+        assert!(cost < 1 << 46);
+        let wrap = expansion(&u(U32), &u(0x21), 0, big, U32);
+        assert_eq!(wrap, Expansion::TooLarge { cost });
+        assert_eq!(
+            expansion(&u(U32), &u(0x21), 0, 1 << 20, u64::MAX),
+            Expansion::TooLarge { cost }
+        );
+        // Just below 2^32 fits a 32-bit usize; exactly 2^32 does not.
+        assert!(matches!(
+            expansion(&u(U32 - 63), &u(32), 0, big, U32),
+            Expansion::Fits {
+                new_len: 0xffff_ffe0,
+                ..
+            }
+        ));
+        assert!(matches!(
+            expansion(&u(U32 - 31), &u(32), 0, big, U32),
+            Expansion::TooLarge { .. }
+        ));
+        // The 64-bit boundary: offset + length overflows u64, or an operand
+        // exceeds it, or the cost does: out of gas (never a wrapped end).
+        for (o, l) in [
+            (u(u64::MAX), u(1)),
+            (u(1), u(u64::MAX)),
+            (U256::from(1u128 << 64), u(1)),
+            (u(0), U256::from(1u128 << 64)),
+            (u(u64::MAX - 31), u(1)),
+            (u(1 << 45), u(1)),
+        ] {
+            assert_eq!(
+                expansion(&o, &l, 0, big, u64::MAX),
+                Expansion::OutOfGas,
+                "{o} {l}"
+            );
+        }
+        // Around 2^36 bytes the cost still fits u64 (≈ 2^53): a capacity question.
+        assert!(matches!(
+            expansion(&u(1 << 36), &u(1), 0, big, U32),
+            Expansion::TooLarge { .. }
+        ));
     }
 }
