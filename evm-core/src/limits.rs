@@ -77,10 +77,11 @@ impl Limits {
         log_data_bytes: 4096,
         return_data_bytes: 4096,
         modexp_operand_bytes: 1024,
-        // 2^24 steps: enough for 2^24 gas of ordinary code (most instructions
-        // cost 2–3 gas for 1–3 bytes) or 2^24 blake2f rounds (≈ 10^10 device
-        // instructions, minutes at 64 MHz), far below hours.
-        steps: 1 << 24,
+        // 2^22 steps: 4 M code bytes of ordinary code (more than most 2^24-gas
+        // transactions execute) and at most 2^22 blake2f rounds (≈ 4·10^9
+        // device instructions): below the gas cap, so the budget, not gas,
+        // bounds the slowest precompile work a device can be asked for.
+        steps: 1 << 22,
     };
 
     /// A host configuration large enough for the Ethereum state tests.

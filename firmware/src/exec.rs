@@ -41,6 +41,7 @@ fn rejection<E>(e: &evm_core::Error<E>) -> Rejection {
     match e {
         evm_core::Error::InvalidTx(_) => Rejection::InvalidTransaction,
         evm_core::Error::State(_) => Rejection::State,
+        evm_core::Error::StepBudget => Rejection::TimeBudget,
         _ => Rejection::DeviceLimit,
     }
 }

@@ -60,7 +60,7 @@ pub struct RunResult {
     pub gas_used: u64,
     /// keccak256 of the output.
     pub output_hash: [u8; 32],
-    /// Why the call halted, if it did (`MemoryLimit` is the device's cap).
+    /// Why the call halted, if it did.
     pub halt: Option<String>,
 }
 

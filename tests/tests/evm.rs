@@ -158,6 +158,9 @@ fn the_evm_benchmarks_run_on_the_device_as_on_the_host() {
         "{ran} of {} benchmark cases ran on the device, same as the host",
         cases.len()
     );
-    assert!(ran >= 20);
+    // The rest are refused, on both sides alike, by a device limit (EVM
+    // memory, storage slots, the time budget): since device limits end the
+    // transaction instead of halting one frame, 19 of 27 run to a result.
+    assert!(ran >= 19, "{ran}");
     assert_eq!(device.exit(0).expect("exit").exit_code, Some(0));
 }
