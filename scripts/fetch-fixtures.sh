@@ -41,4 +41,7 @@ fetch ethereum/execution-apis 033ca6e69da000445840d2060ff47e5e56172a86 \
   tests/chain.rlp execution-apis/chain.rlp
 fetch ethereum/execution-apis 033ca6e69da000445840d2060ff47e5e56172a86 \
   tests/eth_getProof execution-apis/eth_getProof
+# Benchmarks (tests/ QEMU runs, cli/benches/compare.rs, evm-core's bench_vs_revm).
+fetch ipsilon/evm-benchmarks d8b88f4046a87d6b902378cef752591f95427b43 \
+  benchmarks ipsilon-evm-benchmarks/benchmarks
 echo "fixtures in $dest"

@@ -24,7 +24,7 @@ use evm_core::{
     AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, Outcome, Tracer, TxEnv, U256,
 };
 use evm_state::memory::InMemoryState;
-use zkevm_cli::statetest::{decode_cases, fixtures_dir, DecodedCase};
+use zkevm_cli::statetest::{decode_cases, DecodedCase};
 
 #[path = "compare/tracing.rs"]
 mod tracing;
@@ -424,7 +424,7 @@ fn run_revm(evm: &mut RevmEvm<'_>, check: bool) -> Result<RunResult, String> {
 }
 
 fn load_benches(plan: Plan) -> Vec<Bench> {
-    let root = fixtures_dir().join("ipsilon-evm-benchmarks/benchmarks");
+    let root = zkevm_fixtures::dir().join("ipsilon-evm-benchmarks/benchmarks");
     let mut sets: Vec<&'static str> = vec!["main"];
     if plan.micro {
         sets.push("micro");
@@ -433,7 +433,13 @@ fn load_benches(plan: Plan) -> Vec<Bench> {
     for set in sets {
         let dir = root.join(set);
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("benchmarks at {}: {e}", dir.display()))
+            .unwrap_or_else(|e| {
+                panic!(
+                    "benchmarks at {}: {e}: {}",
+                    dir.display(),
+                    zkevm_fixtures::HINT
+                )
+            })
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "json"))

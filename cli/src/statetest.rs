@@ -17,9 +17,6 @@ use evm_core::{
 use evm_state::memory::InMemoryState;
 use serde::Deserialize;
 
-/// Environment variable that overrides the fixtures directory.
-pub const FIXTURES_ENV: &str = "ZKEVM_FIXTURES";
-
 /// Test-suite directories (relative to the fixtures directory) run by default.
 pub const SUITES: &[&str] = &[
     "ethereum-legacytests/Cancun/GeneralStateTests",
@@ -34,14 +31,6 @@ pub const SKIPS: &[(&str, &str)] = &[(
      (about 1 GiB at once, 882 G gas); the host configuration caps the shared memory \
      arena at 256 MiB, so the transaction ends in a memory capacity error",
 )];
-
-/// The fixtures directory: `$ZKEVM_FIXTURES` or `../shared/fixtures` from the workspace root.
-pub fn fixtures_dir() -> PathBuf {
-    if let Ok(p) = std::env::var(FIXTURES_ENV) {
-        return PathBuf::from(p);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures")
-}
 
 #[derive(Debug, Deserialize)]
 struct TestFile(BTreeMap<String, Test>);
@@ -701,11 +690,12 @@ pub fn default_threads() -> usize {
 /// `zkevm statetest <files|dirs>`: runs the state tests and prints failures and totals.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let paths: Vec<PathBuf> = if args.is_empty() {
-        let dir = fixtures_dir();
+        let dir = zkevm_fixtures::dir();
         if !dir.exists() {
             return Err(format!(
-                "no paths given and fixtures not found at {} (set {FIXTURES_ENV} or run scripts/fetch-fixtures.sh)",
-                dir.display()
+                "no paths given and fixtures not found at {} (set {} or run scripts/fetch-fixtures.sh)",
+                dir.display(),
+                zkevm_fixtures::ENV
             ));
         }
         SUITES.iter().map(|s| dir.join(s)).collect()

@@ -1,18 +1,14 @@
 //! Runs the shared Ethereum state tests (fork Cancun) and fails on any failure not in the skip list.
 
-use zkevm_cli::statetest::{default_threads, fixtures_dir, run_paths, FIXTURES_ENV, SKIPS, SUITES};
+use zkevm_cli::statetest::{default_threads, run_paths, SKIPS, SUITES};
 
 #[test]
 fn cancun_general_state_tests() {
-    let dir = fixtures_dir();
-    let paths: Vec<_> = SUITES.iter().map(|s| dir.join(s)).collect();
-    if !paths.iter().all(|p| p.exists()) {
-        println!(
-            "SKIPPED: state-test fixtures not found under {} (set {FIXTURES_ENV} or run scripts/fetch-fixtures.sh)",
-            dir.display()
-        );
-        return;
-    }
+    // Missing fixtures fail the test with how to get them.
+    let paths: Vec<_> = SUITES
+        .iter()
+        .map(|s| zkevm_fixtures::require(s).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
     let start = std::time::Instant::now();
     let s = run_paths(&paths, default_threads());
     for line in &s.failures {

@@ -28,7 +28,7 @@ use revm::primitives::{
     B256 as RB256, U256 as RU256,
 };
 use serde_json::Value;
-use zkevm_cli::statetest::{collect_files, fixtures_dir, for_each_case, FIXTURES_ENV};
+use zkevm_cli::statetest::{collect_files, for_each_case};
 
 /// Fixture files taken from each directory (the first ones, sorted by name).
 const FILES_PER_DIR: usize = 2;
@@ -264,20 +264,18 @@ fn every_case_matches_revm() {
 
 /// Compare our traces with revm's on `tests_per_file` tests of the first
 /// `files_per_dir` files of every directory, leaving out cases over `max_steps`.
-#[allow(clippy::expect_used, reason = "test body shared by two tests")]
+#[allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test body shared by two tests"
+)]
 fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
-    let base = fixtures_dir();
+    // Missing fixtures fail the test with how to get them.
     let roots = [
-        base.join("ethereum-legacytests/Cancun/GeneralStateTests"),
-        base.join("ethereum-tests/GeneralStateTests"),
-    ];
-    if !roots.iter().all(|p| p.exists()) {
-        println!(
-            "SKIPPED: fixtures not found under {} (set {FIXTURES_ENV} or run scripts/fetch-fixtures.sh)",
-            base.display()
-        );
-        return;
-    }
+        "ethereum-legacytests/Cancun/GeneralStateTests",
+        "ethereum-tests/GeneralStateTests",
+    ]
+    .map(|r| zkevm_fixtures::require(r).unwrap_or_else(|e| panic!("{e}")));
     let start = std::time::Instant::now();
     let mut bufs = HeapBuffers::new(&Limits::HOST);
     let (mut cases, mut lines, mut long, mut dirs_seen) = (0u64, 0u64, 0u64, 0usize);

@@ -512,10 +512,15 @@ fn bench_vs_revm() {
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures").into());
     for name in ["snailtracer", "blake2b_huff", "sha1_divs", "weierstrudel"] {
         let path = format!("{dir}/ipsilon-evm-benchmarks/benchmarks/main/{name}.json");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            println!("skipped {name}: {path} not found");
-            continue;
-        };
+        // Missing fixtures fail the run with how to get them (evm-core cannot
+        // use zkevm-fixtures, which depends on evm-state, hence the copy of its hint).
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{path}: {e}: the shared fixtures are missing: put them at ../shared/fixtures \
+                 next to the workspace root or set ZKEVM_FIXTURES to their directory; \
+                 scripts/fetch-fixtures.sh [DEST] fetches the pinned upstream files"
+            )
+        });
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         let test = json.as_object().unwrap().values().next().unwrap();
         let hexb = |s: &str| -> Vec<u8> {

@@ -1,36 +1,23 @@
 //! Conformance runs over the shared Ethereum fixtures (RLPTests, TrieTests, mainnet genesis, eth_getProof).
 //!
-//! The runners are the `zkevm` tool's own (`cli/src/state_tools.rs`), included
-//! here so `cargo test` and `zkevm trietest|rlptest` run the same code. The
-//! fixtures are read from `../shared/fixtures` (or `$ZKEVM_FIXTURES`); when
-//! they are absent each test says so and passes without checking anything.
+//! The readers are `zkevm-fixtures`', the same code behind `zkevm trietest`,
+//! `zkevm rlptest`, `state-root` and `verify-proof`. The fixtures are read
+//! from `../shared/fixtures` (or `$ZKEVM_FIXTURES`); when they are absent each
+//! test fails with how to get them.
 
 // Test helpers outside `#[test]` functions: a failed fixture read should fail loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[allow(dead_code)]
-#[path = "../../cli/src/state_tools.rs"]
-mod state_tools;
-
 use std::path::PathBuf;
 
-use evm_state::block::find_header;
-use state_tools::{proof_response, run_files, verify_response, Tally};
+use zkevm_fixtures::get_proof::{proof_fixtures, verify_response, ProofFixture};
+use zkevm_fixtures::hex::{hex, unhex};
+use zkevm_fixtures::runner::{json_files, run_files, Tally};
+use zkevm_fixtures::{genesis, rlp, trie};
 
-fn fixtures() -> Option<PathBuf> {
-    let dir = std::env::var_os("ZKEVM_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "SKIPPED: fixtures not found at {} (set ZKEVM_FIXTURES, or run \
-             scripts/fetch-fixtures.sh to fetch the pinned upstream versions)",
-            dir.display()
-        );
-        None
-    }
+/// `relative` under the fixtures directory; missing, the test fails with how to get it.
+fn fixture(relative: &str) -> PathBuf {
+    zkevm_fixtures::require(relative).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn check(tally: &Tally, at_least: usize) {
@@ -44,74 +31,45 @@ fn check(tally: &Tally, at_least: usize) {
 
 #[test]
 fn rlp_tests_pass() {
-    let Some(dir) = fixtures() else { return };
-    let tally = run_files(
-        &[dir.join("ethereum-tests/RLPTests")],
-        state_tools::rlp_file,
-    )
-    .unwrap();
+    let tally = run_files(&[fixture("ethereum-tests/RLPTests")], rlp::rlp_file).unwrap();
     check(&tally, 55);
 }
 
 #[test]
 fn trie_tests_pass() {
-    let Some(dir) = fixtures() else { return };
-    let trie_dir = dir.join("ethereum-tests/TrieTests");
-    let files = state_tools::json_files(std::slice::from_ref(&trie_dir)).unwrap();
+    let trie_dir = fixture("ethereum-tests/TrieTests");
+    let files = json_files(std::slice::from_ref(&trie_dir)).unwrap();
     assert_eq!(files.len(), 6, "expected the six TrieTests files");
-    let tally = run_files(&[trie_dir], state_tools::trie_file).unwrap();
+    let tally = run_files(&[trie_dir], trie::trie_file).unwrap();
     check(&tally, 26);
 }
 
 #[test]
 fn mainnet_genesis_state_root() {
-    let Some(dir) = fixtures() else { return };
-    let text = std::fs::read_to_string(dir.join("execution-specs/mainnet.json")).unwrap();
+    let text = std::fs::read_to_string(fixture("execution-specs/mainnet.json")).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let state = state_tools::state_from_alloc(&json).unwrap();
+    let state = genesis::state_from_alloc(&json).unwrap();
     assert_eq!(state.accounts().count(), 8893);
     assert_eq!(
-        state_tools::hex(&state.state_root()),
+        hex(&state.state_root()),
         "0xd7f8974fb5ac78d9ac099b9ad5018bedc2ce0a72dad1827a1709da30580f0544"
     );
 }
 
-struct ProofFixture {
-    name: String,
-    result: serde_json::Value,
-}
-
-fn proof_fixtures(dir: &std::path::Path) -> Vec<ProofFixture> {
-    let mut out = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(dir.join("execution-apis/eth_getProof"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "io"))
-        .collect();
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        out.push(ProofFixture {
-            name: f.file_name().unwrap().to_string_lossy().into_owned(),
-            result: proof_response(&text).unwrap(),
-        });
-    }
-    out
+fn proof_fixtures_54() -> Vec<ProofFixture> {
+    proof_fixtures(&fixture("execution-apis/eth_getProof")).unwrap()
 }
 
 /// Block 54's state root, read from chain.rlp with our decoder, cross-checked
 /// against the block hash one of the requests names.
-fn block_54_root(dir: &std::path::Path) -> [u8; 32] {
-    let chain = std::fs::read(dir.join("execution-apis/chain.rlp")).unwrap();
-    let header = find_header(&chain, 54)
-        .unwrap()
-        .expect("block 54 in chain.rlp");
-    let request = std::fs::read_to_string(
-        dir.join("execution-apis/eth_getProof/get-account-proof-blockhash.io"),
-    )
+fn block_54_root() -> [u8; 32] {
+    let header = zkevm_fixtures::chain::header(&fixture("execution-apis/chain.rlp"), 54).unwrap();
+    let request = std::fs::read_to_string(fixture(
+        "execution-apis/eth_getProof/get-account-proof-blockhash.io",
+    ))
     .unwrap();
     assert!(
-        request.contains(&state_tools::hex(&header.hash)),
+        request.contains(&hex(&header.hash)),
         "block 54's hash is not the one the blockhash request names"
     );
     header.state_root
@@ -119,9 +77,8 @@ fn block_54_root(dir: &std::path::Path) -> [u8; 32] {
 
 #[test]
 fn eth_get_proof_responses_verify_against_block_54() {
-    let Some(dir) = fixtures() else { return };
-    let root = block_54_root(&dir);
-    let fixtures = proof_fixtures(&dir);
+    let root = block_54_root();
+    let fixtures = proof_fixtures_54();
     assert_eq!(fixtures.len(), 4);
     for f in &fixtures {
         let summary =
@@ -159,14 +116,13 @@ fn flip_every_byte(
             .as_str()
             .unwrap()
             .to_string();
-        let bytes = state_tools::unhex(&original).unwrap();
+        let bytes = unhex(&original).unwrap();
         for i in 0..bytes.len() {
             for delta in [0x01u8, 0x80] {
                 let mut altered = bytes.clone();
                 altered[i] ^= delta;
                 let mut r = result.clone();
-                field(&mut r).unwrap()[node] =
-                    serde_json::Value::String(state_tools::hex(&altered));
+                field(&mut r).unwrap()[node] = serde_json::Value::String(hex(&altered));
                 check(r);
                 count += 1;
             }
@@ -177,10 +133,9 @@ fn flip_every_byte(
 
 #[test]
 fn every_altered_proof_byte_is_rejected() {
-    let Some(dir) = fixtures() else { return };
-    let root = block_54_root(&dir);
+    let root = block_54_root();
     let mut total = 0;
-    for f in proof_fixtures(&dir) {
+    for f in proof_fixtures_54() {
         let good = verify_response(&f.result, &root).unwrap();
         let mut check = |r: serde_json::Value| match verify_response(&r, &root) {
             Err(_) => {}
@@ -230,9 +185,8 @@ fn witness_state_from_a_real_eth_get_proof() {
     use evm_state::store::ArrayStore;
     use evm_state::{Error, WitnessState, U256};
 
-    let Some(dir) = fixtures() else { return };
-    let root = block_54_root(&dir);
-    let f = proof_fixtures(&dir)
+    let root = block_54_root();
+    let f = proof_fixtures_54()
         .into_iter()
         .find(|f| f.name.contains("with-storage"))
         .unwrap();
@@ -240,12 +194,12 @@ fn witness_state_from_a_real_eth_get_proof() {
         v.as_array()
             .unwrap()
             .iter()
-            .map(|n| state_tools::unhex(n.as_str().unwrap()).unwrap())
+            .map(|n| unhex(n.as_str().unwrap()).unwrap())
             .collect()
     };
     let mut nodes = node_list(&f.result["accountProof"]);
     nodes.extend(node_list(&f.result["storageProof"][0]["proof"]));
-    let address: [u8; 20] = state_tools::unhex(f.result["address"].as_str().unwrap())
+    let address: [u8; 20] = unhex(f.result["address"].as_str().unwrap())
         .unwrap()
         .try_into()
         .unwrap();

@@ -10,7 +10,6 @@ use protocol::limits::MAX_TX_GAS;
 use protocol::{AccountQuery, BlockQuery, ExecOutcome, ExecQuery, TxQuery};
 use serde_json::Value;
 
-use crate::proofs::fixtures_dir;
 use crate::Result;
 
 /// One benchmark case: a pre-state of plain accounts and one call.
@@ -116,7 +115,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<BenchCase>> {
 
 /// The main and micro benchmarks of the shared fixtures.
 pub fn ipsilon_cases() -> Result<Vec<BenchCase>> {
-    let base = fixtures_dir().join("ipsilon-evm-benchmarks/benchmarks");
+    let base = zkevm_fixtures::dir().join("ipsilon-evm-benchmarks/benchmarks");
     let mut cases = load_dir(&base.join("main"))?;
     cases.extend(load_dir(&base.join("micro"))?);
     Ok(cases)
@@ -241,7 +240,7 @@ impl BenchCase {
             };
             state.insert_account(a.address, info);
         }
-        let block = firmware::exec::block_env(&self.block);
+        let block = crate::host::block_env(&self.block);
         let tx = TxEnv {
             caller: self.caller,
             to: Some(self.to),

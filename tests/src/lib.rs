@@ -8,6 +8,7 @@ pub mod benchmarks;
 pub mod cross;
 pub mod device;
 pub mod erc20;
+pub mod host;
 pub mod logs;
 pub mod proofs;
 pub mod traces;

@@ -1,25 +1,13 @@
 //! Real `eth_getProof` responses (shared fixtures) turned into device proof queries.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use evm_state::block::find_header;
 use evm_state::U256;
 use protocol::{ProofQuery, StorageQuery};
 use serde_json::Value;
+use zkevm_fixtures::get_proof::{io_files, proof_response};
 
 use crate::Result;
-
-/// The shared fixtures directory: `$ZKEVM_FIXTURES`, else `../shared/fixtures`.
-pub fn fixtures_dir() -> PathBuf {
-    std::env::var_os("ZKEVM_FIXTURES").map_or_else(
-        || crate::workspace_root().join("../shared/fixtures"),
-        PathBuf::from,
-    )
-}
-
-/// How to get the fixtures, for the message of a test that needs them.
-pub const FIXTURES_HINT: &str =
-    "the shared fixtures are missing: put them at ../shared/fixtures or set ZKEVM_FIXTURES (see ../shared/fixtures/README.md and scripts/fetch-fixtures.sh)";
 
 /// One account (and slots) proof with the values the response claims.
 #[derive(Debug, Clone)]
@@ -74,36 +62,26 @@ fn nodes(v: &Value) -> Result<Vec<Vec<u8>>> {
 
 /// State root of block `number` in a chain RLP file (decoded, not trusted).
 pub fn block_state_root(chain_rlp: &Path, number: u64) -> Result<[u8; 32]> {
-    let chain = std::fs::read(chain_rlp).map_err(|e| format!("{}: {e}", chain_rlp.display()))?;
-    find_header(&chain, number)
-        .map_err(|e| format!("{}: {e}", chain_rlp.display()))?
-        .map(|h| h.state_root)
-        .ok_or_else(|| format!("no block {number} in {}", chain_rlp.display()))
+    zkevm_fixtures::chain::header(chain_rlp, number).map(|h| h.state_root)
 }
 
 /// The four `eth_getProof` exchanges, against block 54's state root.
 pub fn eth_get_proof_cases() -> Result<Vec<ProofCase>> {
-    let base = fixtures_dir().join("execution-apis");
+    let base = zkevm_fixtures::dir().join("execution-apis");
     let root = block_state_root(&base.join("chain.rlp"), 54)?;
-    let dir = base.join("eth_getProof");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "io"))
-        .collect();
-    files.sort();
-    files.iter().map(|f| load_case(f, root)).collect()
+    io_files(&base.join("eth_getProof"))?
+        .iter()
+        .map(|f| load_case(f, root))
+        .collect()
 }
 
 /// Read one `.io` exchange (its `<<` response line).
 pub fn load_case(file: &Path, state_root: [u8; 32]) -> Result<ProofCase> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let line = text
-        .lines()
-        .find_map(|l| l.strip_prefix("<<"))
-        .ok_or("no response line")?;
-    let json: Value = serde_json::from_str(line.trim()).map_err(|e| e.to_string())?;
-    let r = &json["result"];
+    if !text.lines().any(|l| l.starts_with("<<")) {
+        return Err(format!("{}: no response line", file.display()));
+    }
+    let r = &proof_response(&text).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut storage = Vec::new();
     let mut values = Vec::new();
     for sp in r["storageProof"]

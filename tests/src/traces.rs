@@ -1,10 +1,8 @@
-//! Execution traces for the device tests: the known-answer program and the
-//! firmware's own execution path run on the host.
+//! Execution traces for the device tests: the known-answer program, and the
+//! device's answers checked against the host's own run ([`crate::host`]).
 
 use evm_trace::Commitment;
-use firmware::{Measurement, MemoryStats, Platform};
-use protocol::limits::MAX_REASON;
-use protocol::{decode_frame, ExecSummary, Response, TraceDigest, TraceMode};
+use protocol::{ExecSummary, TraceDigest, TraceMode};
 
 use crate::benchmarks::{BenchCase, PreAccount};
 use crate::{Device, Reply, Result};
@@ -63,47 +61,11 @@ pub fn known_answer_case() -> BenchCase {
     }
 }
 
-/// The firmware's service code on the host: sent frames are kept, nothing is counted.
-#[derive(Debug, Default)]
-struct HostPlatform {
-    sent: Vec<Vec<u8>>,
-}
-
-impl Platform for HostPlatform {
-    fn memory(&self) -> MemoryStats {
-        MemoryStats::default()
-    }
-    fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
-        routine();
-        Measurement::default()
-    }
-    fn send(&mut self, frame: &[u8]) {
-        self.sent.push(frame.to_vec());
-    }
-}
-
-/// Run an execution query through the firmware's own `execute_query` on
-/// the host (x86-64): its answer and the trace rows it streamed.
+/// Run an execution query on the host (x86-64) with evm-core, evm-state and
+/// evm-trace directly, independently of the firmware ([`crate::host::execute`]):
+/// the answer the device must give and the trace rows it must stream.
 pub fn execute_on_host(query: &[u8], trace: TraceMode) -> Result<(Reply, Vec<u8>)> {
-    let mut platform = HostPlatform::default();
-    let mut reason = heapless::String::<MAX_REASON>::new();
-    let reply = Reply::from(firmware::exec::execute_query(
-        &mut platform,
-        query,
-        trace,
-        &mut reason,
-    ));
-    let mut rows = Vec::new();
-    for mut frame in platform.sent {
-        frame.pop(); // the delimiter
-        match decode_frame::<Response<'_>>(&mut frame) {
-            Ok(Response::TraceRows { offset, data }) if offset == rows.len() as u64 => {
-                rows.extend_from_slice(data);
-            }
-            other => return Err(format!("unexpected frame on the host: {other:?}")),
-        }
-    }
-    Ok((reply, rows))
+    crate::host::execute(query, trace)
 }
 
 /// Check that `rows` is a canonical trace whose commitment is `digest`.
@@ -148,8 +110,8 @@ fn executed(reply: Reply, what: &str) -> Result<Box<ExecSummary>> {
 }
 
 /// Run `query` on the device untraced, committed and streamed, and on the
-/// host through the firmware's own code path: the results must be the same,
-/// the streamed rows must commit to the digest, and the host's rows and
+/// host's own path ([`execute_on_host`]): the results must be the same, the
+/// streamed rows must commit to the digest, and the host's result, rows and
 /// digest must equal the device's.
 pub fn check_on_device(device: &mut Device, query: &[u8], what: &str) -> Result<TraceFigures> {
     let off = executed(device.execute(query)?, what)?;
@@ -179,6 +141,22 @@ pub fn check_on_device(device: &mut Device, query: &[u8], what: &str) -> Result<
             "{what}: host trace {:?} ({} bytes) differs from the device's {digest:?}",
             host.trace,
             host_rows.len()
+        ));
+    }
+    let result = |s: &ExecSummary| {
+        (
+            s.status,
+            s.gas_used,
+            s.gas_refunded,
+            s.output_len,
+            s.output_hash,
+            s.logs,
+            s.writes.clone(),
+        )
+    };
+    if result(&host) != result(&off) {
+        return Err(format!(
+            "{what}: the host's result {host:?} differs from the device's {off:?}"
         ));
     }
     Ok(TraceFigures {

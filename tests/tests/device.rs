@@ -155,7 +155,7 @@ fn keccak_instruction_count_is_deterministic_and_the_digest_is_right() {
 fn eth_get_proof_samples_verify_on_the_device() {
     let cases = match zkevm_tests::proofs::eth_get_proof_cases() {
         Ok(cases) => cases,
-        Err(e) => panic!("{e}: {}", zkevm_tests::proofs::FIXTURES_HINT),
+        Err(e) => panic!("{e}: {}", zkevm_fixtures::HINT),
     };
     assert_eq!(cases.len(), 4);
     let mut device = boot();
@@ -192,7 +192,7 @@ fn eth_get_proof_samples_verify_on_the_device() {
 #[test]
 fn tampered_proofs_are_rejected_on_the_device_and_it_keeps_serving() {
     let cases = zkevm_tests::proofs::eth_get_proof_cases()
-        .unwrap_or_else(|e| panic!("{e}: {}", zkevm_tests::proofs::FIXTURES_HINT));
+        .unwrap_or_else(|e| panic!("{e}: {}", zkevm_fixtures::HINT));
     let case = cases
         .iter()
         .find(|c| !c.storage.is_empty())

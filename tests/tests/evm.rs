@@ -128,7 +128,7 @@ fn erc20_transfer_on_the_device_matches_the_host() {
 fn the_evm_benchmarks_run_on_the_device_as_on_the_host() {
     let cases = match zkevm_tests::benchmarks::ipsilon_cases() {
         Ok(cases) => cases,
-        Err(e) => panic!("{e}: {}", zkevm_tests::proofs::FIXTURES_HINT),
+        Err(e) => panic!("{e}: {}", zkevm_fixtures::HINT),
     };
     assert!(cases.len() >= 20, "{}", cases.len());
     let firmware = build_firmware().expect("firmware");

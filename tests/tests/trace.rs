@@ -60,7 +60,7 @@ fn the_device_commits_the_same_trace_as_the_host() {
                 report(&case.name, &f);
             }
         }
-        Err(e) => panic!("{e}: {}", zkevm_tests::proofs::FIXTURES_HINT),
+        Err(e) => panic!("{e}: {}", zkevm_fixtures::HINT),
     }
 
     // A device that traced keeps serving, and a bad staged query is refused.
