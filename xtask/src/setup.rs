@@ -67,14 +67,29 @@ fn has_qemu() -> bool {
     succeeds("qemu-system-arm", &["--version"])
 }
 
-/// Whether the C toolchain can link 32-bit x86 programs (the i686 test run).
+/// Whether the C toolchain can link 32-bit x86 programs (the i686 test run):
+/// links a trivial program with `gcc -m32`, since without gcc-multilib gcc
+/// still answers path queries with its 64-bit files.
 fn has_32bit_gcc() -> bool {
-    Command::new("gcc")
-        .args(["-m32", "-print-libgcc-file-name"])
-        .output()
-        .is_ok_and(|out| {
-            std::path::Path::new(String::from_utf8_lossy(&out.stdout).trim()).is_file()
-        })
+    use std::io::Write;
+    let out = std::env::temp_dir().join(format!("zkevm-m32-check-{}", std::process::id()));
+    let child = Command::new("gcc")
+        .args(["-m32", "-x", "c", "-", "-o"])
+        .arg(&out)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return false;
+    };
+    let wrote = child
+        .stdin
+        .take()
+        .is_some_and(|mut stdin| stdin.write_all(b"int main(void) { return 0; }\n").is_ok());
+    let linked = child.wait().is_ok_and(|status| status.success()) && wrote;
+    let _ = std::fs::remove_file(&out);
+    linked
 }
 
 /// The 32-bit host target the no_std crates' tests also run on, so that a
