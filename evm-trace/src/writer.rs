@@ -1,8 +1,8 @@
 //! Streaming row encoder: a [`Tracer`] that encodes each step into a [`Sink`] and a [`Commitment`].
 
+use evm_core::keccak::Keccak256;
 use evm_core::opcode::{op, OPCODES};
 use evm_core::{ExecStatus, Step, StepEnd, Tracer, U256};
-use tiny_keccak::{Hasher, Keccak};
 
 use crate::error::Error;
 use crate::limits::{COMMITMENT_DOMAIN, MAX_OPERANDS, MAX_ROW_BYTES};
@@ -92,7 +92,7 @@ pub struct Digest {
 /// while it streams out and is never held whole.
 #[derive(Clone)]
 pub struct Commitment {
-    keccak: Keccak,
+    keccak: Keccak256,
     rows: u64,
     bytes: u64,
 }
@@ -115,7 +115,7 @@ impl Default for Commitment {
 impl Commitment {
     /// An empty commitment (domain separator absorbed).
     pub fn new() -> Self {
-        let mut keccak = Keccak::v256();
+        let mut keccak = Keccak256::new();
         keccak.update(COMMITMENT_DOMAIN);
         Self {
             keccak,
@@ -131,10 +131,8 @@ impl Commitment {
     }
     /// The digest so far.
     pub fn digest(&self) -> Digest {
-        let mut hash = [0u8; 32];
-        self.keccak.clone().finalize(&mut hash);
         Digest {
-            hash,
+            hash: self.keccak.clone().finalize(),
             rows: self.rows,
             bytes: self.bytes,
         }
@@ -470,7 +468,7 @@ mod tests {
                 LIB if !self.lib.is_empty() => Some(evm_core::AccountInfo {
                     nonce: 1,
                     balance: U256::ZERO,
-                    code_hash: evm_core::evm::keccak256(&self.lib),
+                    code_hash: evm_core::keccak256(&self.lib),
                 }),
                 _ => None,
             })
@@ -478,7 +476,7 @@ mod tests {
         fn code(&self, h: &[u8; 32]) -> Result<&[u8], ()> {
             Ok(if *h == self.hash {
                 &self.code
-            } else if *h == evm_core::evm::keccak256(&self.lib) {
+            } else if *h == evm_core::keccak256(&self.lib) {
                 &self.lib
             } else {
                 &[]
@@ -501,7 +499,7 @@ mod tests {
             0x60, 0x02, 0x60, 0x03, 0x01, 0x60, 0x00, 0x52, 0x60, 0x05, 0x60, 0x01, 0x55, 0x60,
             0x01, 0x54, 0x50, 0x60, 0x20, 0x60, 0x00, 0xf3,
         ];
-        let hash = evm_core::evm::keccak256(&code);
+        let hash = evm_core::keccak256(&code);
         let world = World {
             code,
             hash,
@@ -587,7 +585,7 @@ mod tests {
             code.push(0x73);
             code.extend(LIB);
             code.extend([0x5a, call, 0x50, 0x00]);
-            let hash = evm_core::evm::keccak256(&code);
+            let hash = evm_core::keccak256(&code);
             let world = World {
                 code,
                 hash,
