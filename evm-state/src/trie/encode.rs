@@ -4,7 +4,7 @@ use super::arena::{Node, Trie};
 use super::link::{Link, LinkKind, NodeRef};
 use crate::error::Error;
 use crate::limits::MAX_NODE_BYTES;
-use crate::rlp::{self, Sink, SliceSink};
+use crate::rlp::{self, Sink, SliceVec};
 use crate::store::Store;
 
 impl<S: Store> Trie<S> {
@@ -26,7 +26,7 @@ impl<S: Store> Trie<S> {
 
     /// Writes node `id`'s RLP encoding into `buf`; returns its length.
     pub(super) fn encode(&self, id: u32, buf: &mut [u8; MAX_NODE_BYTES]) -> Result<usize, Error> {
-        let mut sink = SliceSink::new(buf);
+        let mut sink = SliceVec::new(buf);
         let mut compact = [0u8; 33];
         match self.node(id)? {
             Node::Leaf { path, value } => {
