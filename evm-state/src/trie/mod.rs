@@ -12,7 +12,7 @@
 //! One concept per file: `link` (node references, inline or hashed), `arena`
 //! (the [`Trie`] and its slots), `read` (lookups), `update` (insert and delete
 //! with collapse), `encode` (node RLP), `hash` (references and root hash),
-//! `load` (witness loading), `proof` (proof generation), `mem` ([`MemTrie`]) and
+//! `load` (witness loading), `proof` (proof generation), `mem` (`MemTrie`) and
 //! `root` (the root of a set of entries without a trie).
 
 mod arena;
