@@ -7,6 +7,7 @@ use crate::limits::{MAX_KEY_NIBBLES, MAX_TRIE_DEPTH, MAX_VALUE_BYTES};
 use crate::nibbles::{common_prefix, to_nibbles, Path};
 use crate::store::Store;
 
+#[derive(Clone, Copy)]
 struct Frame {
     id: u32,
     /// Child index for a branch; 16 for an extension.
