@@ -258,15 +258,7 @@ fn as_u64_sat(v: &U256) -> u64 {
     }
 }
 
-/// Keccak-256 of `data`.
-pub fn keccak256(data: &[u8]) -> B256 {
-    use tiny_keccak::{Hasher, Keccak};
-    let mut h = Keccak::v256();
-    h.update(data);
-    let mut out = [0u8; 32];
-    h.finalize(&mut out);
-    out
-}
+pub use crate::keccak::keccak256;
 
 /// Address of a contract created by `sender` with `nonce` (CREATE).
 pub fn create_address(sender: &Address, nonce: u64) -> Address {

@@ -14,6 +14,7 @@ pub mod frame;
 pub mod gas;
 pub mod index;
 pub mod journal;
+pub mod keccak;
 pub mod limits;
 pub mod opcode;
 pub mod precompile;
@@ -29,6 +30,7 @@ pub use error::{Error, InvalidTx, Resource};
 #[cfg(any(test, feature = "alloc"))]
 pub use evm::HeapBuffers;
 pub use evm::{AccountChange, Buffers, Evm};
+pub use keccak::keccak256;
 pub use limits::Limits;
 pub use result::{ExecStatus, Halt, Outcome};
 pub use state::{AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};

@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::limits::MAX_ACCOUNT_RLP;
-use crate::rlp::{self, Encodable, Sink, SliceSink};
+use crate::rlp::{self, Encodable, Sink, SliceVec};
 use crate::types::{AccountInfo, B256, EMPTY_ROOT, KECCAK_EMPTY, U256};
 
 /// One account of the state trie.
@@ -71,7 +71,7 @@ impl Account {
 
     /// Writes the RLP into `buf`; returns its length (at most [`MAX_ACCOUNT_RLP`]).
     pub fn encode_to(&self, buf: &mut [u8; MAX_ACCOUNT_RLP]) -> Result<usize, Error> {
-        let mut sink = SliceSink::new(buf);
+        let mut sink = SliceVec::new(buf);
         self.encode(&mut sink)?;
         Ok(sink.len())
     }
@@ -102,7 +102,10 @@ impl Encodable for Account {
         rlp::list_len(self.payload_len())
     }
 
-    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error> {
+    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error>
+    where
+        Error: From<S::Error>,
+    {
         rlp::put_list_header(sink, self.payload_len())?;
         self.nonce.encode(sink)?;
         self.balance.encode(sink)?;
@@ -115,7 +118,7 @@ impl Encodable for Account {
 ///
 /// Zero is stored as absence, never as a value: callers remove the slot instead.
 pub fn encode_storage_value(value: &U256, buf: &mut [u8; 33]) -> usize {
-    let mut sink = SliceSink::new(buf);
+    let mut sink = SliceVec::new(buf);
     // At most 33 bytes: cannot overflow the buffer.
     match value.encode(&mut sink) {
         Ok(()) => sink.len(),

@@ -1,5 +1,8 @@
 //! RLP: allocation-free encoding into a [`Sink`] and strict, canonical, zero-copy decoding.
 //!
+//! Encoders write into any [`Sink`] (`evm_core::buf`): a [`SliceVec<u8>`] over a
+//! caller's buffer (full is [`Error::BufferFull`]) or, with `alloc`, a `Vec<u8>`.
+//!
 //! Decoding never copies: an [`Item`] borrows its bytes from the input. The
 //! decoder rejects every non-canonical form: a single byte below `0x80` in a
 //! string header, long-form lengths that fit the short form, lengths with a
@@ -9,65 +12,19 @@ use crate::error::Error;
 use crate::limits::MAX_RLP_DEPTH;
 use crate::types::U256;
 
-/// Where encoded bytes go: a fixed slice ([`SliceSink`]) or, with `alloc`, a `Vec<u8>`.
-pub trait Sink {
-    /// Appends `bytes`, or fails without writing them when they do not fit.
-    ///
-    /// After an encoder returns an error, what earlier `put`s wrote is unspecified.
-    fn put(&mut self, bytes: &[u8]) -> Result<(), Error>;
-}
+pub use evm_core::buf::{NullSink, Sink, SliceVec};
 
-/// A [`Sink`] writing into a caller's buffer; full is [`Error::BufferFull`].
-#[derive(Debug)]
-pub struct SliceSink<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
-
-impl<'a> SliceSink<'a> {
-    /// A sink over `buf`, initially empty.
-    pub fn new(buf: &'a mut [u8]) -> Self {
-        Self { buf, len: 0 }
-    }
-
-    /// The bytes written so far.
-    pub fn written(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or(&[])
-    }
-
-    /// Number of bytes written.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether nothing was written yet.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+impl From<evm_core::buf::Full> for Error {
+    fn from(e: evm_core::buf::Full) -> Self {
+        Self::BufferFull {
+            capacity: e.capacity,
+        }
     }
 }
 
-impl Sink for SliceSink<'_> {
-    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        let capacity = self.buf.len();
-        let end = self
-            .len
-            .checked_add(bytes.len())
-            .ok_or(Error::BufferFull { capacity })?;
-        let dst = self
-            .buf
-            .get_mut(self.len..end)
-            .ok_or(Error::BufferFull { capacity })?;
-        dst.copy_from_slice(bytes);
-        self.len = end;
-        Ok(())
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl Sink for alloc::vec::Vec<u8> {
-    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.extend_from_slice(bytes);
-        Ok(())
+impl From<core::convert::Infallible> for Error {
+    fn from(e: core::convert::Infallible) -> Self {
+        match e {}
     }
 }
 
@@ -85,21 +42,28 @@ pub const fn header_len(payload_len: usize) -> usize {
     }
 }
 
-fn put_header<S: Sink + ?Sized>(sink: &mut S, payload_len: usize, base: u8) -> Result<(), Error> {
+fn put_header<S: Sink + ?Sized>(sink: &mut S, payload_len: usize, base: u8) -> Result<(), Error>
+where
+    Error: From<S::Error>,
+{
     if payload_len <= 55 {
         // payload_len <= 55 so the sum stays below 0xf8.
-        sink.put(&[base + payload_len as u8])
+        sink.put(&[base + payload_len as u8])?;
     } else {
         let bytes = (payload_len as u64).to_be_bytes();
         let n = be_len(payload_len as u64);
         let start = 8 - n;
         sink.put(&[base + 55 + n as u8])?;
-        sink.put(bytes.get(start..).unwrap_or(&[]))
+        sink.put(bytes.get(start..).unwrap_or(&[]))?;
     }
+    Ok(())
 }
 
 /// Writes the header of a list whose items take `payload_len` bytes.
-pub fn put_list_header<S: Sink + ?Sized>(sink: &mut S, payload_len: usize) -> Result<(), Error> {
+pub fn put_list_header<S: Sink + ?Sized>(sink: &mut S, payload_len: usize) -> Result<(), Error>
+where
+    Error: From<S::Error>,
+{
     put_header(sink, payload_len, 0xc0)
 }
 
@@ -117,14 +81,18 @@ pub fn bytes_len(bytes: &[u8]) -> usize {
 }
 
 /// Writes `bytes` as an RLP byte string.
-pub fn put_bytes<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8]) -> Result<(), Error> {
+pub fn put_bytes<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8]) -> Result<(), Error>
+where
+    Error: From<S::Error>,
+{
     match bytes {
-        [b] if *b < 0x80 => sink.put(bytes),
+        [b] if *b < 0x80 => sink.put(bytes)?,
         _ => {
             put_header(sink, bytes.len(), 0x80)?;
-            sink.put(bytes)
+            sink.put(bytes)?;
         }
     }
+    Ok(())
 }
 
 /// A value with a canonical RLP encoding.
@@ -132,14 +100,19 @@ pub trait Encodable {
     /// Bytes [`Encodable::encode`] writes.
     fn encoded_len(&self) -> usize;
     /// Writes the encoding.
-    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error>;
+    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error>
+    where
+        Error: From<S::Error>;
 }
 
 impl Encodable for [u8] {
     fn encoded_len(&self) -> usize {
         bytes_len(self)
     }
-    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error> {
+    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error>
+    where
+        Error: From<S::Error>,
+    {
         put_bytes(sink, self)
     }
 }
@@ -148,7 +121,10 @@ impl<const N: usize> Encodable for [u8; N] {
     fn encoded_len(&self) -> usize {
         bytes_len(self)
     }
-    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error> {
+    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error>
+    where
+        Error: From<S::Error>,
+    {
         put_bytes(sink, self)
     }
 }
@@ -162,7 +138,10 @@ impl Encodable for u64 {
             1 + n
         }
     }
-    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error> {
+    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error>
+    where
+        Error: From<S::Error>,
+    {
         let bytes = self.to_be_bytes();
         put_bytes(sink, bytes.get(8 - be_len(*self)..).unwrap_or(&[]))
     }
@@ -173,7 +152,10 @@ impl Encodable for U256 {
         let bytes = self.to_be_bytes::<32>();
         bytes_len(strip_zeros(&bytes))
     }
-    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error> {
+    fn encode<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), Error>
+    where
+        Error: From<S::Error>,
+    {
         let bytes = self.to_be_bytes::<32>();
         put_bytes(sink, strip_zeros(&bytes))
     }
@@ -532,16 +514,16 @@ mod tests {
     #[test]
     fn slice_sink_reports_full() {
         let mut buf = [0u8; 3];
-        let mut sink = SliceSink::new(&mut buf);
+        let mut sink = SliceVec::new(&mut buf);
         assert_eq!(
             b"dog".encode(&mut sink),
             Err(Error::BufferFull { capacity: 3 })
         );
         let mut buf = [0u8; 3];
-        let mut sink = SliceSink::new(&mut buf);
+        let mut sink = SliceVec::new(&mut buf);
         assert!(sink.is_empty());
         assert!(b"do".encode(&mut sink).is_ok());
-        assert_eq!(sink.written(), &[0x82, b'd', b'o']);
+        assert_eq!(sink.as_slice(), &[0x82, b'd', b'o']);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use core::cmp::Ordering;
 use crate::error::Error;
 use crate::limits::{MAX_KEY_BYTES, MAX_KEY_NIBBLES, MAX_VALUE_BYTES, STREAM_ROOT_BYTES};
 use crate::nibbles::{common_prefix, encode_compact, to_nibbles};
-use crate::rlp::{self, Sink, SliceSink};
+use crate::rlp::{self, Sink, SliceVec};
 use crate::trie::NodeRef;
 use crate::types::{keccak256, B256, EMPTY_ROOT};
 
@@ -82,6 +82,8 @@ impl<const N: usize> ByteStack<N> {
 }
 
 impl<const N: usize> Sink for ByteStack<N> {
+    type Error = Error;
+
     fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.grow(bytes.len())?.copy_from_slice(bytes);
         Ok(())
@@ -299,7 +301,7 @@ impl<const BYTES: usize> StreamRoot<BYTES> {
             .buf
             .get_mut(start..frame.children)
             .ok_or(Error::InvalidLink)?;
-        rlp::put_list_header(&mut SliceSink::new(header), payload)?;
+        rlp::put_list_header(&mut SliceVec::new(header), payload)?;
         let node = self
             .stack
             .buf
@@ -333,7 +335,7 @@ impl<const BYTES: usize> StreamRoot<BYTES> {
             tail.len()
         };
         let mut buf = [0u8; SHORT_NODE_BYTES];
-        let mut out = SliceSink::new(&mut buf);
+        let mut out = SliceVec::new(&mut buf);
         rlp::put_list_header(&mut out, rlp::bytes_len(compact) + tail_len)?;
         rlp::put_bytes(&mut out, compact)?;
         if leaf {
@@ -341,7 +343,7 @@ impl<const BYTES: usize> StreamRoot<BYTES> {
         } else {
             out.put(tail)?;
         }
-        Ok(NodeRef::from_encoding(out.written()))
+        Ok(NodeRef::from_encoding(out.as_slice()))
     }
 }
 

@@ -59,6 +59,21 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
+impl From<evm_core::buf::Full> for Error {
+    fn from(e: evm_core::buf::Full) -> Self {
+        Self::SinkFull {
+            got: e.got,
+            expected: e.room,
+        }
+    }
+}
+
+impl From<core::convert::Infallible> for Error {
+    fn from(e: core::convert::Infallible) -> Self {
+        match e {}
+    }
+}
+
 impl From<postcard::Error> for Error {
     fn from(e: postcard::Error) -> Self {
         match e {

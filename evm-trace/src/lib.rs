@@ -14,7 +14,8 @@ pub mod row;
 pub mod writer;
 
 pub use error::Error;
+pub use evm_core::buf::{NullSink, Sink, SliceVec};
 pub use row::{
     decode_row, encode_row, MemAccess, Row, RowReader, Status, StorageAccess, StorageKind, Word,
 };
-pub use writer::{Commitment, Digest, NullSink, Sink, SliceSink, TraceWriter};
+pub use writer::{Commitment, Digest, TraceWriter};

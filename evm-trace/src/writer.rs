@@ -1,79 +1,15 @@
 //! Streaming row encoder: a [`Tracer`] that encodes each step into a [`Sink`] and a [`Commitment`].
 
+use evm_core::buf::Sink;
+use evm_core::keccak::Keccak256;
 use evm_core::opcode::{op, OPCODES};
 use evm_core::{ExecStatus, Step, StepEnd, Tracer, U256};
-use tiny_keccak::{Hasher, Keccak};
 
 use crate::error::Error;
 use crate::limits::{COMMITMENT_DOMAIN, MAX_OPERANDS, MAX_ROW_BYTES};
 use crate::row::{
     decode_row, encode_row, MemAccess, Row, Status, StorageAccess, StorageKind, Word,
 };
-
-/// Where encoded rows go: a fixed buffer, a UART, a hash only.
-pub trait Sink {
-    /// Takes the whole of `bytes` (one encoded row) or fails without taking any.
-    fn write(&mut self, bytes: &[u8]) -> Result<(), Error>;
-}
-
-/// A sink into a caller's fixed buffer; a row that does not fit is [`Error::SinkFull`].
-#[derive(Debug)]
-pub struct SliceSink<'b> {
-    buf: &'b mut [u8],
-    len: usize,
-}
-
-impl<'b> SliceSink<'b> {
-    /// A sink filling `buf` from the start.
-    pub fn new(buf: &'b mut [u8]) -> Self {
-        Self { buf, len: 0 }
-    }
-    /// The bytes written so far.
-    pub fn written(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or(&[])
-    }
-}
-
-impl Sink for SliceSink<'_> {
-    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        let left = self.buf.len() - self.len;
-        match self.buf.get_mut(self.len..self.len + bytes.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                self.len += bytes.len();
-                Ok(())
-            }
-            None => Err(Error::SinkFull {
-                got: bytes.len(),
-                expected: left,
-            }),
-        }
-    }
-}
-
-/// A sink that keeps nothing (commit or measure without storing the trace).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NullSink;
-
-impl Sink for NullSink {
-    fn write(&mut self, _: &[u8]) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl Sink for alloc::vec::Vec<u8> {
-    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.extend_from_slice(bytes);
-        Ok(())
-    }
-}
-
-impl<K: Sink + ?Sized> Sink for &mut K {
-    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        (**self).write(bytes)
-    }
-}
 
 /// The commitment to a trace: keccak256(`COMMITMENT_DOMAIN` ‖ encoded rows),
 /// with the row and byte counts.
@@ -92,7 +28,7 @@ pub struct Digest {
 /// while it streams out and is never held whole.
 #[derive(Clone)]
 pub struct Commitment {
-    keccak: Keccak,
+    keccak: Keccak256,
     rows: u64,
     bytes: u64,
 }
@@ -115,7 +51,7 @@ impl Default for Commitment {
 impl Commitment {
     /// An empty commitment (domain separator absorbed).
     pub fn new() -> Self {
-        let mut keccak = Keccak::v256();
+        let mut keccak = Keccak256::new();
         keccak.update(COMMITMENT_DOMAIN);
         Self {
             keccak,
@@ -131,10 +67,8 @@ impl Commitment {
     }
     /// The digest so far.
     pub fn digest(&self) -> Digest {
-        let mut hash = [0u8; 32];
-        self.keccak.clone().finalize(&mut hash);
         Digest {
-            hash,
+            hash: self.keccak.clone().finalize(),
             rows: self.rows,
             bytes: self.bytes,
         }
@@ -182,7 +116,10 @@ pub struct TraceWriter<K: Sink> {
     scratch: [u8; MAX_ROW_BYTES],
 }
 
-impl<K: Sink> TraceWriter<K> {
+impl<K: Sink> TraceWriter<K>
+where
+    Error: From<K::Error>,
+{
     /// A writer into `sink`.
     pub fn new(sink: K) -> Self {
         Self {
@@ -198,7 +135,7 @@ impl<K: Sink> TraceWriter<K> {
     pub fn error(&self) -> Option<Error> {
         self.error
     }
-    /// The sink (e.g. to read a [`SliceSink`]'s bytes).
+    /// The sink (e.g. to read a [`SliceVec`](evm_core::buf::SliceVec)'s bytes).
     pub fn sink(&self) -> &K {
         &self.sink
     }
@@ -227,7 +164,7 @@ impl<K: Sink> TraceWriter<K> {
 
     fn emit(&mut self, row: &Row) -> Result<(), Error> {
         let enc = encode_row(row, &mut self.scratch)?;
-        self.sink.write(enc)?;
+        self.sink.put(enc)?;
         self.commitment.absorb_row(enc);
         Ok(())
     }
@@ -272,7 +209,10 @@ fn memory_access(opcode: u8, o: &[Word]) -> Option<MemAccess> {
     })
 }
 
-impl<K: Sink> Tracer for TraceWriter<K> {
+impl<K: Sink> Tracer for TraceWriter<K>
+where
+    Error: From<K::Error>,
+{
     fn step(&mut self, s: &Step<'_>) {
         if self.error.is_some() {
             return;
@@ -376,6 +316,7 @@ pub fn word(v: &U256) -> Word {
 mod tests {
     use super::*;
     use crate::row::RowReader;
+    use evm_core::buf::{NullSink, SliceVec};
 
     fn step<'a>(pc: usize, opcode: u8, gas: u64, stack: &'a [U256]) -> Step<'a> {
         Step {
@@ -394,7 +335,7 @@ mod tests {
     #[test]
     fn rows_round_trip_and_commit() {
         let mut buf = [0u8; 1024];
-        let mut w = TraceWriter::new(SliceSink::new(&mut buf));
+        let mut w = TraceWriter::new(SliceVec::new(&mut buf));
         let s = [U256::from(7), U256::from(0x40)];
         w.step(&step(0, op::MSTORE, 100, &s));
         w.step_end(&StepEnd {
@@ -412,7 +353,7 @@ mod tests {
             exit: None,
         });
         let (digest, sink) = w.finish().unwrap();
-        let bytes = sink.written().to_vec();
+        let bytes = sink.as_slice().to_vec();
         let rows: Vec<Row> = RowReader::new(&bytes).collect::<Result<_, _>>().unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].gas_cost, 9);
@@ -470,7 +411,7 @@ mod tests {
                 LIB if !self.lib.is_empty() => Some(evm_core::AccountInfo {
                     nonce: 1,
                     balance: U256::ZERO,
-                    code_hash: evm_core::evm::keccak256(&self.lib),
+                    code_hash: evm_core::keccak256(&self.lib),
                 }),
                 _ => None,
             })
@@ -478,7 +419,7 @@ mod tests {
         fn code(&self, h: &[u8; 32]) -> Result<&[u8], ()> {
             Ok(if *h == self.hash {
                 &self.code
-            } else if *h == evm_core::evm::keccak256(&self.lib) {
+            } else if *h == evm_core::keccak256(&self.lib) {
                 &self.lib
             } else {
                 &[]
@@ -501,7 +442,7 @@ mod tests {
             0x60, 0x02, 0x60, 0x03, 0x01, 0x60, 0x00, 0x52, 0x60, 0x05, 0x60, 0x01, 0x55, 0x60,
             0x01, 0x54, 0x50, 0x60, 0x20, 0x60, 0x00, 0xf3,
         ];
-        let hash = evm_core::evm::keccak256(&code);
+        let hash = evm_core::keccak256(&code);
         let world = World {
             code,
             hash,
@@ -512,7 +453,7 @@ mod tests {
         let mut evm = evm_core::Evm::with_tracer(
             &world,
             bufs.buffers(),
-            TraceWriter::new(SliceSink::new(&mut buf)),
+            TraceWriter::new(SliceVec::new(&mut buf)),
         );
         let block = evm_core::BlockEnv {
             number: 1,
@@ -542,7 +483,7 @@ mod tests {
         let w = evm.tracer_mut();
         assert_eq!(w.error(), None);
         let digest = w.digest();
-        let bytes = w.sink().written().to_vec();
+        let bytes = w.sink().as_slice().to_vec();
         let rows: Vec<Row> = RowReader::new(&bytes).collect::<Result<_, _>>().unwrap();
         let ops: Vec<u8> = rows.iter().map(|r| r.op).collect();
         assert_eq!(
@@ -587,7 +528,7 @@ mod tests {
             code.push(0x73);
             code.extend(LIB);
             code.extend([0x5a, call, 0x50, 0x00]);
-            let hash = evm_core::evm::keccak256(&code);
+            let hash = evm_core::keccak256(&code);
             let world = World {
                 code,
                 hash,
@@ -595,7 +536,7 @@ mod tests {
             };
             let mut bufs = evm_core::HeapBuffers::new(&evm_core::Limits::DEVICE);
             let mut buf = [0u8; 2048];
-            let writer = TraceWriter::new(SliceSink::new(&mut buf));
+            let writer = TraceWriter::new(SliceVec::new(&mut buf));
             let mut evm = evm_core::Evm::with_tracer(&world, bufs.buffers(), writer);
             let tx = evm_core::TxEnv {
                 caller: CALLER,
@@ -613,7 +554,7 @@ mod tests {
             assert_eq!(out.status, ExecStatus::Success);
             let w = evm.tracer_mut();
             assert_eq!(w.result().map(|d| d.rows > 0), Ok(true));
-            let rows: Vec<Row> = RowReader::new(w.sink().written())
+            let rows: Vec<Row> = RowReader::new(w.sink().as_slice())
                 .collect::<Result<_, _>>()
                 .unwrap();
             let stores: Vec<_> = rows.iter().filter_map(|r| r.storage).collect();
@@ -630,7 +571,7 @@ mod tests {
     #[test]
     fn full_sink_is_an_error_not_a_truncation() {
         let mut buf = [0u8; 4];
-        let mut w = TraceWriter::new(SliceSink::new(&mut buf));
+        let mut w = TraceWriter::new(SliceVec::new(&mut buf));
         w.step(&step(0, op::STOP, 10, &[]));
         w.step_end(&StepEnd {
             gas: 10,

@@ -199,7 +199,7 @@ fn summarize<'r, T: Tracer>(
         gas_refunded: outcome.gas_refunded,
         output_len: u32::try_from(output.len()).unwrap_or(u32::MAX),
         output: heapless::Vec::new(),
-        output_hash: evm_core::evm::keccak256(output),
+        output_hash: evm_core::keccak256(output),
         logs: u32::try_from(evm.logs().count()).unwrap_or(u32::MAX),
         writes: heapless::Vec::new(),
         instructions,

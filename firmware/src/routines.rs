@@ -7,7 +7,6 @@ use k256::ecdsa::SigningKey;
 use protocol::limits::BENCH_SECRET_KEY;
 use protocol::limits::MAX_ROUTINE_INPUT;
 use protocol::{ErrorCode, Routine};
-use tiny_keccak::{Hasher, Keccak};
 
 use crate::service::{Measurement, Platform};
 
@@ -36,9 +35,7 @@ pub fn run_routine<P: Platform>(
             }
             let mut digest = [0u8; 32];
             let m = platform.measure(&mut || {
-                let mut keccak = Keccak::v256();
-                keccak.update(data);
-                keccak.finalize(&mut digest);
+                digest = evm_core::keccak256(data);
             });
             out[..32].copy_from_slice(&digest);
             Ok((m, 32))
@@ -159,7 +156,7 @@ mod tests {
         assert_eq!(len, 32);
         let key = SigningKey::from_slice(&BENCH_SECRET_KEY).unwrap();
         let point = key.verifying_key().to_encoded_point(false);
-        let hash = evm_core::evm::keccak256(&point.as_bytes()[1..]);
+        let hash = evm_core::keccak256(&point.as_bytes()[1..]);
         assert_eq!(recovered[12..32], hash[12..]);
     }
 

@@ -51,7 +51,9 @@ impl<'p, P: Platform> Uplink<'p, P> {
 }
 
 impl<P: Platform> Sink for Uplink<'_, P> {
-    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+    type Error = Error;
+
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
         if bytes.len() > MAX_TRACE_CHUNK {
             return Err(Error::SinkFull {
                 got: bytes.len(),
