@@ -26,7 +26,9 @@ fn write(target: &str, name: &str, bytes: &[u8]) {
 }
 
 fn u16le(n: usize) -> [u8; 2] {
-    u16::try_from(n).expect("seed part fits a u16").to_le_bytes()
+    u16::try_from(n)
+        .expect("seed part fits a u16")
+        .to_le_bytes()
 }
 
 /// A service record of kind 0: `body`, framed as it is.
@@ -142,10 +144,8 @@ fn streamed_rows(query: &[u8]) -> Vec<u8> {
 }
 
 fn fixtures() -> PathBuf {
-    std::env::var_os("ZKEVM_FIXTURES").map_or_else(
-        || root().join("../../shared/fixtures"),
-        PathBuf::from,
-    )
+    std::env::var_os("ZKEVM_FIXTURES")
+        .map_or_else(|| root().join("../../shared/fixtures"), PathBuf::from)
 }
 
 fn hex_bytes(v: &serde_json::Value) -> Vec<u8> {
@@ -155,18 +155,27 @@ fn hex_bytes(v: &serde_json::Value) -> Vec<u8> {
 fn word(v: &serde_json::Value) -> [u8; 32] {
     let s = v.as_str().expect("hex quantity").trim_start_matches("0x");
     let padded = format!("{s:0>64}");
-    hex::decode(padded).expect("hex").try_into().expect("32 bytes")
+    hex::decode(padded)
+        .expect("hex")
+        .try_into()
+        .expect("32 bytes")
 }
 
 /// The `eth_getProof` sample with a storage slot, against block 54's state
 /// root, and the first blocks of the chain: `None` without the fixtures.
 #[allow(clippy::type_complexity)]
-fn fixture_proof() -> Option<(Vec<u8>, [u8; 32], [u8; 20], Vec<Vec<u8>>, Vec<([u8; 32], Vec<Vec<u8>>)>)> {
+fn fixture_proof() -> Option<(
+    Vec<u8>,
+    [u8; 32],
+    [u8; 20],
+    Vec<Vec<u8>>,
+    Vec<([u8; 32], Vec<Vec<u8>>)>,
+)> {
     let base = fixtures().join("execution-apis");
     let chain = std::fs::read(base.join("chain.rlp")).ok()?;
     let header = evm_state::block::find_header(&chain, 54).ok()??;
-    let text =
-        std::fs::read_to_string(base.join("eth_getProof/get-account-proof-with-storage.io")).ok()?;
+    let text = std::fs::read_to_string(base.join("eth_getProof/get-account-proof-with-storage.io"))
+        .ok()?;
     let line = text.lines().find_map(|l| l.strip_prefix("<<"))?;
     let json: serde_json::Value = serde_json::from_str(line.trim()).ok()?;
     let r = &json["result"];
@@ -179,7 +188,13 @@ fn fixture_proof() -> Option<(Vec<u8>, [u8; 32], [u8; 20], Vec<Vec<u8>>, Vec<([u
         .iter()
         .map(|sp| (word(&sp["key"]), nodes(&sp["proof"])))
         .collect();
-    Some((chain, header.state_root, address, nodes(&r["accountProof"]), storage))
+    Some((
+        chain,
+        header.state_root,
+        address,
+        nodes(&r["accountProof"]),
+        storage,
+    ))
 }
 
 fn main() {
@@ -203,7 +218,16 @@ fn main() {
         },
     ];
     let names = [
-        "ping", "info", "keccak", "ecrecover", "sign", "spin", "panic", "exit", "stage", "verify",
+        "ping",
+        "info",
+        "keccak",
+        "ecrecover",
+        "sign",
+        "spin",
+        "panic",
+        "exit",
+        "stage",
+        "verify",
         "execute",
     ];
     for (request, name) in requests.iter().zip(names) {
@@ -236,7 +260,11 @@ fn main() {
         trace: TraceMode::Off,
     })));
     write("service", "stage-out-of-order", &seed);
-    write("service", "structured", &[2, 3, 1, 2, 9, 8, 7, 5, 4, 3, 2, 1, 0, 5, 1, 2, 3, 4]);
+    write(
+        "service",
+        "structured",
+        &[2, 3, 1, 2, 9, 8, 7, 5, 4, 3, 2, 1, 0, 5, 1, 2, 3, 4],
+    );
 
     // trace_rows: the rows of the token transfer, whole and one row alone.
     let rows = streamed_rows(&token);
@@ -256,8 +284,14 @@ fn main() {
         ("u64", rlp::to_vec(&0x0102_0304_0506u64)),
         ("u256", rlp::to_vec(&evm_state::U256::MAX)),
         ("empty-list", vec![0xc0]),
-        ("nested", vec![0xc7, 0xc0, 0xc1, 0xc0, 0xc3, 0xc0, 0xc1, 0xc0]),
-        ("list-of-strings", vec![0xc8, 0x83, b'c', b'a', b't', 0x83, b'd', b'o', b'g']),
+        (
+            "nested",
+            vec![0xc7, 0xc0, 0xc1, 0xc0, 0xc3, 0xc0, 0xc1, 0xc0],
+        ),
+        (
+            "list-of-strings",
+            vec![0xc8, 0x83, b'c', b'a', b't', 0x83, b'd', b'o', b'g'],
+        ),
         ("account", {
             let account = evm_state::Account::default();
             let mut buf = [0u8; evm_state::limits::MAX_ACCOUNT_RLP];
@@ -272,14 +306,34 @@ fn main() {
     // interpreter: small contracts under tiny limits (see the target's
     // `limits`: 16 bytes of limits come first, then each account's code,
     // balance and slot count, the recipient, calldata, value, gas, fee).
-    let limits = [0x00, 0x10, 0x40, 0x00, 0x08, 4, 6, 8, 4, 32, 2, 16, 16, 16, 0x00, 0x40];
+    let limits = [
+        0x00, 0x10, 0x40, 0x00, 0x08, 4, 6, 8, 4, 32, 2, 16, 16, 16, 0x00, 0x40,
+    ];
     let programs: [(&str, &[u8]); 6] = [
         ("token", TOKEN),
         ("loop", &[0x5b, 0x60, 0x00, 0x56]), // JUMPDEST PUSH1 0 JUMP
         ("memory", &[0x61, 0xff, 0xff, 0x51, 0x00]), // MLOAD(0xffff)
-        ("call", &[0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x73, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0x5a, 0xf1, 0x00]),
-        ("create", &[0x60, 0x01, 0x60, 0x00, 0x53, 0x60, 0x01, 0x60, 0x00, 0x5f, 0xf0, 0x00]),
-        ("modexp", &[0x60, 0x01, 0x5f, 0x52, 0x60, 0x01, 0x60, 0x20, 0x52, 0x60, 0x01, 0x60, 0x40, 0x52, 0x60, 0x20, 0x5f, 0x60, 0x80, 0x5f, 0x60, 0x05, 0x5a, 0xfa, 0x00]),
+        (
+            "call",
+            &[
+                0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x73, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb,
+                0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0x5a, 0xf1,
+                0x00,
+            ],
+        ),
+        (
+            "create",
+            &[
+                0x60, 0x01, 0x60, 0x00, 0x53, 0x60, 0x01, 0x60, 0x00, 0x5f, 0xf0, 0x00,
+            ],
+        ),
+        (
+            "modexp",
+            &[
+                0x60, 0x01, 0x5f, 0x52, 0x60, 0x01, 0x60, 0x20, 0x52, 0x60, 0x01, 0x60, 0x40, 0x52,
+                0x60, 0x20, 0x5f, 0x60, 0x80, 0x5f, 0x60, 0x05, 0x5a, 0xfa, 0x00,
+            ],
+        ),
     ];
     for (name, code) in programs {
         let mut seed = vec![1];
@@ -306,8 +360,16 @@ fn main() {
     }
 
     // proof and witness: valid worlds are built from the input (mode 1).
-    write("proof", "world", &[1, 3, 0, 0, 0, 0, 7, 9, 3, 0, 1, 0, 2, 1, 5, 2, 3, 4]);
-    write("witness", "world", &[2, 1, 3, 0, 0, 0, 0, 7, 9, 3, 0, 1, 0, 2, 1, 5, 2, 3, 4]);
+    write(
+        "proof",
+        "world",
+        &[1, 3, 0, 0, 0, 0, 7, 9, 3, 0, 1, 0, 2, 1, 5, 2, 3, 4],
+    );
+    write(
+        "witness",
+        "world",
+        &[2, 1, 3, 0, 0, 0, 0, 7, 9, 3, 0, 1, 0, 2, 1, 5, 2, 3, 4],
+    );
     write("witness", "arbitrary-nodes", &[2, 0, 1, 2, 3, 4, 0xc0]);
 
     // block_header: a built header (mode 1) and, with the fixtures, the chain.

@@ -109,7 +109,10 @@ fn precompiles(r: &mut Reader<'_>) {
     let mut out = SliceVec::new(&mut out_buf);
     if let Ok(used) = precompile::run(id, input, gas, &mut out, &mut budget) {
         assert!(used <= gas, "precompile {id} used {used} of {gas} gas");
-        assert!(before - budget.steps <= used.max(1) * 2, "steps taken beyond gas");
+        assert!(
+            before - budget.steps <= used.max(1) * 2,
+            "steps taken beyond gas"
+        );
     }
     assert!(budget.steps <= before);
 }

@@ -9,7 +9,10 @@ use zkevm_fuzz::{world, Reader};
 
 /// Whether `value` lies inside one of the proof's nodes.
 fn borrowed_from(value: &[u8], nodes: &[&[u8]]) -> bool {
-    let (start, end) = (value.as_ptr() as usize, value.as_ptr() as usize + value.len());
+    let (start, end) = (
+        value.as_ptr() as usize,
+        value.as_ptr() as usize + value.len(),
+    );
     nodes.iter().any(|n| {
         let (ns, ne) = (n.as_ptr() as usize, n.as_ptr() as usize + n.len());
         ns <= start && end <= ne
@@ -23,7 +26,11 @@ fn arbitrary_proofs(r: &mut Reader<'_>) {
     let nodes: Vec<&[u8]> = (0..count).map(|_| r.bytes(700)).collect();
     if let Ok(Some(value)) = verify(&root, key, &nodes) {
         assert!(borrowed_from(value, &nodes), "value not from the proof");
-        assert_eq!(evm_state::keccak256(nodes[0]), root, "root node not checked");
+        assert_eq!(
+            evm_state::keccak256(nodes[0]),
+            root,
+            "root node not checked"
+        );
     }
     let address: Address = r.array();
     let _ = verify_account(&root, &address, &nodes);
@@ -118,17 +125,29 @@ fn valid_and_mutated(r: &mut Reader<'_>) {
     let mut slots: Vec<U256> = w.slots.iter().take(3).copied().collect();
     slots.push(r.word());
     let root = w.state.state_root();
-    let proof = w.state.eip1186_proof(&address, &slots).expect("a proof of a small world");
+    let proof = w
+        .state
+        .eip1186_proof(&address, &slots)
+        .expect("a proof of a small world");
 
     // The valid proof proves exactly the world.
-    let proven = run(&root, &address, &proof.account_proof, &slots, &proof.storage_proofs)
-        .expect("a valid proof verifies");
+    let proven = run(
+        &root,
+        &address,
+        &proof.account_proof,
+        &slots,
+        &proof.storage_proofs,
+    )
+    .expect("a valid proof verifies");
     let truth = w.state.get_account(&address).map(|a| {
         let storage_root = w.state.try_storage_root(&address).expect("storage root");
         Account::from_info(&a.info, storage_root)
     });
     assert_eq!(proven.0, truth, "proven account");
-    let values: Vec<U256> = slots.iter().map(|s| w.state.storage_value(&address, s)).collect();
+    let values: Vec<U256> = slots
+        .iter()
+        .map(|s| w.state.storage_value(&address, s))
+        .collect();
     assert_eq!(proven.1, values, "proven slots");
 
     // Mutations: whatever still verifies proves the same.

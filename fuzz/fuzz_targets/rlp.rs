@@ -10,7 +10,10 @@ fn reencode(item: &Item<'_>, out: &mut Vec<u8>) {
     if item.is_list() {
         let mut payload = Vec::new();
         for child in item.list().expect("a list") {
-            reencode(&child.expect("validated lists have valid items"), &mut payload);
+            reencode(
+                &child.expect("validated lists have valid items"),
+                &mut payload,
+            );
         }
         rlp::put_list_header(out, payload.len()).expect("a Vec sink");
         out.extend_from_slice(&payload);
@@ -59,7 +62,12 @@ fuzz_target!(|data: &[u8]| {
             let mut items = [Item::default(); 17];
             let _ = list.clone().collect_into(&mut items);
             for child in list.take(64).flatten() {
-                let _ = (child.u64(), child.u256(), child.array::<32>(), rlp::validate(child.raw()));
+                let _ = (
+                    child.u64(),
+                    child.u256(),
+                    child.array::<32>(),
+                    rlp::validate(child.raw()),
+                );
             }
         }
     }

@@ -11,7 +11,9 @@ use protocol::{
     decode_frame, ErrorCode, FrameError, FrameReader, Request, Response, Routine, TraceMode,
     PROTOCOL_VERSION,
 };
-use zkevm_fuzz::{exec_query, frame_body, proof_query_bytes, request, trace_mode, world, FuzzPlatform, Reader};
+use zkevm_fuzz::{
+    exec_query, frame_body, proof_query_bytes, request, trace_mode, world, FuzzPlatform, Reader,
+};
 
 const BUILD_ID: &str = "fuzz";
 
@@ -102,9 +104,12 @@ fn wire(r: &mut Reader<'_>) -> Vec<u8> {
                     .map(|s| s.to_be_bytes::<32>())
                     .zip(proof.storage_proofs)
                     .collect();
-                let Some(mut bytes) =
-                    proof_query_bytes(w.state.state_root(), address, &proof.account_proof, &storage)
-                else {
+                let Some(mut bytes) = proof_query_bytes(
+                    w.state.state_root(),
+                    address,
+                    &proof.account_proof,
+                    &storage,
+                ) else {
                     continue;
                 };
                 if r.u8() % 2 == 0 && !bytes.is_empty() {
@@ -133,14 +138,19 @@ fn wire(r: &mut Reader<'_>) -> Vec<u8> {
 }
 
 /// The reply bytes must be one frame (delimiter last, none inside) that fits
-/// the transmit buffer and decodes as a response.
-fn decode_reply(bytes: &[u8]) -> Response<'static> {
-    assert!(!bytes.is_empty() && bytes.len() <= TX_FRAME, "reply of {} bytes", bytes.len());
+/// the transmit buffer and decodes as a response (borrowing from `store`).
+fn decode_reply<'s>(bytes: &[u8], store: &'s mut Vec<u8>) -> Response<'s> {
+    assert!(
+        !bytes.is_empty() && bytes.len() <= TX_FRAME,
+        "reply of {} bytes",
+        bytes.len()
+    );
     let (last, body) = bytes.split_last().expect("non-empty");
     assert_eq!(*last, DELIMITER, "reply not delimited");
     assert!(!body.contains(&DELIMITER), "delimiter inside a reply");
-    let owned: &'static mut [u8] = Box::leak(body.to_vec().into_boxed_slice());
-    match decode_frame::<Response<'static>>(owned) {
+    store.clear();
+    store.extend_from_slice(body);
+    match decode_frame::<Response<'s>>(store) {
         Ok(response) => response,
         Err(e) => panic!("reply does not decode: {e:?}"),
     }
@@ -153,12 +163,17 @@ fn keccak(data: &[u8]) -> [u8; 32] {
 /// Check the streamed trace frames of one request against its reply.
 fn check_stream(sent: &[Vec<u8>], trace: Option<TraceMode>, response: &Response<'_>) {
     if trace != Some(TraceMode::Stream) {
-        assert!(sent.is_empty(), "{} frames streamed without Stream", sent.len());
+        assert!(
+            sent.is_empty(),
+            "{} frames streamed without Stream",
+            sent.len()
+        );
         return;
     }
     let mut rows = Vec::new();
+    let mut store = Vec::new();
     for frame in sent {
-        match decode_reply(frame) {
+        match decode_reply(frame, &mut store) {
             Response::TraceRows { offset, data } => {
                 assert_eq!(offset, rows.len() as u64, "trace chunks out of order");
                 rows.extend_from_slice(data);
@@ -167,7 +182,9 @@ fn check_stream(sent: &[Vec<u8>], trace: Option<TraceMode>, response: &Response<
         }
     }
     if let Response::Executed(summary) = response {
-        let digest = summary.trace.expect("a streamed execution reports its digest");
+        let digest = summary
+            .trace
+            .expect("a streamed execution reports its digest");
         assert_eq!(digest.bytes, rows.len() as u64, "streamed bytes vs digest");
         let decoded = RowReader::new(&rows).collect::<Result<Vec<_>, _>>();
         let decoded = decoded.expect("streamed rows decode");
@@ -188,6 +205,7 @@ fuzz_target!(|data: &[u8]| {
     let mut service = Service::new(FuzzPlatform::default(), BUILD_ID, &mut stage);
     let mut reader = FrameReader::<RX_FRAME>::new();
     let mut out = vec![0u8; TX_FRAME];
+    let mut reply_store = Vec::new();
     // What the device should have staged, by the protocol's rules.
     let mut staged = 0usize;
     for &byte in &wire {
@@ -210,7 +228,7 @@ fuzz_target!(|data: &[u8]| {
             (Action::Reply(len), _) => len,
             (other, _) => panic!("{other:?} for {expected:?}"),
         };
-        let response = decode_reply(&out[..len]);
+        let response = decode_reply(&out[..len], &mut reply_store);
         let sent = std::mem::take(&mut service.platform_mut().sent);
         let trace = match &expected {
             Ok(Request::Execute { trace }) => Some(*trace),
@@ -228,7 +246,10 @@ fuzz_target!(|data: &[u8]| {
             (Ok(Request::Info), Response::Info(info)) => assert_eq!(info.build_id, BUILD_ID),
             (Ok(Request::Measure(Routine::Keccak256 { data })), _) => {
                 if data.len() > MAX_ROUTINE_INPUT {
-                    assert!(matches!(response, Response::Error(ErrorCode::InputTooLarge { .. })));
+                    assert!(matches!(
+                        response,
+                        Response::Error(ErrorCode::InputTooLarge { .. })
+                    ));
                 } else {
                     match &response {
                         Response::Measured { output, .. } => assert_eq!(*output, keccak(data)),
@@ -238,7 +259,10 @@ fuzz_target!(|data: &[u8]| {
             }
             (Ok(Request::Measure(_)), Response::Measured { .. } | Response::Error(_)) => {}
             // A production build refuses the test hooks.
-            (Ok(Request::Panic | Request::Exit { .. }), Response::Error(ErrorCode::Unsupported)) => {}
+            (
+                Ok(Request::Panic | Request::Exit { .. }),
+                Response::Error(ErrorCode::Unsupported),
+            ) => {}
             (Ok(Request::Stage { offset, data }), _) => {
                 let offset = *offset as usize;
                 let expected = if offset == 0 || offset == staged {

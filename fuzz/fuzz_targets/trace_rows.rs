@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
         let mut buf = [0u8; MAX_ROW_BYTES];
         let again = encode_row(&row, &mut buf).expect("a decoded row encodes");
         assert_eq!(again, &data[..used], "re-encoding differs");
-        assert_eq!(decode_row(again).map(|(r, rest)| (r, rest.len())), Ok((row, 0)));
+        assert_eq!(
+            decode_row(again).map(|(r, rest)| (r, rest.len())),
+            Ok((row, 0))
+        );
     }
     let mut rest = data;
     let mut clk = 0u32;

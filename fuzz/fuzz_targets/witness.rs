@@ -92,7 +92,11 @@ fn run<S: Store>(r: &mut Reader<'_>, store: S, bounded: bool) {
                 assert_eq!(got, mem.storage_value(&address, &slot), "storage read");
             }),
             2 => {
-                let value = if r.u8() % 3 == 0 { U256::ZERO } else { r.word() };
+                let value = if r.u8() % 3 == 0 {
+                    U256::ZERO
+                } else {
+                    r.word()
+                };
                 let result = witness.set_storage(&address, &slot, &value);
                 if result.is_ok() {
                     mem.set_storage(address, slot, value);
@@ -122,7 +126,9 @@ fn run<S: Store>(r: &mut Reader<'_>, store: S, bounded: bool) {
         match result {
             Ok(()) => {}
             // A missing node fails before anything changes.
-            Err(Error::MissingWitness { .. }) => assert!(!complete, "missing node in a full witness"),
+            Err(Error::MissingWitness { .. }) => {
+                assert!(!complete, "missing node in a full witness")
+            }
             Err(e) => {
                 assert!(bounded, "{e:?} with an unbounded arena and a full witness");
                 poisoned = true;

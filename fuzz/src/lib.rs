@@ -235,7 +235,11 @@ pub fn exec_query<'a>(r: &mut Reader<'a>) -> ExecQuery<'a> {
         tx: TxQuery {
             caller: ADDRESSES[0],
             to,
-            value: if r.u8() % 2 == 0 { [0; 32] } else { word_bytes(r) },
+            value: if r.u8() % 2 == 0 {
+                [0; 32]
+            } else {
+                word_bytes(r)
+            },
             data: r.bytes(256),
             gas_limit,
             nonce: u64::from(r.u8() % 2),
