@@ -121,8 +121,16 @@ impl<'s, P: Platform> Service<'s, P> {
                     Err(code) => Response::Error(code),
                 }
             }
-            Request::Panic => return self.panic_on_request(out),
-            Request::Exit { code } => return exit_on_request(code, out),
+            // The test hooks stop the device (`test-hooks` builds) or are
+            // refused (production): either way nothing staged survives them.
+            Request::Panic => {
+                self.staged = 0;
+                return self.panic_on_request(out);
+            }
+            Request::Exit { code } => {
+                self.staged = 0;
+                return exit_on_request(code, out);
+            }
             Request::Stage { offset, data } => self.stage(offset, data),
             Request::VerifyProof => {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
@@ -535,6 +543,24 @@ mod tests {
         for request in [Request::Panic, Request::Exit { code: 0 }] {
             let (_, bytes) = ask(&request);
             assert_eq!(decode(bytes), Response::Error(ErrorCode::Unsupported));
+        }
+    }
+
+    /// Found by the `service` fuzz target: a refused test hook answered
+    /// `Error(Unsupported)` but left the staged query in place.
+    #[cfg(not(feature = "test-hooks"))]
+    #[test]
+    fn a_refused_test_hook_empties_the_staging_area() {
+        for request in [Request::Panic, Request::Exit { code: 0 }] {
+            let answer = execute_after(|service| {
+                let refused = send_to(service, &request);
+                assert_eq!(refused, Response::Error(ErrorCode::Unsupported));
+            });
+            assert_eq!(
+                answer,
+                Response::Error(ErrorCode::BadStagedInput(FrameError::Malformed)),
+                "after {request:?}"
+            );
         }
     }
 
