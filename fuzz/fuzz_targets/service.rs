@@ -206,6 +206,8 @@ fuzz_target!(|data: &[u8]| {
     let mut reader = FrameReader::<RX_FRAME>::new();
     let mut out = vec![0u8; TX_FRAME];
     let mut reply_store = Vec::new();
+    // ZKEVM_FUZZ_DEBUG=1 prints each request and its answer (for a replay).
+    let debug = std::env::var_os("ZKEVM_FUZZ_DEBUG").is_some();
     // What the device should have staged, by the protocol's rules.
     let mut staged = 0usize;
     for &byte in &wire {
@@ -229,6 +231,9 @@ fuzz_target!(|data: &[u8]| {
             (other, _) => panic!("{other:?} for {expected:?}"),
         };
         let response = decode_reply(&out[..len], &mut reply_store);
+        if debug {
+            eprintln!("{expected:?}\n  -> {response:?}");
+        }
         let sent = std::mem::take(&mut service.platform_mut().sent);
         let trace = match &expected {
             Ok(Request::Execute { trace }) => Some(*trace),
