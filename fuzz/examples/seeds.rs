@@ -275,7 +275,7 @@ fn main() {
     }
 
     // rlp: strings, scalars, lists, nesting, long forms.
-    let long = vec![0x61u8; 60];
+    let long = [0x61u8; 60];
     let samples: Vec<(&str, Vec<u8>)> = vec![
         ("empty-string", rlp::to_vec(&b""[..])),
         ("single-byte", rlp::to_vec(&b"\x7f"[..])),

@@ -45,7 +45,7 @@ fn push_staged(wire: &mut Vec<u8>, bytes: &[u8], chunk: usize, last: &Request<'_
 }
 
 fn after_staging(r: &mut Reader<'_>) -> Request<'static> {
-    if r.u8() % 4 == 0 {
+    if r.u8().is_multiple_of(4) {
         Request::VerifyProof
     } else {
         Request::Execute {
@@ -112,7 +112,7 @@ fn wire(r: &mut Reader<'_>) -> Vec<u8> {
                 ) else {
                     continue;
                 };
-                if r.u8() % 2 == 0 && !bytes.is_empty() {
+                if r.u8().is_multiple_of(2) && !bytes.is_empty() {
                     let at = usize::from(r.u16()) % bytes.len();
                     bytes[at] ^= r.u8() | 1;
                 }

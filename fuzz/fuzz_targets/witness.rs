@@ -16,7 +16,7 @@ fn truth(state: &InMemoryState, address: &Address) -> Option<Account> {
 
 fn run<S: Store>(r: &mut Reader<'_>, store: S, bounded: bool) {
     // Arbitrary nodes under an arbitrary root: nothing may panic.
-    if r.u8() % 4 == 0 {
+    if r.u8().is_multiple_of(4) {
         let root: [u8; 32] = r.array();
         let Ok(mut witness) = WitnessState::new(store, &root) else {
             return;
@@ -92,7 +92,7 @@ fn run<S: Store>(r: &mut Reader<'_>, store: S, bounded: bool) {
                 assert_eq!(got, mem.storage_value(&address, &slot), "storage read");
             }),
             2 => {
-                let value = if r.u8() % 3 == 0 {
+                let value = if r.u8().is_multiple_of(3) {
                     U256::ZERO
                 } else {
                     r.word()

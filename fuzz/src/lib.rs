@@ -143,7 +143,7 @@ pub fn request<'a>(r: &mut Reader<'a>) -> Request<'a> {
         6 => Request::Panic,
         7 => Request::Exit { code: r.u8() },
         8 => Request::Stage {
-            offset: if r.u8() % 2 == 0 {
+            offset: if r.u8().is_multiple_of(2) {
                 0
             } else {
                 u32::from(r.u16())
@@ -183,7 +183,7 @@ pub fn exec_query<'a>(r: &mut Reader<'a>) -> ExecQuery<'a> {
     let mut accounts = heapless::Vec::new();
     let n = 1 + usize::from(r.u8() % 4);
     for (i, address) in ADDRESSES.iter().enumerate().take(n) {
-        let storage = if r.u8() % 16 == 0 {
+        let storage = if r.u8().is_multiple_of(16) {
             r.bytes(200)
         } else {
             let pairs = usize::from(r.u8() % 4);
@@ -212,12 +212,12 @@ pub fn exec_query<'a>(r: &mut Reader<'a>) -> ExecQuery<'a> {
         0 => r.u64(),
         _ => 21_000 + u64::from(r.u32() % 2_000_000),
     };
-    let max_fee = if r.u8() % 4 == 0 {
+    let max_fee = if r.u8().is_multiple_of(4) {
         word_bytes(r)
     } else {
         [0; 32]
     };
-    let max_priority_fee = if r.u8() % 4 == 0 {
+    let max_priority_fee = if r.u8().is_multiple_of(4) {
         Some(word_bytes(r))
     } else {
         None
@@ -235,7 +235,7 @@ pub fn exec_query<'a>(r: &mut Reader<'a>) -> ExecQuery<'a> {
         tx: TxQuery {
             caller: ADDRESSES[0],
             to,
-            value: if r.u8() % 2 == 0 {
+            value: if r.u8().is_multiple_of(2) {
                 [0; 32]
             } else {
                 word_bytes(r)
@@ -266,8 +266,12 @@ pub fn world(r: &mut Reader<'_>) -> World {
     let mut slots = Vec::new();
     let n = 1 + r.u8() % 6;
     for i in 0..n {
-        let address = if r.u8() % 4 == 0 { r.array() } else { [i; 20] };
-        let code_hash: B256 = if r.u8() % 4 == 0 {
+        let address = if r.u8().is_multiple_of(4) {
+            r.array()
+        } else {
+            [i; 20]
+        };
+        let code_hash: B256 = if r.u8().is_multiple_of(4) {
             r.array()
         } else {
             KECCAK_EMPTY
