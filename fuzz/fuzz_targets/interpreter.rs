@@ -99,8 +99,10 @@ fn transact(r: &mut Reader<'_>) {
 fn precompiles(r: &mut Reader<'_>) {
     let id = r.u8() % 12;
     let gas = u64::from(r.u32());
+    // At most 2^22 steps, as on the device (`Limits::DEVICE`): the gas may be
+    // far larger, and a precompile's work is its gas.
     let mut budget = Budget {
-        steps: u64::from(r.u32()),
+        steps: u64::from(r.u32()) % (Limits::DEVICE.steps + 1),
         modexp_operand_bytes: usize::from(r.u16() % 2048),
     };
     let before = budget.steps;

@@ -201,6 +201,15 @@ struct Outcome {
     finding: Option<PathBuf>,
 }
 
+/// Whether a libFuzzer artifact is a failure (not a `slow-unit-*` note).
+fn is_finding(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        ["crash-", "timeout-", "oom-", "leak-"]
+            .iter()
+            .any(|p| n.starts_with(p))
+    })
+}
+
 /// `stat::name: value` from libFuzzer's `-print_final_stats=1`.
 fn final_stat(log: &str, name: &str) -> Option<u64> {
     log.lines()
@@ -277,9 +286,11 @@ fn fuzz_one(target: &str, binary: &Path, seconds: u64, root: &Path) -> Result<Ou
         let secs = started.elapsed().as_secs().max(1);
         runs.map(|r| r / secs)
     });
+    // Crashes, timeouts, out-of-memory and leaks are findings; libFuzzer's
+    // `slow-unit-*` notes (inputs over 10 s, not failures) are not.
     let new: Vec<PathBuf> = files_in(&artifacts)
         .into_iter()
-        .filter(|f| !before.contains(f))
+        .filter(|f| !before.contains(f) && is_finding(f))
         .collect();
     let finding = match (status.success(), new.first()) {
         (true, None) => None,
@@ -402,6 +413,9 @@ mod tests {
         assert_eq!(final_stat(log, "number_of_executed_units"), Some(123456));
         assert_eq!(final_stat(log, "average_exec_per_sec"), Some(2057));
         assert_eq!(final_stat(log, "peak_rss_mb"), None);
+        assert!(is_finding(Path::new("a/crash-12ab")));
+        assert!(is_finding(Path::new("timeout-12ab")));
+        assert!(!is_finding(Path::new("a/slow-unit-12ab")));
     }
 
     #[test]
