@@ -121,8 +121,16 @@ impl<'s, P: Platform> Service<'s, P> {
                     Err(code) => Response::Error(code),
                 }
             }
-            Request::Panic => return self.panic_on_request(out),
-            Request::Exit { code } => return exit_on_request(code, out),
+            // The test hooks stop the device (`test-hooks` builds) or are
+            // refused (production): either way nothing staged survives them.
+            Request::Panic => {
+                self.staged = 0;
+                return self.panic_on_request(out);
+            }
+            Request::Exit { code } => {
+                self.staged = 0;
+                return exit_on_request(code, out);
+            }
             Request::Stage { offset, data } => self.stage(offset, data),
             Request::VerifyProof => {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
@@ -473,12 +481,86 @@ mod tests {
         );
     }
 
+    /// `COBS(body ‖ crc32_le(body))`: a correct frame around any body.
+    fn frame_of(body: &[u8]) -> Vec<u8> {
+        const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+        let mut raw = body.to_vec();
+        raw.extend_from_slice(&CRC32.checksum(body).to_le_bytes());
+        let mut encoded = vec![0u8; cobs::max_encoding_length(raw.len())];
+        let n = cobs::try_encode(&raw, &mut encoded).unwrap();
+        encoded.truncate(n);
+        encoded
+    }
+
+    /// Variant indexes the property sends: every request except the test
+    /// hooks (`Panic` panics and `Exit` stops in `test-hooks` builds), and an
+    /// unknown one.
+    const VARIANTS: [u8; 7] = [0, 1, 2, 5, 6, 7, 8];
+
+    proptest::proptest! {
+        /// Well-framed arbitrary bodies (a variant index, then anything),
+        /// several to one service so the staging state carries over: each
+        /// gets exactly one answer, a well-formed frame that is not a trace
+        /// chunk, and a frame that does not decode gets that decoding error.
+        #[test]
+        fn well_framed_bodies_always_get_one_answer(
+            bodies in proptest::collection::vec(
+                (proptest::sample::select(&VARIANTS[..]), proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)),
+                1..8,
+            ),
+            stage_len in 0usize..2048,
+        ) {
+            let mut stage = vec![0u8; stage_len];
+            let mut service = Service::new(HostPlatform, "test", &mut stage);
+            let mut out = [0u8; TX_FRAME];
+            for (variant, rest) in bodies {
+                let mut body = vec![variant];
+                body.extend_from_slice(&rest);
+                let mut frame = frame_of(&body);
+                let mut copy = frame.clone();
+                let expected = decode_frame::<Request<'_>>(&mut copy);
+                // The busy loop of a `test-hooks` build may be asked for 2^32 rounds.
+                if matches!(expected, Ok(Request::Measure(Routine::Spin { .. }))) {
+                    continue;
+                }
+                let action = service.handle(Ok(&mut frame), &mut out);
+                let Action::Reply(len) = action else {
+                    panic!("{action:?} for {expected:?}");
+                };
+                let response = decode(out[..len].to_vec());
+                let is_chunk = matches!(response, Response::TraceRows { .. });
+                proptest::prop_assert!(!is_chunk, "a trace chunk as the reply");
+                if let Err(e) = expected {
+                    proptest::prop_assert_eq!(response, Response::Error(ErrorCode::Frame(e)));
+                }
+            }
+        }
+    }
+
     #[cfg(not(feature = "test-hooks"))]
     #[test]
     fn test_hooks_are_refused_in_production_builds() {
         for request in [Request::Panic, Request::Exit { code: 0 }] {
             let (_, bytes) = ask(&request);
             assert_eq!(decode(bytes), Response::Error(ErrorCode::Unsupported));
+        }
+    }
+
+    /// Found by the `service` fuzz target: a refused test hook answered
+    /// `Error(Unsupported)` but left the staged query in place.
+    #[cfg(not(feature = "test-hooks"))]
+    #[test]
+    fn a_refused_test_hook_empties_the_staging_area() {
+        for request in [Request::Panic, Request::Exit { code: 0 }] {
+            let answer = execute_after(|service| {
+                let refused = send_to(service, &request);
+                assert_eq!(refused, Response::Error(ErrorCode::Unsupported));
+            });
+            assert_eq!(
+                answer,
+                Response::Error(ErrorCode::BadStagedInput(FrameError::Malformed)),
+                "after {request:?}"
+            );
         }
     }
 

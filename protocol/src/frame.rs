@@ -199,7 +199,10 @@ impl<const N: usize> FrameReader<N> {
 mod tests {
     use super::*;
     use crate::limits::{MAX_ENCODED, MAX_WIRE_FRAME};
-    use crate::message::{DeviceInfo, Routine, TraceMode};
+    use crate::message::{
+        AccountQuery, BlockQuery, DeviceInfo, ExecQuery, ProofQuery, Routine, StorageQuery,
+        TraceMode, TxQuery,
+    };
     use proptest::prelude::*;
 
     fn roundtrip_request(request: &Request<'_>) {
@@ -281,16 +284,65 @@ mod tests {
         }
     }
 
+    /// `COBS(body ‖ crc32_le(body))`, no delimiter: a correct frame around
+    /// any body, so decoding gets past COBS and the CRC to postcard.
+    fn frame(body: &[u8]) -> Vec<u8> {
+        let mut raw = body.to_vec();
+        raw.extend_from_slice(&CRC32.checksum(body).to_le_bytes());
+        let mut enc = vec![0u8; cobs::max_encoding_length(raw.len())];
+        let n = cobs::try_encode(&raw, &mut enc).unwrap();
+        enc.truncate(n);
+        enc
+    }
+
+    /// A valid execution query (one account with code and storage).
+    fn exec_query<'a>(code: &'a [u8], storage: &'a [u8]) -> ExecQuery<'a> {
+        let account = AccountQuery {
+            address: [0xaa; 20],
+            nonce: 1,
+            balance: [0x11; 32],
+            code,
+            storage,
+        };
+        ExecQuery {
+            block: BlockQuery {
+                number: 1,
+                timestamp: 2,
+                gas_limit: 30_000_000,
+                base_fee: [0; 32],
+                coinbase: [0xcc; 20],
+                chain_id: 1,
+            },
+            accounts: heapless::Vec::from_slice(&[account]).unwrap(),
+            tx: TxQuery {
+                caller: [0xbb; 20],
+                to: Some([0xaa; 20]),
+                value: [0; 32],
+                data: &[0xa9, 0x05, 0x9c, 0xbb],
+                gas_limit: 100_000,
+                nonce: 0,
+                max_fee: [0; 32],
+                max_priority_fee: Some([1; 32]),
+            },
+        }
+    }
+
+    /// A valid proof query (two nodes, one slot).
+    fn proof_query<'a>(nodes: &[&'a [u8]]) -> ProofQuery<'a> {
+        ProofQuery {
+            state_root: [7; 32],
+            address: [9; 20],
+            account_proof: heapless::Vec::from_slice(nodes).unwrap(),
+            storage: heapless::Vec::from_slice(&[StorageQuery {
+                slot: [1; 32],
+                proof: heapless::Vec::from_slice(&nodes[..1]).unwrap(),
+            }])
+            .unwrap(),
+        }
+    }
+
     #[test]
     fn unknown_variant_and_trailing_bytes_are_typed() {
-        let frame = |body: &[u8]| {
-            let mut raw = body.to_vec();
-            raw.extend_from_slice(&CRC32.checksum(body).to_le_bytes());
-            let mut enc = vec![0u8; raw.len() + 8];
-            let n = cobs::try_encode(&raw, &mut enc).unwrap();
-            enc.truncate(n);
-            enc
-        };
         let mut unknown = frame(&[9]);
         assert_eq!(
             decode_frame::<Request<'_>>(&mut unknown),
@@ -354,6 +406,103 @@ mod tests {
         #[test]
         fn random_bytes_never_panic(mut bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
             let _ = decode_frame::<Request<'_>>(&mut bytes);
+        }
+
+        /// Random bytes almost never pass the CRC; correctly framed random
+        /// bodies do, so these reach postcard's decoding of every request
+        /// variant (and the unknown ones): never a framing error, and what
+        /// decodes re-encodes to a frame that decodes to the same request.
+        #[test]
+        fn framed_bodies_reach_the_request_decoder(
+            variant in 0u8..(Request::VARIANTS as u8 + 2),
+            rest in proptest::collection::vec(any::<u8>(), 0..600),
+        ) {
+            let mut body = vec![variant];
+            body.extend_from_slice(&rest);
+            let mut encoded = frame(&body);
+            match decode_frame::<Request<'_>>(&mut encoded) {
+                Ok(request) => roundtrip_request(&request),
+                Err(FrameError::UnknownMessage { variant: got }) => {
+                    prop_assert_eq!(got, u32::from(variant));
+                    prop_assert!(got >= Request::VARIANTS);
+                }
+                Err(e) => prop_assert!(
+                    matches!(e, FrameError::Malformed | FrameError::TrailingBytes { .. }),
+                    "framing error {:?} for a correct frame", e
+                ),
+            }
+        }
+
+        /// Any correctly framed body (first byte too) gets past COBS and the CRC.
+        #[test]
+        fn framed_random_bodies_are_never_framing_errors(
+            body in proptest::collection::vec(any::<u8>(), 0..600),
+        ) {
+            let mut encoded = frame(&body);
+            let result = decode_frame::<Request<'_>>(&mut encoded);
+            prop_assert!(
+                !matches!(
+                    result,
+                    Err(FrameError::BadCobs | FrameError::BadCrc { .. } | FrameError::TooShort { .. } | FrameError::Empty)
+                ),
+                "{:?}", result
+            );
+        }
+
+        /// Staged bytes travel intact in a `Stage` frame, and the staged-query
+        /// decoders take any of them: no panic, and a query that decodes
+        /// re-encodes to one that decodes the same.
+        #[test]
+        fn staged_bytes_reach_the_query_decoders(data in proptest::collection::vec(any::<u8>(), 0..1500)) {
+            let mut wire = [0u8; MAX_WIRE_FRAME];
+            let n = encode_frame(&Request::Stage { offset: 0, data: &data }, &mut wire).unwrap();
+            let Ok(Request::Stage { data: staged, .. }) = decode_frame::<Request<'_>>(&mut wire[..n - 1]) else {
+                panic!("a Stage frame decodes");
+            };
+            prop_assert_eq!(staged, &data[..]);
+            if let Ok(query) = decode_exact::<ExecQuery<'_>>(staged) {
+                let again = postcard::to_allocvec(&query).unwrap();
+                prop_assert_eq!(decode_exact::<ExecQuery<'_>>(&again), Ok(query));
+            }
+            let proof = decode_exact::<ProofQuery<'_>>(staged);
+            if let Ok(query) = proof {
+                let again = postcard::to_allocvec(&query).unwrap();
+                prop_assert_eq!(decode_exact::<ProofQuery<'_>>(&again), Ok(query));
+            }
+        }
+
+        /// Valid query encodings with one byte changed, cut short or extended:
+        /// the decoders reach every field; errors are typed, and what decodes
+        /// round-trips.
+        #[test]
+        fn mutated_queries_decode_or_fail_cleanly(
+            code in proptest::collection::vec(any::<u8>(), 0..64),
+            pairs in 0usize..3,
+            at in any::<usize>(),
+            xor in 1u8..=255,
+            cut in any::<bool>(),
+        ) {
+            let storage = vec![0x5a; pairs * crate::message::STORAGE_PAIR];
+            let nodes: [&[u8]; 2] = [&[0xc0], &code];
+            for mut bytes in [
+                postcard::to_allocvec(&exec_query(&code, &storage)).unwrap(),
+                postcard::to_allocvec(&proof_query(&nodes)).unwrap(),
+            ] {
+                let i = at % bytes.len();
+                if cut {
+                    bytes.truncate(i);
+                } else {
+                    bytes[i] ^= xor;
+                }
+                if let Ok(query) = decode_exact::<ExecQuery<'_>>(&bytes) {
+                    let again = postcard::to_allocvec(&query).unwrap();
+                    prop_assert_eq!(decode_exact::<ExecQuery<'_>>(&again), Ok(query));
+                }
+                if let Ok(query) = decode_exact::<ProofQuery<'_>>(&bytes) {
+                    let again = postcard::to_allocvec(&query).unwrap();
+                    prop_assert_eq!(decode_exact::<ProofQuery<'_>>(&again), Ok(query));
+                }
+            }
         }
 
         #[test]

@@ -1,8 +1,9 @@
-//! `cargo xtask setup|test|demo|bench`: everything a fresh machine needs, in Rust.
+//! `cargo xtask setup|test|demo|bench|fuzz`: everything a fresh machine needs, in Rust.
 
 mod bench;
 mod demo;
 mod device_bench;
+mod fuzz;
 mod setup;
 mod test;
 
@@ -15,7 +16,9 @@ commands:
   test    the project's one test command: fmt, clippy, tests, QEMU tests, no_std builds
   demo    build the firmware, boot it in QEMU and talk to it
   bench   host benchmarks vs revm/alloy-trie and the device section into BENCHMARKS.md
-          (--quick: a short run under target/bench-quick/)";
+          (--quick: a short run under target/bench-quick/)
+  fuzz    cargo-fuzz targets: replay fuzz/regressions/, then fuzz each target from its seeds
+          [--seconds N (default 60)] [--target NAME]... [--sanitizer none|address]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
             let quick = args.iter().any(|a| a == "--quick");
             bench::run(quick, device_bench::section)
         }),
+        "fuzz" => fuzz::Options::parse(&args[1..]).and_then(|options| fuzz::run(&options)),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -220,6 +220,24 @@ pub fn run() -> Result<(), String> {
     board.args(["--target-dir", FIRMWARE_TARGET_DIR]);
     steps.push(run_step("firmware build for nRF52840", board, false));
 
+    // Every fuzz target briefly (the regressions replayed first), through
+    // this same binary's `fuzz` command.
+    let mut fuzz = Command::new(std::env::current_exe().unwrap_or_else(|_| "xtask".into()));
+    fuzz.current_dir(workspace_root()).args([
+        "fuzz",
+        "--seconds",
+        &crate::fuzz::TEST_SECONDS.to_string(),
+    ]);
+    steps.push(run_step(
+        &format!(
+            "fuzz ({} targets, {} s each)",
+            crate::fuzz::TARGETS.len(),
+            crate::fuzz::TEST_SECONDS
+        ),
+        fuzz,
+        false,
+    ));
+
     println!("\n=== summary");
     let mut total = TestCount::default();
     for step in &steps {
