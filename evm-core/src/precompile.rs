@@ -1,11 +1,18 @@
-//! Precompiled contracts 0x01–0x0a.
+//! Precompiled contracts 0x01–0x0a, and P256VERIFY (0x100, Osaka) not yet dispatched.
 
 use crate::buf::SliceVec;
 use crate::gas::words;
 use crate::state::Address;
 
+mod p256verify;
+
+pub use p256verify::p256_verify;
+
 /// Highest precompile address in Cancun (0x0a, KZG point evaluation).
 pub const LAST_PRECOMPILE: u8 = 0x0a;
+
+/// Gas of P256VERIFY (EIP-7951, address 0x100 from Osaka), whatever its input.
+pub const P256VERIFY_GAS: u64 = 6900;
 
 /// The precompile number of `address` if it is one (1..=10).
 #[inline]
