@@ -9,7 +9,7 @@ use evm_core::{
 };
 use evm_state::InMemoryState;
 use evm_trace::{Digest, NullSink, TraceWriter};
-use protocol::limits::{MAX_EXEC_OUTPUT, MAX_EXEC_SLOTS, MAX_REASON};
+use protocol::limits::{MAX_EXEC_SLOTS, MAX_REASON};
 use protocol::message::STORAGE_PAIR;
 use protocol::{
     decode_exact, BlockQuery, ErrorCode, ExecOutcome, ExecQuery, ExecSummary, Rejection, Response,
@@ -189,29 +189,24 @@ fn summarize<'r, T: Tracer>(
         }
     };
     let output = evm.output();
-    let mut summary = ExecSummary {
-        status: match outcome.status {
+    let mut summary = ExecSummary::new(
+        match outcome.status {
             ExecStatus::Success => ExecOutcome::Success,
             ExecStatus::Revert => ExecOutcome::Revert,
             ExecStatus::Halt(_) => ExecOutcome::Halt,
         },
-        gas_used: outcome.gas_used,
-        gas_refunded: outcome.gas_refunded,
-        output_len: u32::try_from(output.len()).unwrap_or(u32::MAX),
-        output: heapless::Vec::new(),
-        output_hash: evm_core::keccak256(output),
-        logs: u32::try_from(evm.logs().count()).unwrap_or(u32::MAX),
-        writes: heapless::Vec::new(),
-        instructions,
-        trace: digest.map(|d| TraceDigest {
-            hash: d.hash,
-            rows: d.rows,
-            bytes: d.bytes,
-        }),
-    };
-    if output.len() <= MAX_EXEC_OUTPUT {
-        let _ = summary.output.extend_from_slice(output);
-    }
+        outcome.gas_used,
+        outcome.gas_refunded,
+        output,
+        evm_core::keccak256(output),
+        evm.logs().count(),
+    );
+    summary.instructions = instructions;
+    summary.trace = digest.map(|d| TraceDigest {
+        hash: d.hash,
+        rows: d.rows,
+        bytes: d.bytes,
+    });
     for (address, slot, value) in evm.storage_changes() {
         let write = (address, slot.to_be_bytes::<32>(), value.to_be_bytes::<32>());
         if summary.writes.push(write).is_err() {

@@ -268,6 +268,34 @@ pub struct ExecSummary {
     pub trace: Option<TraceDigest>,
 }
 
+impl ExecSummary {
+    /// The summary of a finished run, before its storage writes (added to
+    /// [`ExecSummary::writes`]), instruction count and trace digest: `output`
+    /// is kept when it is at most [`MAX_EXEC_OUTPUT`] bytes, and its length
+    /// and the log count saturate at `u32::MAX`.
+    pub fn new(
+        status: ExecOutcome,
+        gas_used: u64,
+        gas_refunded: u64,
+        output: &[u8],
+        output_hash: [u8; 32],
+        logs: usize,
+    ) -> Self {
+        Self {
+            status,
+            gas_used,
+            gas_refunded,
+            output_len: u32::try_from(output.len()).unwrap_or(u32::MAX),
+            output: heapless::Vec::from_slice(output).unwrap_or_default(),
+            output_hash,
+            logs: u32::try_from(logs).unwrap_or(u32::MAX),
+            writes: heapless::Vec::new(),
+            instructions: None,
+            trace: None,
+        }
+    }
+}
+
 /// An EIP-1186 proof to check on the device: an account and some of its
 /// storage slots under a state root. Staged with [`Request::Stage`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
