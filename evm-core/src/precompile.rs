@@ -74,6 +74,14 @@ impl Budget {
             .ok_or(PrecompileError::StepBudget)?;
         Ok(())
     }
+
+    /// Pays `cost` out of `gas` (an EVM result: out of gas), then takes it
+    /// from the step budget (a device limit); fails before any work.
+    #[inline]
+    fn pay(&mut self, cost: u64, gas: u64) -> Result<(), PrecompileError> {
+        charge(cost, gas)?;
+        self.take(cost)
+    }
 }
 
 /// Runs precompile `id` on `input` with `gas` available; writes the output to
@@ -90,11 +98,7 @@ pub fn run(
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
     out.clear();
-    // Gas first (an EVM result), then the device's step budget.
-    let mut pay = |cost: u64, gas: u64| -> Result<(), PrecompileError> {
-        charge(cost, gas)?;
-        budget.take(cost)
-    };
+    let mut pay = |cost: u64, gas: u64| budget.pay(cost, gas);
     let put = |out: &mut SliceVec<'_, u8>, b: &[u8]| {
         out.extend_from_slice(b)
             .map(|_| ())
@@ -339,8 +343,7 @@ fn modexp(
             .ok_or(PrecompileError::OutOfGas)?
             .max(200)
     };
-    charge(cost, gas)?;
-    budget.take(cost)?;
+    budget.pay(cost, gas)?;
     if ml == 0 {
         return Ok(cost);
     }

@@ -1,6 +1,6 @@
 //! EIP-7951 P256VERIFY (secp256r1 ECDSA verification, 0x100 from Osaka): not yet dispatched by [`super::run`].
 
-use super::{charge, Budget, PrecompileError, P256VERIFY_GAS};
+use super::{Budget, PrecompileError, P256VERIFY_GAS};
 use crate::buf::SliceVec;
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use p256::ecdsa::{Signature, VerifyingKey};
@@ -25,8 +25,7 @@ pub fn p256_verify(
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
     out.clear();
-    charge(P256VERIFY_GAS, gas)?;
-    budget.take(P256VERIFY_GAS)?;
+    budget.pay(P256VERIFY_GAS, gas)?;
     if verify(input) {
         let mut one = [0u8; 32];
         one[31] = 1;
