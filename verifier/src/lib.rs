@@ -2,3 +2,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+extern crate alloc;
+
+pub mod limits;
+pub mod shape;
