@@ -198,6 +198,13 @@ fn fixture_proof() -> Option<(
 }
 
 fn main() {
+    // stark_proof: real proofs of the verifier's test AIR at the reference
+    // options (2^3 rows: no FRI layer; 2^5 and 2^6: one).
+    for log2 in [3u32, 5, 6] {
+        let (bytes, _) = verifier::shape::test_air::prove_standard(log2);
+        write("stark_proof", &format!("fib-logup-rows-2-{log2}"), &bytes);
+    }
+
     // service: one valid frame body of each request kind, then sequences.
     let requests = [
         Request::Ping,

@@ -7,7 +7,7 @@ use std::time::Instant;
 use zkevm_tests::workspace_root;
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 8] = [
     "service",
     "rlp",
     "proof",
@@ -15,6 +15,7 @@ pub const TARGETS: [&str; 7] = [
     "trace_rows",
     "interpreter",
     "block_header",
+    "stark_proof",
 ];
 
 /// Seconds per target when `--seconds` is not given.
@@ -24,12 +25,12 @@ pub const DEFAULT_SECONDS: u64 = 60;
 pub const TEST_SECONDS: u64 = 10;
 
 /// Longest input libFuzzer makes for a target (the service's inputs carry
-/// staged queries, so they may be longer).
+/// staged queries, and STARK proofs are 5–16 KB, so they may be longer).
 fn max_len(target: &str) -> u32 {
-    if target == "service" {
-        16384
-    } else {
-        4096
+    match target {
+        "service" => 16384,
+        "stark_proof" => 32768,
+        _ => 4096,
     }
 }
 

@@ -282,6 +282,30 @@ pub fn prove(log2: u32, start: u64, options: &ExpectedOptions) -> (Vec<u8>, Publ
     (proof.to_bytes(), inputs)
 }
 
+/// The start value [`prove_standard`] uses for `2^log2` rows.
+pub const fn standard_start(log2: u32) -> u64 {
+    2 + log2 as u64
+}
+
+/// A proof of `2^log2` rows from [`standard_start`] at the reference options
+/// (what the tests and the fuzz seeds use).
+pub fn prove_standard(log2: u32) -> (Vec<u8>, PublicInputs) {
+    prove(log2, standard_start(log2), &EXPECTED.options)
+}
+
+/// The public inputs of `2^log2` rows from `a₀ = 1, b₀ = start`, computed
+/// without proving.
+pub fn public_inputs(log2: u32, start: u64) -> PublicInputs {
+    let (mut a, mut b) = (BaseElement::ONE, BaseElement::new(start));
+    for _ in 1..(1u64 << log2) {
+        (a, b) = (b, a + b);
+    }
+    PublicInputs {
+        start: [BaseElement::ONE, BaseElement::new(start)],
+        result: b,
+    }
+}
+
 /// winterfell's own verification of a parsed proof against the test AIR,
 /// accepting exactly `options`.
 #[allow(clippy::expect_used)]

@@ -152,7 +152,11 @@ pub fn proofs() -> &'static [Fixture] {
         [3u32, 6, 10, 12]
             .into_iter()
             .map(|log2| {
-                let (bytes, inputs) = test_air::prove(log2, 2 + u64::from(log2), &EXPECTED.options);
+                let (bytes, inputs) = test_air::prove_standard(log2);
+                assert_eq!(
+                    inputs,
+                    test_air::public_inputs(log2, test_air::standard_start(log2))
+                );
                 let layout = layout(&bytes);
                 Fixture {
                     log2,
