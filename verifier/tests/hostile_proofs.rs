@@ -69,7 +69,8 @@ fn the_goldilocks_modulus_is_what_winterfell_writes() {
 #[test]
 fn a_shape_outside_the_limits_is_a_configuration_error() {
     let f = proof(6);
-    let cases: [(fn(&mut ExpectedShape), Item); 8] = [
+    type Edit = fn(&mut ExpectedShape);
+    let cases: [(Edit, Item); 8] = [
         (|e| e.options.num_queries = 0, Item::NumQueries),
         (|e| e.options.blowup = 6, Item::Blowup),
         (|e| e.options.fri_folding = 32, Item::FriFolding),
