@@ -204,6 +204,23 @@ fn main() {
         let (bytes, _) = verifier::shape::test_air::prove_standard(log2);
         write("stark_proof", &format!("fib-logup-rows-2-{log2}"), &bytes);
     }
+    // …and edit lists `(u16 offset, u8 xor)` of the 2^3-row proof: none, the
+    // option bytes, a query value, the FRI partitions byte.
+    for (name, edits) in [
+        ("edits-none", vec![]),
+        ("edits-options", vec![(15u16, 1u8), (16, 2)]),
+        ("edits-query-value", vec![(300, 0x40)]),
+        ("edits-partitions", vec![(5103, 6)]),
+    ] {
+        let bytes: Vec<u8> = edits
+            .iter()
+            .flat_map(|&(at, x): &(u16, u8)| {
+                let [lo, hi] = at.to_le_bytes();
+                [lo, hi, x]
+            })
+            .collect();
+        write("stark_proof", name, &bytes);
+    }
 
     // service: one valid frame body of each request kind, then sequences.
     let requests = [
