@@ -103,6 +103,13 @@ impl ExpectedOptions {
         if !(u16::from(self.fri_remainder_max_degree) + 1).is_power_of_two() {
             return bad(Item::FriRemainderDegree);
         }
+        // Every FRI fold then leaves at least two points per coset row, so a
+        // layer's tree depth never goes below zero.
+        if (u16::from(self.fri_remainder_max_degree) + 1) * u16::from(self.blowup)
+            < u16::from(self.fri_folding)
+        {
+            return bad(Item::FriFolding);
+        }
         if self.constraint_batching > 2 {
             return bad(Item::ConstraintBatching);
         }
@@ -252,5 +259,74 @@ impl ExpectedShape {
             return bad(Item::TraceMeta);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use winter_utils::{Deserializable, Serializable};
+
+    fn options(b: [u8; 10]) -> ExpectedOptions {
+        ExpectedOptions {
+            num_queries: b[0],
+            blowup: b[1],
+            grinding: b[2],
+            field_extension: b[3],
+            fri_folding: b[4],
+            fri_remainder_max_degree: b[5],
+            constraint_batching: b[6],
+            deep_batching: b[7],
+            num_partitions: b[8],
+            hash_rate: b[9],
+        }
+    }
+
+    #[test]
+    fn the_reference_options_are_valid_and_serialise_as_winterfell_does() {
+        let o = ExpectedOptions::REFERENCE;
+        assert_eq!(o.validate(), Ok(()));
+        assert_eq!(
+            o.to_proof_options().unwrap().to_bytes(),
+            o.to_bytes().to_vec()
+        );
+        assert_eq!(options(o.to_bytes()), o);
+    }
+
+    #[test]
+    fn a_fold_larger_than_the_remainder_domain_is_refused() {
+        let mut o = ExpectedOptions::REFERENCE;
+        o.blowup = 2;
+        o.fri_remainder_max_degree = 0;
+        o.fri_folding = 4;
+        assert_eq!(
+            o.validate(),
+            Err(ShapeError::BadExpectation {
+                item: Item::FriFolding
+            })
+        );
+        o.fri_folding = 2;
+        assert_eq!(o.validate(), Ok(()));
+    }
+
+    proptest! {
+        /// `validate` accepts only option bytes winterfell reads without a
+        /// panic or an error, and then they round-trip.
+        #[test]
+        fn validate_is_at_least_as_strict_as_winterfell(b in proptest::array::uniform10(0u8..40)) {
+            let o = options(b);
+            let theirs = std::panic::catch_unwind(|| ProofOptions::read_from_bytes(&b));
+            match o.validate() {
+                Ok(()) => {
+                    let read = theirs.expect("winterfell read it").expect("without an error");
+                    prop_assert_eq!(read.to_bytes(), b.to_vec());
+                    prop_assert_eq!(o.to_proof_options().unwrap(), read);
+                }
+                Err(ShapeError::BadExpectation { .. }) => {}
+                Err(e) => prop_assert!(false, "{e:?}"),
+            }
+        }
     }
 }

@@ -189,7 +189,11 @@ pub fn check(bytes: &[u8], expected: &ExpectedShape) -> Result<ProofShape, Shape
     let mut previous = unique64;
     let mut depth = lde_log2;
     for _ in 0..fri_layers {
-        depth -= fold_log2;
+        depth = depth
+            .checked_sub(fold_log2)
+            .ok_or(ShapeError::BadExpectation {
+                item: Item::FriFolding,
+            })?;
         let leaves = 1u64 << depth;
         let most = previous.min(leaves);
         let value_bytes = u64::from(r.u32(Item::FriLayerValues)?);
