@@ -57,7 +57,11 @@ pub fn checksummed(address: &Address) -> Checksummed {
     out[1] = b'x';
     for (i, c) in lower.iter().enumerate() {
         let nibble = (hash[i / 2] >> if i % 2 == 0 { 4 } else { 0 }) & 15;
-        out[2 + i] = if nibble >= 8 { c.to_ascii_uppercase() } else { *c };
+        out[2 + i] = if nibble >= 8 {
+            c.to_ascii_uppercase()
+        } else {
+            *c
+        };
     }
     Checksummed(out)
 }
@@ -118,7 +122,13 @@ mod tests {
             parse_address("0x5aaeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
             Err(Error::AddressChecksum)
         );
-        for bad in ["", "0x", "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae", "0xg aeb6053f3e94c9b9a09f33669435e7ef1beaed"] {
+        for bad in [
+            "",
+            "0x",
+            "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+            "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae",
+            "0xg aeb6053f3e94c9b9a09f33669435e7ef1beaed",
+        ] {
             assert!(parse_address(bad).is_err(), "{bad}");
         }
         assert!(parse_address("0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED").is_ok());

@@ -247,7 +247,8 @@ mod tests {
 
     #[test]
     fn the_test_mnemonic_gives_the_well_known_address() {
-        let m = Mnemonic::parse("test test test test test test test test test test test junk").unwrap();
+        let m =
+            Mnemonic::parse("test test test test test test test test test test test junk").unwrap();
         let seed = m.to_seed("").unwrap();
         let path = DerivationPath::parse("m/44'/60'/0'/0/0").unwrap();
         let key = ExtendedKey::derive(seed.as_bytes(), &path).unwrap();

@@ -177,7 +177,9 @@ impl fmt::Display for Error {
             Self::Field { field, error } => write!(f, "field `{field}`: {error}"),
             Self::Empty => write!(f, "empty input"),
             Self::TooLong { got, limit } => write!(f, "{got} bytes, at most {limit}"),
-            Self::TypeNotSupported { got } => write!(f, "transaction type 0x{got:02x} not supported"),
+            Self::TypeNotSupported { got } => {
+                write!(f, "transaction type 0x{got:02x} not supported")
+            }
             Self::FieldCount { got, expected } => {
                 write!(f, "{got} transaction fields, expected {expected}")
             }
@@ -187,10 +189,17 @@ impl fmt::Display for Error {
             Self::RecoveryFailed => write!(f, "no public key recovers from the signature"),
             Self::UnrepresentableSignature => write!(f, "signature with a reduced r"),
             Self::ChainIdTooLarge => write!(f, "chain id too large for an EIP-155 v"),
-            Self::WordCount { got } => write!(f, "{got} words; a mnemonic has 12, 15, 18, 21 or 24"),
-            Self::UnknownWord { index } => write!(f, "word {} is not in the BIP-39 list", index + 1),
+            Self::WordCount { got } => {
+                write!(f, "{got} words; a mnemonic has 12, 15, 18, 21 or 24")
+            }
+            Self::UnknownWord { index } => {
+                write!(f, "word {} is not in the BIP-39 list", index + 1)
+            }
             Self::Checksum => write!(f, "mnemonic checksum mismatch"),
-            Self::EntropyLength { got } => write!(f, "{got} bytes of entropy; BIP-39 takes 16 to 32 in steps of 4"),
+            Self::EntropyLength { got } => write!(
+                f,
+                "{got} bytes of entropy; BIP-39 takes 16 to 32 in steps of 4"
+            ),
             Self::PassphraseNotAscii => write!(f, "passphrase is not ASCII"),
             Self::PathSyntax { at } => write!(f, "derivation path syntax error at byte {at}"),
             Self::PathTooDeep { limit } => write!(f, "derivation path deeper than {limit} levels"),

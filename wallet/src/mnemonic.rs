@@ -4,9 +4,7 @@ use sha2::{Digest, Sha256, Sha512};
 use zeroize::Zeroize;
 
 use crate::error::{Error, Result};
-use crate::limits::{
-    BIP39_ROUNDS, MAX_MNEMONIC_CHARS, MAX_MNEMONIC_WORDS, MAX_PASSPHRASE_BYTES,
-};
+use crate::limits::{BIP39_ROUNDS, MAX_MNEMONIC_CHARS, MAX_MNEMONIC_WORDS, MAX_PASSPHRASE_BYTES};
 use crate::wordlist::ENGLISH;
 
 /// Longest English word (8 letters) times 24, plus 23 separating spaces.
@@ -309,7 +307,10 @@ mod tests {
             Err(Error::WordCount { got: 3 })
         );
         let unknown = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abou";
-        assert_eq!(Mnemonic::parse(unknown), Err(Error::UnknownWord { index: 11 }));
+        assert_eq!(
+            Mnemonic::parse(unknown),
+            Err(Error::UnknownWord { index: 11 })
+        );
         let upper = "Abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
         assert_eq!(Mnemonic::parse(upper), Err(Error::UnknownWord { index: 0 }));
         let long = ["abandon"; 25].join(" ");

@@ -26,9 +26,12 @@ impl DerivationPath {
     /// The path of `indices` (hardened ones with [`HARDENED`] set).
     pub fn from_indices(indices: &[u32]) -> Result<Self> {
         let mut p = Self::MASTER;
-        let dst = p.indices.get_mut(..indices.len()).ok_or(Error::PathTooDeep {
-            limit: MAX_PATH_DEPTH,
-        })?;
+        let dst = p
+            .indices
+            .get_mut(..indices.len())
+            .ok_or(Error::PathTooDeep {
+                limit: MAX_PATH_DEPTH,
+            })?;
         dst.copy_from_slice(indices);
         p.len = indices.len() as u8; // at most MAX_PATH_DEPTH (10)
         Ok(p)
@@ -36,12 +39,24 @@ impl DerivationPath {
 
     /// `m/44'/60'/0'/0/index`, the path of MetaMask, Trezor and most wallets.
     pub fn bip44(account_index: u32) -> Result<Self> {
-        Self::from_indices(&[44 | HARDENED, 60 | HARDENED, HARDENED, 0, check(account_index)?])
+        Self::from_indices(&[
+            44 | HARDENED,
+            60 | HARDENED,
+            HARDENED,
+            0,
+            check(account_index)?,
+        ])
     }
 
     /// `m/44'/60'/index'/0/0`, the Ledger Live path.
     pub fn ledger_live(account_index: u32) -> Result<Self> {
-        Self::from_indices(&[44 | HARDENED, 60 | HARDENED, check(account_index)? | HARDENED, 0, 0])
+        Self::from_indices(&[
+            44 | HARDENED,
+            60 | HARDENED,
+            check(account_index)? | HARDENED,
+            0,
+            0,
+        ])
     }
 
     /// Parses `m` followed by levels `/N` (normal) or `/N'` / `/Nh` (hardened),
@@ -159,8 +174,25 @@ mod tests {
     #[test]
     fn rejects_everything_else() {
         for bad in [
-            "", "M/0", "m/", "m//0", "m/0/", "m/01", "m/00", "m/-1", "m/+1", "m/ 0", "m/0 ",
-            "m/2147483648", "m/4294967296", "m/0''", "m/0'h", "m/0x1", "/0", "m0", "m/1H",
+            "",
+            "M/0",
+            "m/",
+            "m//0",
+            "m/0/",
+            "m/01",
+            "m/00",
+            "m/-1",
+            "m/+1",
+            "m/ 0",
+            "m/0 ",
+            "m/2147483648",
+            "m/4294967296",
+            "m/0''",
+            "m/0'h",
+            "m/0x1",
+            "/0",
+            "m0",
+            "m/1H",
         ] {
             assert!(DerivationPath::parse(bad).is_err(), "accepted {bad:?}");
         }

@@ -147,24 +147,47 @@ mod tests {
 
     #[test]
     fn eip155_v_past_u64() {
-        let sig = RecoverableSignature { r: [1; 32], s: [1; 32], y_parity: 1 };
+        let sig = RecoverableSignature {
+            r: [1; 32],
+            s: [1; 32],
+            y_parity: 1,
+        };
         let id = U256::from(u64::MAX) + U256::from(1u8); // 2^64
         let v = sig.legacy_v(Some(&id)).unwrap();
-        assert_eq!(v, U256::from(u64::MAX) * U256::from(2u8) + U256::from(2u8 + 35 + 1));
+        assert_eq!(
+            v,
+            U256::from(u64::MAX) * U256::from(2u8) + U256::from(2u8 + 35 + 1)
+        );
         assert_eq!(sig.legacy_v(None).unwrap(), U256::from(28u8));
-        assert_eq!(sig.legacy_v(Some(&U256::from(1u8))).unwrap(), U256::from(38u8));
+        assert_eq!(
+            sig.legacy_v(Some(&U256::from(1u8))).unwrap(),
+            U256::from(38u8)
+        );
         assert_eq!(sig.legacy_v(Some(&U256::MAX)), Err(Error::ChainIdTooLarge));
     }
 
     #[test]
     fn rejects_bad_signature_values() {
-        let n_half_plus = hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a1").unwrap();
+        let n_half_plus =
+            hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a1")
+                .unwrap();
         let high: B256 = n_half_plus.try_into().unwrap();
-        assert_eq!(RecoverableSignature::new([1; 32], high, 0), Err(Error::HighS));
-        assert_eq!(RecoverableSignature::new([0; 32], [1; 32], 0), Err(Error::InvalidSignature));
-        assert_eq!(RecoverableSignature::new([0xff; 32], [1; 32], 0), Err(Error::InvalidSignature));
+        assert_eq!(
+            RecoverableSignature::new([1; 32], high, 0),
+            Err(Error::HighS)
+        );
+        assert_eq!(
+            RecoverableSignature::new([0; 32], [1; 32], 0),
+            Err(Error::InvalidSignature)
+        );
+        assert_eq!(
+            RecoverableSignature::new([0xff; 32], [1; 32], 0),
+            Err(Error::InvalidSignature)
+        );
         assert!(RecoverableSignature::new([1; 32], [1; 32], 2).is_err());
-        let n_half = hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0").unwrap();
+        let n_half =
+            hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0")
+                .unwrap();
         assert!(RecoverableSignature::new([1; 32], n_half.try_into().unwrap(), 0).is_ok());
     }
 

@@ -272,6 +272,8 @@ impl<'a> SignedTransaction<'a> {
         let (tx_type, f) = envelope(input)?;
         let n = tx_type.body_fields();
         expect_count(&f, n + 3)?;
+        // Body first: a malformed field is reported as such, not as a bad signature.
+        let mut tx = body(tx_type, &f, None)?;
         let (chain_id, y_parity, v) = if tx_type == TxType::Legacy {
             let v = u256_field(&f.get(6), "v")?;
             let (chain_id, y) = legacy_v(v)?;
@@ -281,7 +283,6 @@ impl<'a> SignedTransaction<'a> {
             (None, y, None)
         };
         let signature = signature(&f.get(n + 1), &f.get(n + 2), y_parity)?;
-        let mut tx = body(tx_type, &f, None)?;
         if tx_type == TxType::Legacy {
             tx.chain_id = chain_id;
         }

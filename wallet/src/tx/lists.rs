@@ -30,7 +30,10 @@ fn exactly<'a, const N: usize>(item: &Item<'a>, field: &'static str) -> Result<[
     if n != N {
         return Err(Error::Field {
             field,
-            error: FieldError::ItemCount { got: n, expected: N },
+            error: FieldError::ItemCount {
+                got: n,
+                expected: N,
+            },
         });
     }
     Ok(out)
