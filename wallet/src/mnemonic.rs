@@ -108,7 +108,7 @@ impl Mnemonic {
     /// The mnemonic of `entropy` (16, 20, 24, 28 or 32 bytes).
     pub fn from_entropy(entropy: &[u8]) -> Result<Self> {
         let n = entropy.len();
-        if !(16..=32).contains(&n) || n % 4 != 0 {
+        if !(16..=32).contains(&n) || !n.is_multiple_of(4) {
             return Err(Error::EntropyLength { got: n });
         }
         let len = n * 3 / 4;

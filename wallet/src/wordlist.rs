@@ -5,7 +5,7 @@
 
 /// The 2048 English words in BIP-39 order (ASCII, lower case, sorted).
 #[rustfmt::skip]
-pub const ENGLISH: [&str; 2048] = [
+pub static ENGLISH: [&str; 2048] = [
     "abandon", "ability", "able", "about", "above", "absent", "absorb", "abstract",
     "absurd", "abuse", "access", "accident", "account", "accuse", "achieve", "acid",
     "acoustic", "acquire", "across", "act", "action", "actor", "actress", "actual",

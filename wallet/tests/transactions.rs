@@ -351,7 +351,7 @@ proptest! {
             let inner = rlp::decode(f).unwrap();
             bytes(inner.payload())
         } else {
-            list(&[f.clone()])
+            list(std::slice::from_ref(f))
         };
         variants.push(spec.envelope(&swapped));
         if f[0] < 0xc0 {
