@@ -7,7 +7,7 @@ use std::time::Instant;
 use zkevm_tests::workspace_root;
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 8] = [
     "service",
     "rlp",
     "proof",
@@ -15,6 +15,7 @@ pub const TARGETS: [&str; 7] = [
     "trace_rows",
     "interpreter",
     "block_header",
+    "transaction",
 ];
 
 /// Seconds per target when `--seconds` is not given.
