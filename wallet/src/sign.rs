@@ -115,6 +115,20 @@ pub fn sign_personal_message(key: &SigningKey, message: &[u8]) -> Result<[u8; 65
     Ok(sign_hash(key, &personal_message_hash(message))?.to_rsv())
 }
 
+/// Signs the EIP-7702 authorization `(chain_id, address, nonce)`: the tuple
+/// then carries this signature's `yParity, r, s`.
+pub fn sign_authorization(
+    key: &SigningKey,
+    chain_id: &U256,
+    address: &Address,
+    nonce: u64,
+) -> Result<RecoverableSignature> {
+    sign_hash(
+        key,
+        &crate::tx::encode::authorization_hash(chain_id, address, nonce),
+    )
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {

@@ -666,7 +666,8 @@ fn authorization_signatures_recover() {
     let expected =
         evm_core::keccak256(&[vec![5u8], list(&[num(1), bytes(&[4; 20]), num(7)])].concat());
     assert_eq!(hash, expected);
-    let sig = wallet::sign::sign_hash(&key, &hash).unwrap();
+    let sig = wallet::sign::sign_authorization(&key, &U256::from(1u8), &[4; 20], 7).unwrap();
+    assert_eq!(sig, wallet::sign::sign_hash(&key, &hash).unwrap());
     let mut spec = Spec {
         gas: 46_000,
         ..base(TxType::Eip7702)
@@ -696,4 +697,18 @@ fn authorization_signatures_recover() {
         .unwrap()
         .authority()
         .is_err());
+}
+
+/// Calldata is a slice of the input, not a copy.
+#[test]
+fn fields_borrow_the_input() {
+    let spec = Spec {
+        data: vec![0xab; 100],
+        ..base(TxType::Eip1559)
+    };
+    let unsigned = spec.unsigned();
+    let tx = Transaction::decode_unsigned(&unsigned).unwrap();
+    let range = unsigned.as_ptr_range();
+    assert!(range.contains(&tx.input.as_ptr()));
+    assert_eq!(tx.input.len(), 100);
 }
