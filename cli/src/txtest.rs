@@ -6,7 +6,9 @@
 //! decode ([`SignedTransaction::decode`]), pass the validity rules of that
 //! fork on chain 1 ([`rules::check`]), recover the expected sender, hash to
 //! the expected hash, and re-encode from its parts to the same bytes; an
-//! invalid case must be rejected by one of those steps. The closing line is
+//! invalid case must be rejected, and by the step its exception belongs to
+//! ([`stages_for`]: a gas rule by the rules, a malformed field by the
+//! decoder, ...). The closing line is
 //! `N passed, M failed, K skipped`; every skip is listed with its reason.
 
 use std::path::{Path, PathBuf};
@@ -76,23 +78,67 @@ fn newest_fork(test: &Value) -> Option<(Fork, &Value)> {
         .max_by_key(|(f, _)| *f)
 }
 
-/// What the decoder makes of `bytes` under `fork`: `(sender, hash)`, or why it refuses.
-pub fn check_tx(bytes: &[u8], fork: Fork) -> Result<([u8; 20], [u8; 32]), String> {
-    let signed = SignedTransaction::decode(bytes).map_err(|e| format!("decode: {e}"))?;
+/// The step of [`check_tx`] that refused a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// `SignedTransaction::decode`: form, field ranges, signature values.
+    Decode,
+    /// `rules::check`: fork, chain id, nonce, gas and fee rules.
+    Rules,
+    /// Sender recovery from the signature.
+    Sender,
+    /// Re-encoding from the decoded parts.
+    Reencode,
+}
+
+/// Which steps may refuse a transaction with the fixture's `exception`:
+/// malformed fields and bad signature values at decoding, gas and fee
+/// rules at the validity check, an unrecoverable signature at recovery; a
+/// wrong chain id either at decoding (an impossible `v`) or at the check.
+/// An exception name not listed here accepts any step.
+pub fn stages_for(exception: &str) -> &'static [Stage] {
+    let name = exception.trim_start_matches("TransactionException.");
+    match name {
+        "INTRINSIC_GAS_TOO_LOW"
+        | "NONCE_TOO_BIG"
+        | "INITCODE_SIZE_EXCEEDED"
+        | "GASLIMIT_PRICE_PRODUCT_OVERFLOW"
+        | "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS"
+        | "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS_2" => &[Stage::Rules],
+        "EC_RECOVERY_FAIL" => &[Stage::Sender],
+        "INVALID_CHAINID" => &[Stage::Decode, Stage::Rules],
+        n if n.starts_with("RLP_")
+            || n.starts_with("ADDRESS_TOO_")
+            || n.ends_with("_OVERFLOW")
+            || n == "TYPE_NOT_SUPPORTED"
+            || n == "INVALID_SIGNATURE_VRS" =>
+        {
+            &[Stage::Decode]
+        }
+        _ => &[Stage::Decode, Stage::Rules, Stage::Sender, Stage::Reencode],
+    }
+}
+
+/// What the decoder makes of `bytes` under `fork`: `(sender, hash)`, or
+/// the step that refused it and why.
+pub fn check_tx(bytes: &[u8], fork: Fork) -> Result<([u8; 20], [u8; 32]), (Stage, String)> {
+    let signed = SignedTransaction::decode(bytes).map_err(|e| (Stage::Decode, e.to_string()))?;
     let chain = Rules {
         fork,
         chain_id: U256::from(1u8),
     };
-    rules::check(&signed.tx, &chain).map_err(|e| format!("rules: {e}"))?;
-    let sender = signed.sender().map_err(|e| format!("sender: {e}"))?;
+    rules::check(&signed.tx, &chain).map_err(|e| (Stage::Rules, e.to_string()))?;
+    let sender = signed
+        .sender()
+        .map_err(|e| (Stage::Sender, e.to_string()))?;
     // The signed form rebuilt from the decoded parts is the input, byte for byte.
     let mut again = Vec::new();
     signed
         .tx
         .write_signed(&signed.signature, &mut again)
-        .map_err(|e| format!("re-encode: {e}"))?;
+        .map_err(|e| (Stage::Reencode, e.to_string()))?;
     if again != bytes {
-        return Err(format!("re-encoded as {}", hex(&again)));
+        return Err((Stage::Reencode, format!("re-encoded as {}", hex(&again))));
     }
     Ok((sender, signed.hash()))
 }
@@ -102,14 +148,23 @@ fn tx_case(test: &Value, fork: Fork, expected: &Value) -> Result<(), String> {
     let got = check_tx(&bytes, fork);
     if let Some(exception) = expected.get("exception").and_then(Value::as_str) {
         return match got {
-            Err(_) => Ok(()),
+            Err((stage, _)) if stages_for(exception).contains(&stage) => Ok(()),
+            Err((stage, why)) => Err(format!(
+                "{}: refused at {stage:?} ({why}), expected {exception} at {:?}",
+                fork.name(),
+                stages_for(exception)
+            )),
             Ok(_) => Err(format!("{}: accepted, expected {exception}", fork.name())),
         };
     }
     let want_sender = address(expected["sender"].as_str().ok_or("no `sender`")?)?;
     let want_hash = b256(expected["hash"].as_str().ok_or("no `hash`")?)?;
-    let (sender, hash) =
-        got.map_err(|e| format!("{}: rejected a valid transaction: {e}", fork.name()))?;
+    let (sender, hash) = got.map_err(|(stage, why)| {
+        format!(
+            "{}: rejected a valid transaction at {stage:?}: {why}",
+            fork.name()
+        )
+    })?;
     if sender != want_sender {
         return Err(format!(
             "sender {} expected {}",
@@ -142,4 +197,38 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exceptions_map_to_the_step_that_must_refuse() {
+        assert_eq!(
+            stages_for("TransactionException.INTRINSIC_GAS_TOO_LOW"),
+            &[Stage::Rules]
+        );
+        assert_eq!(
+            stages_for("TransactionException.RLP_LEADING_ZEROS_NONCE"),
+            &[Stage::Decode]
+        );
+        assert_eq!(
+            stages_for("TransactionException.NONCE_OVERFLOW"),
+            &[Stage::Decode]
+        );
+        assert_eq!(
+            stages_for("TransactionException.EC_RECOVERY_FAIL"),
+            &[Stage::Sender]
+        );
+        assert_eq!(stages_for("TransactionException.SOMETHING_NEW").len(), 4);
+        // A valid transaction passes every step; a truncated one fails at decoding.
+        let eip155 = zkevm_fixtures::hex::unhex("0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83").unwrap_or_default();
+        let (sender, _) = check_tx(&eip155, Fork::Cancun).unwrap_or_default();
+        assert_eq!(hex(&sender), "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f");
+        assert!(matches!(
+            check_tx(&eip155[..eip155.len() - 1], Fork::Cancun),
+            Err((Stage::Decode, _))
+        ));
+    }
 }
