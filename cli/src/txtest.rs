@@ -56,6 +56,12 @@ pub fn tx_file(file: &Path, json: &Value, run: &mut Run) {
         return;
     };
     for (name, test) in tests {
+        let bytes = test["txbytes"].as_str().and_then(|t| unhex(t).ok());
+        if let Some(why) = bytes.as_deref().and_then(device_limit) {
+            run.tally.skipped += 1;
+            run.skips.push(format!("{}: {name}: {why}", file.display()));
+            continue;
+        }
         match newest_fork(test) {
             Some((fork, expected)) => run.tally.record(file, name, tx_case(test, fork, expected)),
             None => {
@@ -76,6 +82,18 @@ fn newest_fork(test: &Value) -> Option<(Fork, &Value)> {
         .iter()
         .filter_map(|(k, v)| Some((Fork::from_name(k)?, v)))
         .max_by_key(|(f, _)| *f)
+}
+
+/// Why the device cannot take `bytes` at all, if a bound of `wallet::limits`
+/// refuses it (its size, or the length of one of its lists): such a case is
+/// skipped, with this reason, not counted as a pass or a failure.
+pub fn device_limit(bytes: &[u8]) -> Option<String> {
+    match SignedTransaction::decode(bytes) {
+        Err(e @ (wallet::Error::TooLong { .. } | wallet::Error::TooMany { .. })) => {
+            Some(format!("device limit (wallet::limits): {e}"))
+        }
+        _ => None,
+    }
 }
 
 /// The step of [`check_tx`] that refused a transaction.
@@ -197,6 +215,102 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The EEST state-test suites whose transactions [`state_test_txs`] checks.
+pub const EEST_SUITES: &[&str] = &[
+    "eest/state_tests/cancun",
+    "eest/state_tests/prague",
+    "eest/state_tests/osaka",
+];
+
+/// Exceptions that depend on the pre-state or the block (balances, code at
+/// the sender, base and blob fees, the block's blob gas), not on the
+/// transaction alone: such cases are skipped by [`state_test_txs`].
+const STATEFUL_EXCEPTIONS: &[&str] = &[
+    "INSUFFICIENT_ACCOUNT_FUNDS",
+    "SENDER_NOT_EOA",
+    "INSUFFICIENT_MAX_FEE_PER_BLOB_GAS",
+    "INSUFFICIENT_MAX_FEE_PER_GAS",
+    "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED",
+    "GAS_ALLOWANCE_EXCEEDED",
+];
+
+/// The signed transactions of state-test fixtures (EEST: every `post` case
+/// has the `txbytes` of its transaction): a case without `expectException`
+/// must decode, pass the rules of its fork on chain 1, recover the fixture's
+/// `transaction.sender` and re-encode to the same bytes; a case whose
+/// exception the transaction alone decides (intrinsic gas, the calldata
+/// floor, the gas cap, blob count and version, an empty authorization list,
+/// creation by a blob or set-code transaction, fees) must be refused; one
+/// that depends on state or block is skipped with its reason.
+pub fn state_test_txs(paths: &[PathBuf]) -> Result<Run, String> {
+    let mut run = Run::default();
+    for file in json_files(paths)? {
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let json: Value = match serde_json::from_str(&text) {
+            Ok(j) => j,
+            Err(e) => {
+                run.tally
+                    .record(&file, "<file>", Err(format!("bad JSON: {e}")));
+                continue;
+            }
+        };
+        for (name, test) in json.as_object().into_iter().flatten() {
+            let sender = test["transaction"]["sender"].as_str().unwrap_or_default();
+            for (fork_name, cases) in test["post"].as_object().into_iter().flatten() {
+                for (i, case) in cases.as_array().into_iter().flatten().enumerate() {
+                    let label = format!("{name} {fork_name}[{i}]");
+                    let Some(fork) = Fork::from_name(fork_name) else {
+                        run.tally.skipped += 1;
+                        run.skips
+                            .push(format!("{}: {label}: unknown fork", file.display()));
+                        continue;
+                    };
+                    let exception = case["expectException"].as_str().unwrap_or_default();
+                    let stateful = exception.split('|').any(|e| {
+                        STATEFUL_EXCEPTIONS.contains(&e.trim_start_matches("TransactionException."))
+                    });
+                    if stateful {
+                        run.tally.skipped += 1;
+                        run.skips.push(format!(
+                            "{}: {label}: {exception} depends on the state or the block",
+                            file.display()
+                        ));
+                        continue;
+                    }
+                    let bytes = case["txbytes"].as_str().and_then(|t| unhex(t).ok());
+                    if let Some(why) = bytes.as_deref().and_then(device_limit) {
+                        run.tally.skipped += 1;
+                        run.skips
+                            .push(format!("{}: {label}: {why}", file.display()));
+                        continue;
+                    }
+                    let result = state_case(case, fork, sender, exception);
+                    run.tally.record(&file, &label, result);
+                }
+            }
+        }
+    }
+    Ok(run)
+}
+
+fn state_case(case: &Value, fork: Fork, sender: &str, exception: &str) -> Result<(), String> {
+    let bytes = unhex(case["txbytes"].as_str().ok_or("no `txbytes`")?)?;
+    let got = check_tx(&bytes, fork);
+    if !exception.is_empty() {
+        return match got {
+            Err(_) => Ok(()),
+            Ok(_) => Err(format!("accepted, expected {exception}")),
+        };
+    }
+    let want = address(sender)?;
+    let (got, _) = got.map_err(|(stage, why)| format!("rejected at {stage:?}: {why}"))?;
+    if got != want {
+        return Err(format!("sender {} expected {}", hex(&got), hex(&want)));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
