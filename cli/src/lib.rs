@@ -3,3 +3,4 @@
 pub mod state_tools;
 pub mod statetest;
 pub mod trace;
+pub mod txtest;

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use zkevm_cli::{state_tools, statetest, trace};
+use zkevm_cli::{state_tools, statetest, trace, txtest};
 
 const USAGE: &str = "usage: zkevm <command> [args]
 
@@ -12,6 +12,7 @@ commands:
                                         EIP-3155 trace of one case (or row figures)
   trietest <files|dirs>                 run TrieTests fixtures
   rlptest <files|dirs>                  run RLPTests fixtures
+  txtest <files|dirs>                   run TransactionTests fixtures (wallet decoder)
   state-root <alloc.json>               print the state root of a genesis alloc
   verify-proof <response.json> (--root 0x… | --chain chain.rlp --block N)
                                         check an eth_getProof response
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
     match command.as_str() {
         "statetest" => report(statetest::run(rest)),
         "trace" => report(trace::run(rest)),
+        "txtest" => report(txtest::run(rest)),
         "trietest" | "rlptest" | "state-root" | "verify-proof" => {
             report(state_tools::run(command, rest))
         }

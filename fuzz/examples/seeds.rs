@@ -197,6 +197,78 @@ fn fixture_proof() -> Option<(
     ))
 }
 
+/// An RLP list of already encoded items.
+fn rlp_list(items: &[Vec<u8>]) -> Vec<u8> {
+    let payload = items.concat();
+    let mut out = Vec::new();
+    rlp::put_list_header(&mut out, payload.len()).expect("a Vec sink");
+    out.extend_from_slice(&payload);
+    out
+}
+
+fn rlp_bytes(b: &[u8]) -> Vec<u8> {
+    rlp::to_vec(b)
+}
+
+/// transaction: the EIP-155 example, an unsigned payload of every type, and
+/// (with the fixtures) the TransactionTests' `txbytes` up to 1 KiB.
+fn transaction_seeds() {
+    let eip155 = hex::decode(
+        "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080",
+    )
+    .expect("hex");
+    write("transaction", "eip155-unsigned", &eip155);
+    let signed = hex::decode("f86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83").expect("hex");
+    write("transaction", "eip155-signed", &signed);
+    let to = rlp_bytes(&[0x35; 20]);
+    let one = rlp::to_vec(&1u64);
+    let gas = rlp::to_vec(&21_000u64);
+    let data = rlp_bytes(&[0xa9, 0x05, 0x9c, 0xbb, 0, 1]);
+    let access = rlp_list(&[rlp_list(&[rlp_bytes(&[2; 20]), rlp_list(&[rlp_bytes(&[3; 32])])])]);
+    let pre155 = rlp_list(&[one.clone(), one.clone(), gas.clone(), to.clone(), one.clone(), data.clone()]);
+    write("transaction", "legacy-pre155-unsigned", &pre155);
+    let create = rlp_list(&[one.clone(), one.clone(), gas.clone(), rlp_bytes(&[]), one.clone(), data.clone()]);
+    write("transaction", "legacy-create-unsigned", &create);
+    let head = [one.clone(), one.clone(), one.clone(), one.clone(), gas.clone(), to.clone(), one.clone(), data.clone(), access.clone()];
+    let typed = |t: u8, fields: &[Vec<u8>]| [vec![t], rlp_list(fields)].concat();
+    let mut f2930 = head.to_vec();
+    f2930.remove(2);
+    write("transaction", "eip2930-unsigned", &typed(1, &f2930));
+    write("transaction", "eip1559-unsigned", &typed(2, &head));
+    let mut f4844 = head.to_vec();
+    f4844.push(one.clone());
+    f4844.push(rlp_list(&[rlp_bytes(&[1; 32])]));
+    write("transaction", "eip4844-unsigned", &typed(3, &f4844));
+    let mut f7702 = head.to_vec();
+    let auth = rlp_list(&[one.clone(), rlp_bytes(&[4; 20]), one.clone(), rlp::to_vec(&0u64), one.clone(), one.clone()]);
+    f7702.push(rlp_list(&[auth]));
+    write("transaction", "eip7702-unsigned", &typed(4, &f7702));
+
+    let dir = fixtures().join("ethereum-tests/TransactionTests");
+    let Ok(groups) = std::fs::read_dir(&dir) else {
+        println!("no TransactionTests fixtures: their transaction seeds skipped");
+        return;
+    };
+    let mut files: Vec<PathBuf> = groups
+        .flatten()
+        .filter_map(|g| std::fs::read_dir(g.path()).ok())
+        .flat_map(|d| d.flatten().map(|e| e.path()))
+        .collect();
+    files.sort();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+        for (name, test) in json.as_object().into_iter().flatten() {
+            let Some(tx) = test["txbytes"].as_str() else { continue };
+            let Ok(bytes) = hex::decode(tx.trim_start_matches("0x")) else { continue };
+            if bytes.len() <= 1024 {
+                let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+                write("transaction", &format!("tt-{name}"), &bytes);
+            }
+        }
+    }
+}
+
 fn main() {
     // stark_proof: real proofs of the verifier's test AIR at the reference
     // options (2^3 rows: no FRI layer; 2^5 and 2^6: one).
@@ -395,6 +467,8 @@ fn main() {
         &[2, 1, 3, 0, 0, 0, 0, 7, 9, 3, 0, 1, 0, 2, 1, 5, 2, 3, 4],
     );
     write("witness", "arbitrary-nodes", &[2, 0, 1, 2, 3, 4, 0xc0]);
+
+    transaction_seeds();
 
     // block_header: a built header (mode 1) and, with the fixtures, the chain.
     write("block_header", "built", &[1, 9, 1, 2, 3]);

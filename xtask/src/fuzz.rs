@@ -7,7 +7,7 @@ use std::time::Instant;
 use zkevm_tests::workspace_root;
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
-pub const TARGETS: [&str; 8] = [
+pub const TARGETS: [&str; 9] = [
     "service",
     "rlp",
     "proof",
@@ -16,6 +16,7 @@ pub const TARGETS: [&str; 8] = [
     "interpreter",
     "block_header",
     "stark_proof",
+    "transaction",
 ];
 
 /// Seconds per target when `--seconds` is not given.

@@ -8,11 +8,22 @@ use zkevm_tests::cross::cargo_for;
 use zkevm_tests::workspace_root;
 
 /// Library crates that must build without `std` for the thumb targets.
-const NO_STD_CRATES: [&str; 5] = ["protocol", "evm-core", "evm-state", "evm-trace", "verifier"];
+const NO_STD_CRATES: [&str; 6] = [
+    "protocol",
+    "evm-core",
+    "evm-state",
+    "evm-trace",
+    "verifier",
+    "wallet",
+];
 
 /// The test that runs the shared GeneralStateTests (its own step, so its
 /// `N passed, M failed, K skipped` line is shown).
 const STATE_TESTS: &str = "cancun_general_state_tests";
+
+/// The test that runs the shared TransactionTests through the wallet decoder
+/// (its own step, for the same reason).
+const TX_TESTS: &str = "transaction_tests";
 
 /// Where the harness builds the QEMU firmware (release).
 const FIRMWARE_TARGET_DIR: &str = zkevm_tests::cross::FIRMWARE_TARGET_DIR;
@@ -115,7 +126,14 @@ fn run_step(name: &str, mut cmd: Command, count_tests: bool) -> StepResult {
 /// Crates whose tests also run on the 32-bit host: the no_std libraries and
 /// the firmware's host-testable modules (the devices are 32-bit; a `usize`
 /// that wraps there does not on x86-64).
-const TESTED_32BIT: [&str; 5] = ["protocol", "evm-core", "evm-state", "evm-trace", "firmware"];
+const TESTED_32BIT: [&str; 6] = [
+    "protocol",
+    "evm-core",
+    "evm-state",
+    "evm-trace",
+    "wallet",
+    "firmware",
+];
 
 fn cargo_32bit_tests() -> Command {
     let mut cmd = cargo(&["test", "--target", crate::setup::HOST_32BIT_TARGET]);
@@ -154,6 +172,23 @@ pub fn run() -> Result<(), String> {
                 "--",
                 "--skip",
                 STATE_TESTS,
+                "--skip",
+                TX_TESTS,
+            ]),
+            true,
+        ),
+        run_step(
+            "Ethereum transaction tests, newest fork of each (host)",
+            // Same package set again: nothing is rebuilt.
+            cargo(&[
+                "test",
+                "--workspace",
+                "--exclude",
+                "zkevm-tests",
+                "--",
+                "--exact",
+                TX_TESTS,
+                "--nocapture",
             ]),
             true,
         ),
