@@ -3,11 +3,15 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use revm::db::{CacheDB, EmptyDB};
-use revm::primitives::{
-    AccountInfo as RAccountInfo, Address as RAddress, Bytecode, Bytes, ExecutionResult, Output,
-    SpecId, TxKind, B256 as RB256, U256 as RU256,
-};
+use revm::context::result::{EVMError, ExecutionResult};
+use revm::context::transaction::{AccessList, AccessListItem as RAccessListItem};
+use revm::context::{BlockEnv as RBlockEnv, CfgEnv, TxEnv as RTxEnv};
+use revm::context_interface::block::BlobExcessGasAndPrice;
+use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::hardfork::SpecId;
+use revm::primitives::{Address as RAddress, Bytes, TxKind, B256 as RB256, U256 as RU256};
+use revm::state::{AccountInfo as RAccountInfo, Bytecode};
+use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
 
 use crate::evm::keccak256;
 use crate::{
@@ -19,6 +23,9 @@ const CALLER: Address = [0xca; 20];
 const A: Address = [0xaa; 20];
 const B: Address = [0xbb; 20];
 const COINBASE: Address = [0xc0; 20];
+
+/// The fork revm runs, the one evm-core implements: switch both together.
+const REVM_SPEC: SpecId = SpecId::CANCUN;
 
 fn ru(v: &U256) -> RU256 {
     RU256::from_be_bytes(v.to_be_bytes::<32>())
@@ -80,8 +87,9 @@ struct Result_ {
     post: BTreeMap<Address, Acct>,
 }
 
-/// `None` when the transaction is rejected as invalid.
-fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
+/// `Ok(None)` when the transaction is rejected as invalid; `Err(())` when
+/// the case calls a precompile left out of the test build (KZG).
+fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result_>, ()> {
     let mut bufs = HeapBuffers::new(&Limits {
         memory_bytes: 1 << 24,
         stack_words: 1 << 16,
@@ -96,7 +104,8 @@ fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
     let mut evm = Evm::new(w, bufs.buffers());
     let out = match evm.transact(block, tx) {
         Ok(o) => o,
-        Err(crate::Error::InvalidTx(_)) => return None,
+        Err(crate::Error::InvalidTx(_)) => return Ok(None),
+        Err(crate::Error::PrecompileUnavailable(_)) => return Err(()),
         Err(e) => panic!("unexpected error {e:?}"),
     };
     let status = match out.status {
@@ -137,7 +146,7 @@ fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
             }
         }
     }
-    Some(Result_ {
+    Ok(Some(Result_ {
         status,
         gas_used: out.gas_used,
         output: if status == 2 {
@@ -150,12 +159,69 @@ fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Option<Result_> {
             .map(|(a, t, d)| (*a, t.to_vec(), d.to_vec()))
             .collect(),
         post,
-    })
+    }))
 }
 
-/// `Err(())` when revm cannot run the case (its KZG precompile is not built
-/// here); `Ok(None)` when it rejects the transaction.
-fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result_>, ()> {
+/// revm's code object for `code` at [`REVM_SPEC`]: legacy bytecode before
+/// Prague; from Prague on, a `0xef0100 ‖ address` designator is a delegation.
+fn revm_code(code: &[u8]) -> Bytecode {
+    let raw = Bytes::from(code.to_vec());
+    if REVM_SPEC.is_enabled_in(SpecId::PRAGUE) {
+        Bytecode::new_raw_checked(raw.clone()).unwrap_or_else(|_| Bytecode::new_legacy(raw))
+    } else {
+        Bytecode::new_legacy(raw)
+    }
+}
+
+/// revm's configuration, block and transaction for ours.
+fn revm_env(tx: &TxEnv<'_>, block: &BlockEnv) -> (CfgEnv, RBlockEnv, RTxEnv) {
+    let cfg = CfgEnv::new_with_spec(REVM_SPEC).with_chain_id(block.chain_id);
+    let rblock = RBlockEnv {
+        number: RU256::from(block.number),
+        beneficiary: RAddress::from(block.coinbase),
+        timestamp: RU256::from(block.timestamp),
+        gas_limit: block.gas_limit,
+        basefee: block.base_fee.saturating_to(),
+        difficulty: RU256::ZERO,
+        prevrandao: Some(RB256::from(block.prev_randao)),
+        blob_excess_gas_and_price: Some(BlobExcessGasAndPrice::new_with_spec(
+            block.excess_blob_gas,
+            REVM_SPEC,
+        )),
+        slot_num: 0,
+    };
+    let rtx = RTxEnv::builder()
+        .caller(RAddress::from(tx.caller))
+        .gas_limit(tx.gas_limit)
+        .gas_price(tx.max_fee_per_gas.saturating_to())
+        .kind(match tx.to {
+            Some(a) => TxKind::Call(RAddress::from(a)),
+            None => TxKind::Create,
+        })
+        .value(ru(&tx.value))
+        .data(Bytes::from(tx.data.to_vec()))
+        .nonce(tx.nonce)
+        .chain_id(Some(block.chain_id))
+        .gas_priority_fee(tx.max_priority_fee_per_gas.map(|p| p.saturating_to()))
+        .access_list(AccessList(
+            tx.access_list
+                .iter()
+                .map(|i| RAccessListItem {
+                    address: RAddress::from(i.address),
+                    storage_keys: i.storage_keys.iter().map(|k| RB256::from(*k)).collect(),
+                })
+                .collect(),
+        ))
+        .blob_hashes(tx.blob_hashes.iter().map(|h| RB256::from(*h)).collect())
+        .max_fee_per_blob_gas(tx.max_fee_per_blob_gas.map_or(0, |f| f.saturating_to()))
+        // The type follows from the fields, as evm-core decides it.
+        .build_fill();
+    (cfg, rblock, rtx)
+}
+
+/// `Ok(None)` when revm rejects the transaction; `Err` with revm's error when
+/// it cannot run it at all.
+fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result_>, String> {
     let mut db = CacheDB::new(EmptyDB::default());
     for (a, x) in &w.accounts {
         db.insert_account_info(
@@ -164,7 +230,7 @@ fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result
                 ru(&x.balance),
                 x.nonce,
                 RB256::from(keccak256(&x.code)),
-                Bytecode::new_raw(Bytes::from(x.code.clone())),
+                revm_code(&x.code),
             ),
         );
         for (k, v) in &x.storage {
@@ -172,61 +238,23 @@ fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result
                 .expect("insert storage");
         }
     }
-    let mut evm = revm::Evm::builder()
+    let (cfg, rblock, rtx) = revm_env(tx, block);
+    let mut evm = Context::mainnet()
         .with_db(db)
-        .with_spec_id(SpecId::CANCUN)
-        .modify_block_env(|b| {
-            b.number = RU256::from(block.number);
-            b.coinbase = RAddress::from(block.coinbase);
-            b.timestamp = RU256::from(block.timestamp);
-            b.gas_limit = RU256::from(block.gas_limit);
-            b.basefee = ru(&block.base_fee);
-            b.prevrandao = Some(RB256::from(block.prev_randao));
-            b.set_blob_excess_gas_and_price(0);
-        })
-        .modify_tx_env(|t| {
-            t.caller = RAddress::from(tx.caller);
-            t.gas_limit = tx.gas_limit;
-            t.gas_price = ru(&tx.max_fee_per_gas);
-            t.transact_to = match tx.to {
-                Some(a) => TxKind::Call(RAddress::from(a)),
-                None => TxKind::Create,
-            };
-            t.value = ru(&tx.value);
-            t.data = Bytes::from(tx.data.to_vec());
-            t.nonce = Some(tx.nonce);
-            t.chain_id = None;
-            t.gas_priority_fee = tx.max_priority_fee_per_gas.as_ref().map(ru);
-            t.access_list = tx
-                .access_list
-                .iter()
-                .map(|i| revm::primitives::AccessListItem {
-                    address: RAddress::from(i.address),
-                    storage_keys: i.storage_keys.iter().map(|k| RB256::from(*k)).collect(),
-                })
-                .collect();
-        })
-        .build();
-    let res = match evm.transact() {
+        .with_cfg(cfg)
+        .with_block(rblock)
+        .build_mainnet();
+    let res = match evm.transact(rtx) {
         Ok(r) => r,
-        Err(revm::primitives::EVMError::Transaction(_)) => return Ok(None),
-        Err(_) => return Err(()),
+        Err(EVMError::Transaction(_)) => return Ok(None),
+        Err(e) => return Err(format!("{e:?}")),
     };
-    let (status, gas_used, output, logs) = match res.result {
-        ExecutionResult::Success {
-            gas_used,
-            logs,
-            output,
-            ..
-        } => {
-            let o = match output {
-                Output::Call(b) => b.to_vec(),
-                Output::Create(b, _) => b.to_vec(),
-            };
-            (0, gas_used, o, logs)
-        }
-        ExecutionResult::Revert { gas_used, output } => (1, gas_used, output.to_vec(), vec![]),
-        ExecutionResult::Halt { gas_used, .. } => (2, gas_used, vec![], vec![]),
+    let gas_used = res.result.tx_gas_used();
+    let (status, output, logs) = match res.result {
+        ExecutionResult::Success { logs, output, .. } => (0, output.data().to_vec(), logs),
+        // Logs of a failed transaction are not kept (on either side).
+        ExecutionResult::Revert { output, .. } => (1, output.to_vec(), vec![]),
+        ExecutionResult::Halt { .. } => (2, vec![], vec![]),
     };
     let mut post = w.accounts.clone();
     for (a, acct) in res.state {
@@ -404,12 +432,11 @@ proptest! {
             access_list: &access_list,
             ..TxEnv::default()
         };
-        // revm first: a case calling KZG (not in either test build) is skipped
-        // before ours ends it with `Error::PrecompileUnavailable`.
-        let theirs = run_revm(&w, &tx, &block);
-        prop_assume!(theirs.is_ok());
+        // A case calling KZG (not in evm-core's test build; revm has it) is skipped.
         let ours = run_ours(&w, &tx, &block);
-        prop_assert_eq!(Ok(ours), theirs);
+        prop_assume!(ours.is_ok());
+        let theirs = run_revm(&w, &tx, &block).unwrap_or_else(|e| panic!("revm failed: {e}"));
+        prop_assert_eq!(ours, Ok(theirs));
     }
 
     #[test]
@@ -439,12 +466,11 @@ proptest! {
             max_fee_per_gas: U256::from(10),
             ..TxEnv::default()
         };
-        // revm first: a case calling KZG (not in either test build) is skipped
-        // before ours ends it with `Error::PrecompileUnavailable`.
-        let theirs = run_revm(&w, &tx, &block);
-        prop_assume!(theirs.is_ok());
+        // A case calling KZG (not in evm-core's test build; revm has it) is skipped.
         let ours = run_ours(&w, &tx, &block);
-        prop_assert_eq!(Ok(ours), theirs);
+        prop_assume!(ours.is_ok());
+        let theirs = run_revm(&w, &tx, &block).unwrap_or_else(|e| panic!("revm failed: {e}"));
+        prop_assert_eq!(ours, Ok(theirs));
     }
 
     /// Tiny buffers: random programs end in a result or a `Capacity` error, never a panic.
