@@ -99,7 +99,10 @@ pub enum Error<E> {
     /// The state could not be read (for instance, a witness lacks a proof).
     State(E),
     /// The transaction calls a precompile (its number) not built into this
-    /// configuration: modexp needs the `alloc` feature, BN254 `bn254`, KZG `kzg`.
+    /// configuration (modexp needs the `alloc` feature, BN254 `bn254`, KZG
+    /// `kzg`, BLS12-381 `bls12-381`), or asks one for more work than the
+    /// device takes in one call (a BLS12-381 MSM or pairing beyond the
+    /// `limits::BLS12_*_MAX_*` caps).
     PrecompileUnavailable(u8),
     /// The transaction used up its [`crate::Limits::steps`] work budget.
     StepBudget,

@@ -13,6 +13,25 @@ pub const MAX_LOG_TOPICS: usize = 4;
 /// Maximum blobs per block and hence per transaction (EIP-4844, Cancun).
 pub const MAX_BLOBS_PER_TX: usize = 6;
 
+/// Most points (point-scalar records) of one BLS12-381 G1 MSM call (EIP-2537,
+/// 0x0c): as many as 2^24 gas (the EIP-7825 transaction cap) buys, so no call
+/// valid under Osaka reaches it. A paid call with more ends the transaction
+/// with [`crate::Error::PrecompileUnavailable`] (a device limit). On the
+/// device the step budget ([`Limits::steps`]) ends such calls sooner.
+pub const BLS12_G1MSM_MAX_POINTS: usize = 2693;
+/// Most points of one BLS12-381 G2 MSM call (0x0e), as [`BLS12_G1MSM_MAX_POINTS`].
+pub const BLS12_G2MSM_MAX_POINTS: usize = 1423;
+/// Most pairs of one BLS12-381 pairing check (0x0f), as [`BLS12_G1MSM_MAX_POINTS`].
+pub const BLS12_PAIRING_MAX_PAIRS: usize = 513;
+/// Points one BLS12-381 MSM holds at once: Pippenger's method runs on chunks
+/// of this many and adds the results (about 240 bytes a G2 point and its
+/// scalar, plus the method's buckets), so memory does not grow with `k`.
+pub const BLS12_MSM_CHUNK: usize = 128;
+/// Pairs one BLS12-381 Miller loop runs at once (each holds about 20 KB of
+/// precomputed G2 line coefficients); the loop outputs are multiplied and
+/// one final exponentiation ends the check.
+pub const BLS12_PAIRING_CHUNK: usize = 4;
+
 /// Buffer capacities of one [`crate::Evm`]: the caller sizes its buffers with these.
 ///
 /// Every buffer is bounded; running out of one (EVM memory included) ends the

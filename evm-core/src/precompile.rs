@@ -4,6 +4,7 @@ use crate::buf::SliceVec;
 use crate::gas::words;
 use crate::state::Address;
 
+pub mod bls12_381;
 mod p256verify;
 
 pub use p256verify::p256_verify;

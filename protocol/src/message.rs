@@ -361,6 +361,16 @@ pub enum Routine<'a> {
         /// The 32-byte message digest.
         digest: [u8; 32],
     },
+    /// The EIP-2537 BLS12-381 precompile at `address` (0x0b–0x11) on `input`
+    /// (at most [`crate::limits::MAX_ROUTINE_INPUT`] bytes), with all the gas
+    /// it asks for; output: the keccak256 of its output (32 bytes), or
+    /// nothing if the input is invalid.
+    Bls12 {
+        /// Precompile address (its last byte).
+        address: u8,
+        /// Precompile input.
+        input: &'a [u8],
+    },
     /// Test hook (firmware built with `test-hooks` only): a busy loop of
     /// `iterations` rounds, for checking the instruction clock on long runs.
     Spin {

@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub mod benchmarks;
+pub mod bls;
 pub mod cross;
 pub mod device;
 pub mod erc20;

@@ -268,6 +268,42 @@ fn signing_and_ecrecover_on_the_device_agree_with_the_host() {
 }
 
 #[test]
+fn bls12_381_precompiles_on_the_device_agree_with_the_host() {
+    use protocol::Routine;
+    let mut device = boot();
+    for (name, address, input) in zkevm_tests::bls::bench_inputs() {
+        let want = zkevm_tests::bls::host_output(address, &input).expect("valid input");
+        let (instructions, digest) = device
+            .measure(Routine::Bls12 {
+                address,
+                input: &input,
+            })
+            .unwrap();
+        assert_eq!(digest, evm_core::keccak256(&want).to_vec(), "{name}");
+        println!("{name}: {instructions} instructions");
+    }
+    // The pairings answer 0 and 1.
+    let inputs = zkevm_tests::bls::bench_inputs();
+    assert_eq!(
+        zkevm_tests::bls::host_output(0x0f, &inputs[0].2).unwrap()[31],
+        0
+    );
+    assert_eq!(
+        zkevm_tests::bls::host_output(0x0f, &inputs[1].2).unwrap()[31],
+        1
+    );
+    // An invalid input: no output.
+    let (_, out) = device
+        .measure(Routine::Bls12 {
+            address: 0x0f,
+            input: &[1u8; 384],
+        })
+        .unwrap();
+    assert!(out.is_empty());
+    answers_ping_then_exits(device);
+}
+
+#[test]
 fn the_instruction_clock_stays_exact_past_the_32_bit_timer_wrap() {
     use protocol::Routine;
     let mut device = boot();

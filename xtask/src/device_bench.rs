@@ -52,6 +52,13 @@ pub fn section(quick: bool) -> Result<String, String> {
     let input = ecrecover_input(&mut device, digest)?;
     let (recover, _) = device.measure(Routine::EcRecover { input: &input })?;
     md += &format!("| ecrecover precompile (0x01) | {} |\n", fmt_count(recover));
+    for (name, address, input) in zkevm_tests::bls::bench_inputs() {
+        let (n, _) = device.measure(Routine::Bls12 {
+            address,
+            input: &input,
+        })?;
+        md += &format!("| {name} | {} |\n", fmt_count(n));
+    }
     let code = erc20::token_code()?;
     match device.execute(&erc20::transfer_query(&code, 250)?)? {
         Reply::Executed(s) => {
