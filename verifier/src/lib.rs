@@ -2,3 +2,22 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+extern crate alloc;
+
+pub mod air;
+pub mod bus;
+pub mod cols;
+pub mod constraints;
+pub mod error;
+pub mod opcodes;
+pub mod options;
+pub mod proof;
+pub mod public;
+pub mod verify;
+
+pub use error::{Error, StarkError};
+pub use options::Options;
+pub use proof::Proof;
+pub use public::{Counts, PublicInputs, Status};
+pub use verify::verify;
