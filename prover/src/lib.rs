@@ -49,6 +49,8 @@ pub enum Error {
     Statement(verifier::Error),
     /// The trace breaks a constraint (a prover bug or an EVM difference).
     Constraint(verifier::air::Violation),
+    /// The trace's buses do not balance (see [`check_buses`]).
+    BusImbalance,
     /// The backend failed.
     Backend(String),
 }
@@ -74,6 +76,7 @@ impl fmt::Display for Error {
                 "trace breaks constraint {} ({}) at row {}",
                 v.index, v.label, v.row
             ),
+            Error::BusImbalance => f.write_str("trace buses do not balance"),
             Error::Backend(e) => write!(f, "prover: {e}"),
         }
     }
@@ -147,6 +150,7 @@ pub fn prove_trace(
     }
     if checks == Checks::On {
         verifier::air::check_main(&trace.columns).map_err(Error::Constraint)?;
+        check_buses(&public, &trace)?;
     }
     let start = Instant::now();
     let rows = trace.columns.first().map_or(0, Vec::len);
@@ -179,4 +183,40 @@ pub fn prove_trace(
             security_bits,
         },
     ))
+}
+
+/// Checks that the buses of `trace` balance for `public` under fixed test
+/// challenges: the running sum ends at the verifier's table sum. A trace
+/// that reads a stack value nobody wrote, or runs code the table does not
+/// hold, fails here (the main constraints alone do not see it).
+pub fn check_buses(public: &PublicInputs, trace: &trace::MainTrace) -> Result<(), Error> {
+    use winter_prover::math::fields::f64::BaseElement;
+    use winter_prover::math::fields::QuadExtension;
+    use winter_prover::math::FieldElement;
+    type E = QuadExtension<BaseElement>;
+    let rands = [
+        E::new(
+            BaseElement::new(0x1234_5678_9abc_def1),
+            BaseElement::new(77),
+        ),
+        E::new(
+            BaseElement::new(0x0fed_cba9_8765_4321),
+            BaseElement::new(1_000_003),
+        ),
+    ];
+    let main = winter_prover::matrix::ColMatrix::new(trace.columns.clone());
+    let aux = prove::aux_columns(&main, &rands);
+    let ch = verifier::bus::Challenges::new(&rands);
+    let target = verifier::public::table_sum(&public.code_table(), &trace.counts, &ch)
+        .map_err(Error::Statement)?;
+    let last = aux
+        .first()
+        .and_then(|c| c.last())
+        .copied()
+        .unwrap_or(E::ZERO);
+    if last == target {
+        Ok(())
+    } else {
+        Err(Error::BusImbalance)
+    }
 }

@@ -84,6 +84,10 @@ pub fn mixed() -> Vec<u8> {
     // jump over an unconstrained opcode
     let target = c.len() as u8 + 4;
     c.extend([0x60, target, 0x56, 0xfe, 0x5b]);
+    // JUMPI not taken, then taken over an unconstrained opcode
+    c.extend([0x5f, 0x60, 0x00, 0x57]);
+    let target = c.len() as u8 + 6;
+    c.extend([0x60, 0x01, 0x60, target, 0x57, 0xfe, 0x5b]);
     // two POPs; the rest stays for the final-stack rows
     c.extend([0x50, 0x50, 0x00]);
     c
