@@ -1,5 +1,7 @@
 //! Library half of the `zkevm` host tool: fixture runners shared by the binary and `cargo test`.
 
+pub mod prove;
 pub mod state_tools;
 pub mod statetest;
 pub mod trace;
+pub mod verify;
