@@ -107,7 +107,6 @@ pub enum Checks {
     /// Refuse a trace that breaks a constraint (the normal path).
     On,
     /// Prove whatever trace is given (tests: a bad trace must fail to verify).
-    #[doc(hidden)]
     SkipForTests,
 }
 

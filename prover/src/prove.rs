@@ -83,6 +83,7 @@ where
     let mut out = vec![vec![E::ZERO; len]; bus::AUX_WIDTH];
     let mut row = vec![BaseElement::ZERO; cols::WIDTH];
     let mut sum = E::ZERO;
+    #[allow(clippy::needless_range_loop)] // one row fills every column at index i
     for i in 0..len {
         main.read_row_into(i, &mut row);
         let fr = bus::row_fracs::<BaseElement, E>(&row, &ch);

@@ -281,7 +281,8 @@ pub fn build(
             *bytes.get_mut(v as usize).ok_or(Error::TooLong)? += 1;
         }
     }
-    let mut columns = vec![Vec::with_capacity(len); cols::WIDTH];
+    let mut columns: Vec<Vec<BaseElement>> =
+        (0..cols::WIDTH).map(|_| Vec::with_capacity(len)).collect();
     for row in &b.rows {
         for (j, col) in columns.iter_mut().enumerate() {
             col.push(field(row[j]));

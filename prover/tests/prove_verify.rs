@@ -81,3 +81,12 @@ fn each_public_input_changed_is_rejected() {
         }
     }
 }
+
+#[test]
+fn truncated_push_then_implicit_stop_proves() {
+    // PUSH2 with one byte of data: the interpreter stops at pc 3, past the end.
+    let (public, rec) = common::run(&[0x61, 0x01], &[], 0);
+    assert_eq!(rec.steps.last().map(|s| s.pc), Some(3));
+    let (proof, _) = prover::prove(public, &rec).expect("prove");
+    verifier::verify(&proof).expect("verify");
+}

@@ -163,3 +163,103 @@ impl Proof {
         })
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use proptest::prelude::*;
+
+    fn arb_proof() -> impl Strategy<Value = Proof> {
+        (
+            proptest::collection::vec(any::<u8>(), 0..64),
+            proptest::collection::vec(any::<u8>(), 0..16),
+            any::<[u8; 20]>(),
+            any::<u64>(),
+            any::<bool>(),
+            proptest::collection::vec(any::<u32>(), 0..8),
+            proptest::collection::vec(any::<u8>(), 0..64),
+        )
+            .prop_map(|(code, calldata, who, gas, ok, counts, stark)| Proof {
+                public: PublicInputs {
+                    code,
+                    calldata,
+                    caller: who,
+                    address: who,
+                    value: [7; 32],
+                    gas_limit: gas,
+                    gas_used: gas / 2,
+                    status: if ok { Status::Success } else { Status::Revert },
+                    return_data: vec![],
+                },
+                counts: Counts {
+                    code: counts.clone(),
+                    bytes: counts,
+                },
+                stark,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn framing_round_trips(p in arb_proof()) {
+            prop_assert_eq!(Proof::from_bytes(&p.to_bytes()).unwrap(), p);
+        }
+
+        #[test]
+        fn every_prefix_is_truncated(p in arb_proof(), cut in any::<usize>()) {
+            let b = p.to_bytes();
+            let cut = cut % b.len();
+            prop_assert!(Proof::from_bytes(&b[..cut]).is_err());
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(b in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let _ = Proof::from_bytes(&b);
+        }
+    }
+
+    #[test]
+    fn bad_magic_version_and_trailing_bytes_are_typed() {
+        let p = Proof {
+            public: PublicInputs {
+                code: vec![0],
+                calldata: vec![],
+                caller: [0; 20],
+                address: [0; 20],
+                value: [0; 32],
+                gas_limit: 0,
+                gas_used: 0,
+                status: Status::Success,
+                return_data: vec![],
+            },
+            counts: Counts {
+                code: vec![],
+                bytes: vec![],
+            },
+            stark: vec![],
+        };
+        let mut b = p.to_bytes();
+        b[0] ^= 1;
+        assert_eq!(Proof::from_bytes(&b), Err(Error::BadMagic));
+        let mut b = p.to_bytes();
+        b[8] = 9;
+        assert_eq!(
+            Proof::from_bytes(&b),
+            Err(Error::UnsupportedVersion { got: 9 })
+        );
+        let mut b = p.to_bytes();
+        b.push(0);
+        assert_eq!(Proof::from_bytes(&b), Err(Error::TrailingBytes));
+        let mut b = p.to_bytes();
+        b[10..14].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(
+            Proof::from_bytes(&b),
+            Err(Error::TooLong {
+                got: u64::from(u32::MAX),
+                max: MAX_CODE
+            })
+        );
+    }
+}

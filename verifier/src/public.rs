@@ -137,13 +137,17 @@ impl PublicInputs {
         }
     }
 
-    /// The bytecode table: every instruction boundary, then the implicit STOP.
+    /// The bytecode table: every instruction boundary, then the implicit STOP
+    /// (at the code's length, or after a PUSH truncated by the end).
     pub fn code_table(&self) -> Vec<CodeRow> {
         let mut rows = Vec::new();
         let mut pc = 0usize;
         let code = &self.code;
-        while pc <= code.len() {
+        // Ends with the STOP the interpreter fetches past the end of the code,
+        // which follows a truncated PUSH at its next pc (possibly beyond len).
+        loop {
             let op = code.get(pc).copied().unwrap_or(0);
+            let past_end = pc >= code.len();
             let push = if (0x60..=0x7f).contains(&op) {
                 usize::from(op - 0x5f)
             } else {
@@ -176,6 +180,9 @@ impl PublicInputs {
                 npc: (pc + 1 + push) as u32,
                 imm,
             });
+            if past_end {
+                break;
+            }
             pc += 1 + push;
         }
         rows
@@ -255,5 +262,64 @@ impl ToElements<BaseElement> for AirInputs {
             out.extend(list.iter().map(|m| BaseElement::new(u64::from(*m))));
         }
         out
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn public(code: Vec<u8>) -> PublicInputs {
+        PublicInputs {
+            code,
+            calldata: vec![0, 1, 2],
+            caller: [0x11; 20],
+            address: [0x22; 20],
+            value: [0; 32],
+            gas_limit: 100_000,
+            gas_used: 21_036,
+            status: Status::Success,
+            return_data: vec![],
+        }
+    }
+
+    #[test]
+    fn code_table_skips_push_data_and_ends_with_the_implicit_stop() {
+        // PUSH2 0x5b5b, JUMPDEST, MUL (unconstrained), PUSH32 truncated
+        let t = public(vec![0x61, 0x5b, 0x5b, 0x5b, 0x02, 0x7f, 0xaa]).code_table();
+        let pcs: Vec<u32> = t.iter().map(|r| r.pc).collect();
+        assert_eq!(pcs, vec![0, 3, 4, 5, 38]);
+        assert_eq!(t[0].imm[0], 0x5b5b);
+        assert_eq!(t[0].npc, 3);
+        assert_eq!(t[2].class_id, 0, "MUL is not constrained");
+        // truncated PUSH32: the one byte present is the most significant
+        assert_eq!(t[3].imm[15], 0xaa00);
+        assert_eq!(t[4].op, 0);
+        assert_eq!(t[4].class_id, opcodes::Class::Stop.id());
+    }
+
+    #[test]
+    fn frame_gas_checks_the_range() {
+        let p = public(vec![]);
+        assert_eq!(p.intrinsic_gas(), 21_000 + 4 + 32);
+        assert_eq!(p.frame_gas(), Ok((100_000 - 21_036, 100_000 - 21_036)));
+        let mut q = p.clone();
+        q.gas_used = 20_000;
+        assert_eq!(q.frame_gas(), Err(Error::GasUsedOutOfRange));
+        q.gas_limit = u64::from(u32::MAX) + 1;
+        assert!(matches!(q.frame_gas(), Err(Error::GasLimitTooLarge { .. })));
+    }
+
+    #[test]
+    fn limbs_are_little_endian_16_bit() {
+        let mut w = [0u8; 32];
+        w[31] = 0x34;
+        w[30] = 0x12;
+        w[0] = 0xff;
+        let l = limbs_be(&w);
+        assert_eq!(l[0], 0x1234);
+        assert_eq!(l[15], 0xff00);
     }
 }

@@ -7,7 +7,9 @@ use evm_state::InMemoryState;
 use prover::Recorder;
 use verifier::PublicInputs;
 
+/// The callee.
 pub const TO: [u8; 20] = [0xaa; 20];
+/// The sender.
 pub const FROM: [u8; 20] = [0xbb; 20];
 
 /// Runs `code` as the callee of a plain call with `data`.
