@@ -205,6 +205,13 @@ pub fn build(
                 b.consume(&mut row, 0, at(1)?, clk)?;
                 b.emit(at(1)?, clk)?;
             }
+            Class::Not => {
+                let (x, c) = (top(0)?, result()?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::C, &c);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.emit(at(1)?, clk)?;
+            }
             Class::Pop | Class::Jump => {
                 put_word(&mut row, cols::A, &top(0)?);
                 b.consume(&mut row, 0, at(1)?, clk)?;

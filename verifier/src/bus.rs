@@ -113,6 +113,7 @@ where
     let (sp, n, clk) = (row[cols::SP], row[cols::N], row[cols::CLK]);
     let bin = s(Class::Add) + s(Class::Sub) + s(Class::Lt) + s(Class::Gt) + s(Class::Eq);
     let isz = s(Class::IsZero);
+    let not = s(Class::Not);
     let (dup, swap) = (s(Class::Dup), s(Class::Swap));
     let pushes = s(Class::Push) + s(Class::Env) + s(Class::Gas);
     let imm_sel = s(Class::Push) + s(Class::Env);
@@ -138,15 +139,22 @@ where
         row[d] + row[d + 1] * F::from(256u32) + row[d + 2] * F::from(65536u32)
     };
     let tok = |addr: F, t: F, v: [F; LIMBS]| ch.den(TAG_STACK, [addr, t].into_iter().chain(v));
-    let c0_flag =
-        bin + isz + s(Class::Pop) + s(Class::Jump) + s(Class::Jumpi) + dup + swap + row[cols::FIN];
+    let c0_flag = bin
+        + isz
+        + not
+        + s(Class::Pop)
+        + s(Class::Jump)
+        + s(Class::Jumpi)
+        + dup
+        + swap
+        + row[cols::FIN];
     let c0_addr = sp - one + dup * (one - n);
     let c1_flag = bin + s(Class::Jumpi) + swap;
     let c1_addr = sp - one - one + swap * (one - n);
-    let e0_flag = bin + isz + pushes + dup + swap;
-    let e0_addr = sp - bin - bin - isz - n * dup - swap;
+    let e0_flag = bin + isz + not + pushes + dup + swap;
+    let e0_addr = sp - bin - bin - isz - not - n * dup - swap;
     let e0_val: [F; LIMBS] =
-        core::array::from_fn(|i| (bin + isz + pushes) * c[i] + dup * a[i] + swap * b[i]);
+        core::array::from_fn(|i| (bin + isz + not + pushes) * c[i] + dup * a[i] + swap * b[i]);
     let e1_flag = dup + swap;
     let e1_addr = dup * sp + swap * (sp - one - n);
     let stack = [

@@ -150,6 +150,13 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
             via_r * (word(cols::C, i) - word(cols::R, i)),
         );
     }
+    for i in 0..LIMBS {
+        out.push(
+            2,
+            "NOT: C = 0xffff - A",
+            sel(Class::Not) * (word(cols::C, i) + word(cols::A, i) - k(0xffff)),
+        );
+    }
     out.push(
         2,
         "GAS: R = gas'",

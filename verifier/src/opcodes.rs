@@ -38,6 +38,8 @@ pub enum Class {
     Dup = 14,
     /// SWAP1–SWAP16.
     Swap = 15,
+    /// NOT.
+    Not = 16,
 }
 
 /// All classes in selector order.
@@ -58,6 +60,7 @@ pub const CLASSES: [Class; crate::cols::NUM_CLASSES] = [
     Class::Push,
     Class::Dup,
     Class::Swap,
+    Class::Not,
 ];
 
 impl Class {
@@ -86,7 +89,8 @@ impl Class {
             | Class::IsZero
             | Class::Push
             | Class::Dup
-            | Class::Swap => 3,
+            | Class::Swap
+            | Class::Not => 3,
             Class::Jump => 8,
             Class::Jumpi => 10,
         }
@@ -112,6 +116,7 @@ pub const fn info(op: u8) -> Option<OpInfo> {
         0x11 => (Class::Gt, 0),
         0x14 => (Class::Eq, 0),
         0x15 => (Class::IsZero, 0),
+        0x19 => (Class::Not, 0),
         0x50 => (Class::Pop, 0),
         0x56 => (Class::Jump, 0),
         0x57 => (Class::Jumpi, 0),
@@ -128,7 +133,7 @@ pub const fn info(op: u8) -> Option<OpInfo> {
 
 /// Mnemonic of a constrained opcode (for `zkevm prove --coverage`).
 pub fn mnemonic(op: u8) -> Option<&'static str> {
-    const NAMES: [(u8, &str); 21] = [
+    const NAMES: [(u8, &str); 22] = [
         (0x00, "STOP"),
         (0x01, "ADD"),
         (0x03, "SUB"),
@@ -136,6 +141,7 @@ pub fn mnemonic(op: u8) -> Option<&'static str> {
         (0x11, "GT"),
         (0x14, "EQ"),
         (0x15, "ISZERO"),
+        (0x19, "NOT"),
         (0x30, "ADDRESS"),
         (0x32, "ORIGIN"),
         (0x33, "CALLER"),
@@ -194,7 +200,7 @@ mod tests {
                 "opcode {op:#04x}"
             );
         }
-        assert_eq!(constrained_count(), 21 + 32 + 16 + 16);
+        assert_eq!(constrained_count(), 22 + 32 + 16 + 16);
     }
 
     #[test]

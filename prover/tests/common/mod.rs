@@ -59,6 +59,8 @@ pub fn mixed() -> Vec<u8> {
         0x30, // ADDRESS
         0x14, // EQ -> 0
         0x15, // ISZERO -> 1
+        0x19, // NOT
+        0x19, // NOT
         0x34, // CALLVALUE
         0x36, // CALLDATASIZE
         0x01, // ADD
