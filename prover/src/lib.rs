@@ -41,6 +41,8 @@ pub enum Error {
     StackUnderflow,
     /// The stack went over 1024.
     StackOverflow,
+    /// A CALLDATALOAD offset past the end of the calldata (not provable yet).
+    CalldataOffset,
     /// The trace is longer than the verifier accepts.
     TooLong,
     /// The recorded gas disagrees with the statement (access list, refunds…).
@@ -68,6 +70,9 @@ impl fmt::Display for Error {
             Error::NotABoundary { pc } => write!(f, "pc {pc} is not an instruction boundary"),
             Error::StackUnderflow => f.write_str("recorded stack too shallow"),
             Error::StackOverflow => f.write_str("stack over 1024"),
+            Error::CalldataOffset => {
+                f.write_str("CALLDATALOAD past the end of the calldata (not provable yet)")
+            }
             Error::TooLong => f.write_str("trace longer than the verifier accepts"),
             Error::GasMismatch => f.write_str("recorded gas disagrees with the statement"),
             Error::Statement(e) => write!(f, "statement: {e}"),
@@ -206,8 +211,9 @@ pub fn check_buses(public: &PublicInputs, trace: &trace::MainTrace) -> Result<()
     let main = winter_prover::matrix::ColMatrix::new(trace.columns.clone());
     let aux = prove::aux_columns(&main, &rands);
     let ch = verifier::bus::Challenges::new(&rands);
-    let target = verifier::public::table_sum(&public.code_table(), &trace.counts, &ch)
-        .map_err(Error::Statement)?;
+    let target =
+        verifier::public::table_sum(&public.code_table(), &public.calldata, &trace.counts, &ch)
+            .map_err(Error::Statement)?;
     let last = aux
         .first()
         .and_then(|c| c.last())

@@ -93,6 +93,9 @@ where
         } else {
             fr.code.num / fr.code.den
         };
+        if fr.calldata.den != E::ZERO {
+            step += fr.calldata.num / fr.calldata.den;
+        }
         for (j, g) in fr.stack.chunks(bus::STACK_PER_HELPER).enumerate() {
             let h = bus::group_sum(g).unwrap_or(E::ZERO);
             out[1 + j][i] = h;

@@ -134,6 +134,7 @@ pub fn build(
     let table = public.code_table();
     let index: BTreeMap<u32, usize> = table.iter().enumerate().map(|(i, r)| (r.pc, i)).collect();
     let mut code_counts = vec![0u32; table.len()];
+    let mut calldata_counts = vec![0u32; public.calldata.len() + 1];
     let mut b = Builder {
         rows: Vec::with_capacity(steps.len() + final_stack.len() + 1),
         last_write: vec![0u64; 1024],
@@ -202,6 +203,20 @@ pub fn build(
                 put_word(&mut row, cols::A, &x);
                 put_word(&mut row, cols::C, &c);
                 zero_test(&mut row, &x, &[0; LIMBS]);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.emit(at(1)?, clk)?;
+            }
+            Class::CallDataLoad => {
+                let (x, c) = (top(0)?, result()?);
+                if x[1..].iter().any(|l| *l != 0) {
+                    return Err(Error::CalldataOffset);
+                }
+                let slot = calldata_counts
+                    .get_mut(x[0] as usize)
+                    .ok_or(Error::CalldataOffset)?;
+                *slot += 1;
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::C, &c);
                 b.consume(&mut row, 0, at(1)?, clk)?;
                 b.emit(at(1)?, clk)?;
             }
@@ -300,6 +315,7 @@ pub fn build(
         counts: Counts {
             code: code_counts,
             bytes,
+            calldata: calldata_counts,
         },
         steps: exec_rows,
     })

@@ -71,6 +71,9 @@ fn each_public_input_changed_is_rejected() {
     let mut p = proof.clone();
     p.counts.code[0] += 1;
     cases.push(("code counts", p));
+    let mut p = proof.clone();
+    p.public.calldata[1] ^= 1;
+    cases.push(("calldata byte CALLDATALOAD read", p));
     for (what, p) in cases {
         let r = verifier::verify(&p);
         assert!(r.is_err(), "{what} changed but accepted");

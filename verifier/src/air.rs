@@ -134,7 +134,13 @@ impl Air for EvmAir {
         let ch = Challenges::new(rands.rand_elements());
         let last = self.trace_length() - 1;
         // A degenerate challenge (probability ~2^-120) makes the target unreachable.
-        let target = public::table_sum(&self.table, &self.inputs.counts, &ch).unwrap_or(E::ONE);
+        let target = public::table_sum(
+            &self.table,
+            &self.inputs.public.calldata,
+            &self.inputs.counts,
+            &ch,
+        )
+        .unwrap_or(E::ONE);
         alloc::vec![
             Assertion::single(0, 0, E::ZERO),
             Assertion::single(0, last, target),

@@ -18,6 +18,8 @@ pub const TAG_CODE: u32 = 1;
 pub const TAG_STACK: u32 = 2;
 /// Bus tag: one byte in 0..=255.
 pub const TAG_BYTE: u32 = 3;
+/// Bus tag: calldata word (offset, word).
+pub const TAG_CALLDATA: u32 = 4;
 
 /// Largest tuple (bytecode: pc, class, n, next pc, 16 limbs).
 pub const MAX_TUPLE: usize = 4 + LIMBS;
@@ -88,6 +90,8 @@ pub struct Frac<E> {
 pub struct RowFracs<E> {
     /// The bytecode lookup.
     pub code: Frac<E>,
+    /// The calldata lookup (CALLDATALOAD rows).
+    pub calldata: Frac<E>,
     /// Stack consumes and emits.
     pub stack: [Frac<E>; STACK_FRACS],
     /// Byte range checks.
@@ -114,6 +118,7 @@ where
     let bin = s(Class::Add) + s(Class::Sub) + s(Class::Lt) + s(Class::Gt) + s(Class::Eq);
     let isz = s(Class::IsZero);
     let not = s(Class::Not);
+    let cdl = s(Class::CallDataLoad);
     let (dup, swap) = (s(Class::Dup), s(Class::Swap));
     let pushes = s(Class::Push) + s(Class::Env) + s(Class::Gas);
     let imm_sel = s(Class::Push) + s(Class::Env);
@@ -133,6 +138,12 @@ where
         ),
     };
 
+    // calldata: (offset, word)
+    let calldata = Frac {
+        num: E::from(cdl),
+        den: ch.den(TAG_CALLDATA, core::iter::once(a[0]).chain(c)),
+    };
+
     // stack tokens: (address, timestamp, value)
     let delta = |k: usize| {
         let d = cols::DELTA + 3 * k;
@@ -142,6 +153,7 @@ where
     let c0_flag = bin
         + isz
         + not
+        + cdl
         + s(Class::Pop)
         + s(Class::Jump)
         + s(Class::Jumpi)
@@ -151,10 +163,11 @@ where
     let c0_addr = sp - one + dup * (one - n);
     let c1_flag = bin + s(Class::Jumpi) + swap;
     let c1_addr = sp - one - one + swap * (one - n);
-    let e0_flag = bin + isz + not + pushes + dup + swap;
-    let e0_addr = sp - bin - bin - isz - not - n * dup - swap;
+    let rmw = isz + not + cdl;
+    let e0_flag = bin + rmw + pushes + dup + swap;
+    let e0_addr = sp - bin - bin - rmw - n * dup - swap;
     let e0_val: [F; LIMBS] =
-        core::array::from_fn(|i| (bin + isz + not + pushes) * c[i] + dup * a[i] + swap * b[i]);
+        core::array::from_fn(|i| (bin + rmw + pushes) * c[i] + dup * a[i] + swap * b[i]);
     let e1_flag = dup + swap;
     let e1_addr = dup * sp + swap * (sp - one - n);
     let stack = [
@@ -188,7 +201,12 @@ where
         num: E::ONE,
         den: ch.den(TAG_BYTE, [v]),
     });
-    RowFracs { code, stack, bytes }
+    RowFracs {
+        code,
+        calldata,
+        stack,
+        bytes,
+    }
 }
 
 /// `Σ num/den` of a group, as the value its helper column holds.

@@ -30,7 +30,7 @@ pub const ZF: usize = 15;
 /// First selector column (one per operation class, see [`crate::opcodes::Class`]).
 pub const SEL: usize = 16;
 /// Number of operation classes.
-pub const NUM_CLASSES: usize = 17;
+pub const NUM_CLASSES: usize = 18;
 /// Three bytes per consume slot of `clk − t_prev − 1` (2 slots).
 pub const DELTA: usize = SEL + NUM_CLASSES;
 /// Word A: the top stack input.

@@ -150,6 +150,13 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
             via_r * (word(cols::C, i) - word(cols::R, i)),
         );
     }
+    for i in 1..LIMBS {
+        out.push(
+            2,
+            "CALLDATALOAD: offset fits 16 bits",
+            sel(Class::CallDataLoad) * word(cols::A, i),
+        );
+    }
     for i in 0..LIMBS {
         out.push(
             2,
@@ -220,9 +227,11 @@ pub fn aux<F, E>(
         out.push(5, "byte helper", bus::group_constraint(h, group));
     }
     out.push(
-        3,
+        4,
         "running sum",
-        (nxt_aux[0] - cur_aux[0] - helpers) * fr.code.den - fr.code.num,
+        (nxt_aux[0] - cur_aux[0] - helpers) * fr.code.den * fr.calldata.den
+            - fr.code.num * fr.calldata.den
+            - fr.calldata.num * fr.code.den,
     );
 }
 

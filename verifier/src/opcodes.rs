@@ -40,6 +40,8 @@ pub enum Class {
     Swap = 15,
     /// NOT.
     Not = 16,
+    /// CALLDATALOAD (its word from the calldata table).
+    CallDataLoad = 17,
 }
 
 /// All classes in selector order.
@@ -61,6 +63,7 @@ pub const CLASSES: [Class; crate::cols::NUM_CLASSES] = [
     Class::Dup,
     Class::Swap,
     Class::Not,
+    Class::CallDataLoad,
 ];
 
 impl Class {
@@ -90,7 +93,8 @@ impl Class {
             | Class::Push
             | Class::Dup
             | Class::Swap
-            | Class::Not => 3,
+            | Class::Not
+            | Class::CallDataLoad => 3,
             Class::Jump => 8,
             Class::Jumpi => 10,
         }
@@ -117,6 +121,7 @@ pub const fn info(op: u8) -> Option<OpInfo> {
         0x14 => (Class::Eq, 0),
         0x15 => (Class::IsZero, 0),
         0x19 => (Class::Not, 0),
+        0x35 => (Class::CallDataLoad, 0),
         0x50 => (Class::Pop, 0),
         0x56 => (Class::Jump, 0),
         0x57 => (Class::Jumpi, 0),
@@ -133,7 +138,7 @@ pub const fn info(op: u8) -> Option<OpInfo> {
 
 /// Mnemonic of a constrained opcode (for `zkevm prove --coverage`).
 pub fn mnemonic(op: u8) -> Option<&'static str> {
-    const NAMES: [(u8, &str); 22] = [
+    const NAMES: [(u8, &str); 23] = [
         (0x00, "STOP"),
         (0x01, "ADD"),
         (0x03, "SUB"),
@@ -146,6 +151,7 @@ pub fn mnemonic(op: u8) -> Option<&'static str> {
         (0x32, "ORIGIN"),
         (0x33, "CALLER"),
         (0x34, "CALLVALUE"),
+        (0x35, "CALLDATALOAD"),
         (0x36, "CALLDATASIZE"),
         (0x38, "CODESIZE"),
         (0x3d, "RETURNDATASIZE"),
@@ -200,7 +206,7 @@ mod tests {
                 "opcode {op:#04x}"
             );
         }
-        assert_eq!(constrained_count(), 22 + 32 + 16 + 16);
+        assert_eq!(constrained_count(), 23 + 32 + 16 + 16);
     }
 
     #[test]

@@ -109,6 +109,7 @@ impl Proof {
         put_bytes(&mut out, &p.return_data);
         put_counts(&mut out, &self.counts.code);
         put_counts(&mut out, &self.counts.bytes);
+        put_counts(&mut out, &self.counts.calldata);
         put_bytes(&mut out, &self.stark);
         out
     }
@@ -139,6 +140,7 @@ impl Proof {
         // One count per instruction boundary (at most code + 1), one per byte value.
         let code_counts = r.counts(MAX_CODE + 1)?;
         let byte_counts = r.counts(256)?;
+        let calldata_counts = r.counts(MAX_DATA + 1)?;
         let stark = r.bytes(MAX_STARK_BYTES)?;
         if !r.rest.is_empty() {
             return Err(Error::TrailingBytes);
@@ -158,6 +160,7 @@ impl Proof {
             counts: Counts {
                 code: code_counts,
                 bytes: byte_counts,
+                calldata: calldata_counts,
             },
             stark,
         })
@@ -195,7 +198,8 @@ mod tests {
                 },
                 counts: Counts {
                     code: counts.clone(),
-                    bytes: counts,
+                    bytes: counts.clone(),
+                    calldata: counts,
                 },
                 stark,
             })
@@ -237,6 +241,7 @@ mod tests {
             counts: Counts {
                 code: vec![],
                 bytes: vec![],
+                calldata: vec![],
             },
             stark: vec![],
         };

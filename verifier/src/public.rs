@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use winter_math::fields::f64::BaseElement;
 use winter_math::{FieldElement, ToElements};
 
-use crate::bus::{Challenges, TAG_BYTE, TAG_CODE};
+use crate::bus::{Challenges, TAG_BYTE, TAG_CALLDATA, TAG_CODE};
 use crate::cols::LIMBS;
 use crate::error::Error;
 use crate::opcodes;
@@ -59,6 +59,8 @@ pub struct Counts {
     pub code: Vec<u32>,
     /// Times each byte value was range-checked.
     pub bytes: Vec<u32>,
+    /// Times CALLDATALOAD read each offset `0..=calldata.len()`.
+    pub calldata: Vec<u32>,
 }
 
 /// What winterfell sees: the statement and the table multiplicities.
@@ -189,11 +191,30 @@ impl PublicInputs {
     }
 }
 
+/// The calldata word at `offset` (zero-padded past the end).
+pub fn calldata_word(calldata: &[u8], offset: usize) -> [u64; LIMBS] {
+    let mut w = [0u8; 32];
+    for (k, dst) in w.iter_mut().enumerate() {
+        if let Some(b) = offset.checked_add(k).and_then(|i| calldata.get(i)) {
+            *dst = *b;
+        }
+    }
+    limbs_be(&w)
+}
+
 /// Expected final value of the running sum: `Σ m/den` over the verifier's tables.
-pub fn table_sum<E>(table: &[CodeRow], counts: &Counts, ch: &Challenges<E>) -> Result<E, Error>
+pub fn table_sum<E>(
+    table: &[CodeRow],
+    calldata: &[u8],
+    counts: &Counts,
+    ch: &Challenges<E>,
+) -> Result<E, Error>
 where
     E: FieldElement<BaseField = BaseElement>,
 {
+    if counts.calldata.len() != calldata.len() + 1 {
+        return Err(Error::CountsShape);
+    }
     if counts.code.len() != table.len() {
         return Err(Error::CountsShape);
     }
@@ -216,6 +237,20 @@ where
             head.iter()
                 .chain(row.imm.iter())
                 .map(|x| BaseElement::new(*x)),
+        );
+        if den == E::ZERO {
+            return Err(Error::Degenerate);
+        }
+        sum += E::from(*m) / den;
+    }
+    for (off, m) in counts.calldata.iter().enumerate() {
+        if *m == 0 {
+            continue;
+        }
+        let w = calldata_word(calldata, off);
+        let den = ch.den(
+            TAG_CALLDATA,
+            core::iter::once(off as u64).chain(w).map(BaseElement::new),
         );
         if den == E::ZERO {
             return Err(Error::Degenerate);
@@ -257,7 +292,7 @@ impl ToElements<BaseElement> for AirInputs {
         out.push(BaseElement::new(p.gas_used));
         out.push(BaseElement::new(p.status as u64));
         push_bytes(&mut out, &p.return_data);
-        for list in [&self.counts.code, &self.counts.bytes] {
+        for list in [&self.counts.code, &self.counts.bytes, &self.counts.calldata] {
             out.push(BaseElement::new(list.len() as u64));
             out.extend(list.iter().map(|m| BaseElement::new(u64::from(*m))));
         }

@@ -63,7 +63,10 @@ pub fn verify(proof: &Proof) -> Result<(), Error> {
         return Err(Error::NotProvable);
     }
     public.frame_gas()?;
-    if proof.counts.code.len() != public.code_table().len() || proof.counts.bytes.len() != 256 {
+    if proof.counts.code.len() != public.code_table().len()
+        || proof.counts.bytes.len() != 256
+        || proof.counts.calldata.len() != public.calldata.len() + 1
+    {
         return Err(Error::CountsShape);
     }
     shape_gate(&proof.stark)?;

@@ -55,6 +55,8 @@ pub fn countdown(n: u8) -> Vec<u8> {
 /// Uses every constrained class once or more.
 pub fn mixed() -> Vec<u8> {
     let mut c = vec![
+        0x60, 0x01, // PUSH1 1
+        0x35, // CALLDATALOAD (offset 1 of 3 bytes: zero-padded)
         0x33, // CALLER
         0x30, // ADDRESS
         0x14, // EQ -> 0
