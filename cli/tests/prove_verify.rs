@@ -106,3 +106,68 @@ fn coverage_lists_the_constrained_opcodes() {
         ExitCode::SUCCESS
     );
 }
+
+/// Every case under `dir` whose execution the AIR covers (depth 0, constrained
+/// opcodes only, ends in STOP), with the number of cases looked at.
+fn provable_cases(dir: &str) -> (Vec<(PathBuf, [usize; 3])>, usize) {
+    let root = zkevm_fixtures::require(dir).unwrap();
+    let files = zkevm_cli::statetest::collect_files(&[root]);
+    let mut found = Vec::new();
+    let mut seen = 0;
+    for f in files {
+        let _ = zkevm_cli::statetest::for_each_case(&f, None, |info, pre, block, tx| {
+            seen += 1;
+            if info.expect_exception.is_some() {
+                return;
+            }
+            if let Ok((_, rec)) = prover::run::execute(pre, block, tx) {
+                if prover::check_recording(&rec).is_ok() {
+                    found.push((f.clone(), info.index));
+                }
+            }
+        });
+    }
+    (found, seen)
+}
+
+fn prove_sample(found: &[(PathBuf, [usize; 3])], n: usize) {
+    let step = (found.len() / n.max(1)).max(1);
+    for (i, (f, ix)) in found.iter().step_by(step).take(n).enumerate() {
+        let out = tmp(&format!("scan-{i}.bin"));
+        let index = format!("{}:{}:{}", ix[0], ix[1], ix[2]);
+        let r = prove::run(&args(&[
+            f.to_str().unwrap(),
+            "--index",
+            &index,
+            "-o",
+            out.to_str().unwrap(),
+        ]));
+        assert_eq!(r, Ok(ExitCode::SUCCESS), "{} {index}", f.display());
+        assert_eq!(
+            verify::run(&args(&[out.to_str().unwrap()])).unwrap(),
+            ExitCode::SUCCESS,
+            "{} {index}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn fixture_cases_the_air_covers_prove_and_verify() {
+    let (found, seen) =
+        provable_cases("ethereum-legacytests/Cancun/GeneralStateTests/VMTests");
+    eprintln!("VMTests: {} of {seen} cases use only constrained opcodes at depth 0", found.len());
+    prove_sample(&found, 3);
+}
+
+/// All Cancun state tests (minutes): `-- --ignored --nocapture` prints the count.
+#[test]
+#[ignore]
+fn all_fixture_cases_the_air_covers_prove_and_verify() {
+    let (found, seen) = provable_cases("ethereum-legacytests/Cancun/GeneralStateTests");
+    eprintln!("GeneralStateTests: {} of {seen} cases use only constrained opcodes at depth 0", found.len());
+    for (f, ix) in &found {
+        eprintln!("  {} {:?}", f.display(), ix);
+    }
+    prove_sample(&found, 10);
+}

@@ -117,18 +117,14 @@ pub enum Checks {
 
 /// The statement of a recorded depth-0 execution.
 pub fn check_recording(rec: &Recorder) -> Result<(), Error> {
+    if let Some((op, pc)) = rec.unconstrained {
+        return Err(Error::Unconstrained { op, pc });
+    }
     if rec.deeper {
         return Err(Error::Calls);
     }
-    if let Some(st) = rec
-        .steps
-        .iter()
-        .find(|s| verifier::opcodes::info(s.op).is_none())
-    {
-        return Err(Error::Unconstrained {
-            op: st.op,
-            pc: st.pc,
-        });
+    if rec.too_long {
+        return Err(Error::TooLong);
     }
     match rec.exit {
         Some(ExecStatus::Success) => Ok(()),

@@ -31,7 +31,8 @@ pub struct StepRecord {
     pub gas_after: u64,
 }
 
-/// Records depth-0 steps; notes whether any step ran in a deeper frame.
+/// Records depth-0 steps (bounded: it stops at the first unconstrained
+/// opcode or after [`MAX_STEPS`]); notes whether any step ran in a deeper frame.
 #[derive(Debug, Default)]
 pub struct Recorder {
     /// Steps of the transaction's frame.
@@ -42,9 +43,15 @@ pub struct Recorder {
     pub deeper: bool,
     /// Exit status of the frame's last step.
     pub exit: Option<ExecStatus>,
-    last_stack: Vec<Limbs>,
+    /// The first opcode the AIR does not constrain, and its pc; recording stops there.
+    pub unconstrained: Option<(u8, usize)>,
+    /// More steps than a trace can hold ran; recording stopped.
+    pub too_long: bool,
     in_frame: bool,
 }
+
+/// Steps recorded at most (the longest trace the verifier accepts).
+pub const MAX_STEPS: usize = crate::trace::MAX_ROWS;
 
 /// Limbs of a U256.
 pub fn limbs(v: &U256) -> Limbs {
@@ -58,9 +65,22 @@ impl Tracer for Recorder {
             self.in_frame = false;
             return;
         }
+        if self.unconstrained.is_some() || self.too_long {
+            self.in_frame = false;
+            return;
+        }
+        if verifier::opcodes::info(step.op).is_none() {
+            self.unconstrained = Some((step.op, step.pc));
+            self.in_frame = false;
+            return;
+        }
+        if self.steps.len() >= MAX_STEPS {
+            self.too_long = true;
+            self.in_frame = false;
+            return;
+        }
         self.in_frame = true;
         let top = step.stack.iter().rev().take(DEPTH).map(limbs).collect();
-        self.last_stack = step.stack.iter().map(limbs).collect();
         self.steps.push(StepRecord {
             pc: step.pc,
             op: step.op,
@@ -81,7 +101,7 @@ impl Tracer for Recorder {
             last.gas_after = end.gas;
             if end.exit.is_some() {
                 self.exit = end.exit;
-                self.final_stack = core::mem::take(&mut self.last_stack);
+                self.final_stack = end.stack.iter().map(limbs).collect();
             }
         }
     }
