@@ -152,20 +152,17 @@ fn prove_sample(found: &[(PathBuf, [usize; 3])], n: usize) {
     }
 }
 
-#[test]
-fn fixture_cases_the_air_covers_prove_and_verify() {
-    let (found, seen) =
-        provable_cases("ethereum-legacytests/Cancun/GeneralStateTests/VMTests");
-    eprintln!("VMTests: {} of {seen} cases use only constrained opcodes at depth 0", found.len());
-    prove_sample(&found, 3);
-}
-
-/// All Cancun state tests (minutes): `-- --ignored --nocapture` prints the count.
+/// Scans the Cancun state tests (over an hour on 2 cores; VMTests alone, 594
+/// cases, took 204 s and found none: they all record results with SSTORE):
+/// `-- --ignored --nocapture` prints what it finds and proves a sample.
 #[test]
 #[ignore]
 fn all_fixture_cases_the_air_covers_prove_and_verify() {
     let (found, seen) = provable_cases("ethereum-legacytests/Cancun/GeneralStateTests");
-    eprintln!("GeneralStateTests: {} of {seen} cases use only constrained opcodes at depth 0", found.len());
+    eprintln!(
+        "GeneralStateTests: {} of {seen} cases use only constrained opcodes at depth 0",
+        found.len()
+    );
     for (f, ix) in &found {
         eprintln!("  {} {:?}", f.display(), ix);
     }
