@@ -1,6 +1,8 @@
 //! Library half of the `zkevm` host tool: fixture runners shared by the binary and `cargo test`.
 
+pub mod prove;
 pub mod state_tools;
 pub mod statetest;
 pub mod trace;
 pub mod txtest;
+pub mod verify;

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use zkevm_cli::{state_tools, statetest, trace, txtest};
+use zkevm_cli::{prove, state_tools, statetest, trace, txtest, verify};
 
 const USAGE: &str = "usage: zkevm <command> [args]
 
@@ -16,6 +16,9 @@ commands:
   state-root <alloc.json>               print the state root of a genesis alloc
   verify-proof <response.json> (--root 0x… | --chain chain.rlp --block N)
                                         check an eth_getProof response
+  prove <statetest.json> [--index d:g:v] -o proof.bin | prove --coverage
+                                        STARK proof of a case's execution (or the opcode list)
+  verify <proof.bin>                    check a proof file on the host
   version                               print the tool's version";
 
 fn report(result: Result<ExitCode, String>) -> ExitCode {
@@ -38,6 +41,8 @@ fn main() -> ExitCode {
         "trietest" | "rlptest" | "state-root" | "verify-proof" => {
             report(state_tools::run(command, rest))
         }
+        "prove" => report(prove::run(rest)),
+        "verify" => report(verify::run(rest)),
         "version" => {
             println!("zkevm {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS

@@ -27,7 +27,8 @@ const CHECK_MAX_BYTES: u64 = 64 << 20;
 /// Timing repetitions for `--stats` (the best run counts).
 const RUNS: usize = 5;
 
-fn parse_index(s: &str) -> Result<[usize; 3], String> {
+/// Parses `--index d:g:v`.
+pub fn parse_index(s: &str) -> Result<[usize; 3], String> {
     let parts: Vec<&str> = s.split(':').collect();
     let [d, g, v] = parts.as_slice() else {
         return Err(format!("--index wants d:g:v, got `{s}`"));

@@ -5,5 +5,21 @@
 
 extern crate alloc;
 
+pub mod air;
+pub mod bus;
+pub mod cols;
+pub mod constraints;
+pub mod error;
 pub mod limits;
+pub mod opcodes;
+pub mod options;
+pub mod proof;
+pub mod public;
 pub mod shape;
+pub mod verify;
+
+pub use error::{Error, StarkError};
+pub use options::Options;
+pub use proof::Proof;
+pub use public::{Counts, PublicInputs, Status};
+pub use verify::verify;

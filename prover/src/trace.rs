@@ -1,0 +1,333 @@
+//! Builds the main trace (one CPU row per step, then the final-stack rows and padding) and the table counts.
+
+use std::collections::BTreeMap;
+
+use verifier::bus::BYTE_FRACS;
+use verifier::cols::{self, LIMBS};
+use verifier::opcodes::{self, Class};
+use verifier::public::{Counts, PublicInputs};
+use winter_prover::math::fields::f64::BaseElement;
+use winter_prover::math::FieldElement;
+
+use crate::record::{Limbs, StepRecord};
+use crate::Error;
+
+/// Shortest trace winterfell proves.
+const MIN_ROWS: usize = 8;
+/// Longest trace the verifier accepts (see `verifier::verify::MAX_TRACE_LOG2`).
+pub const MAX_ROWS: usize = 1 << verifier::verify::MAX_TRACE_LOG2;
+
+/// A main trace, column by column, with the multiplicities of the verifier's tables.
+#[derive(Debug, Clone)]
+pub struct MainTrace {
+    /// Columns of equal power-of-two length.
+    pub columns: Vec<Vec<BaseElement>>,
+    /// Table multiplicities.
+    pub counts: Counts,
+    /// Rows that execute an instruction.
+    pub steps: usize,
+}
+
+type Row = [u64; cols::WIDTH];
+
+fn put_word(row: &mut Row, at: usize, w: &Limbs) {
+    row[at..at + LIMBS].copy_from_slice(w);
+}
+
+/// `x + y` limb by limb: (sum mod 2^256, carry out of each limb).
+fn add(x: &Limbs, y: &Limbs) -> (Limbs, Limbs) {
+    let mut sum = [0u64; LIMBS];
+    let mut carries = [0u64; LIMBS];
+    let mut c = 0;
+    for i in 0..LIMBS {
+        let t = x[i] + y[i] + c;
+        sum[i] = t & 0xffff;
+        c = t >> 16;
+        carries[i] = c;
+    }
+    (sum, carries)
+}
+
+/// `x − y` mod 2^256.
+fn sub(x: &Limbs, y: &Limbs) -> Limbs {
+    let mut out = [0u64; LIMBS];
+    let mut borrow = 0i64;
+    for i in 0..LIMBS {
+        let mut t = x[i] as i64 - y[i] as i64 - borrow;
+        borrow = 0;
+        if t < 0 {
+            t += 1 << 16;
+            borrow = 1;
+        }
+        out[i] = t as u64;
+    }
+    out
+}
+
+fn field(v: u64) -> BaseElement {
+    BaseElement::new(v)
+}
+
+/// Sum of squares (in the field) and its zero flag / inverse witness.
+fn zero_test(row: &mut Row, word_a: &Limbs, word_b: &Limbs) {
+    let mut s = BaseElement::ZERO;
+    for i in 0..LIMBS {
+        let d = field(word_a[i]) - field(word_b[i]);
+        s += d * d;
+    }
+    if s == BaseElement::ZERO {
+        row[cols::ZF] = 1;
+        row[cols::INV] = 0;
+    } else {
+        row[cols::ZF] = 0;
+        row[cols::INV] = s.inv().as_int();
+    }
+}
+
+struct Builder {
+    rows: Vec<Row>,
+    last_write: Vec<u64>,
+}
+
+impl Builder {
+    /// Consume slot `k` at `addr` in row `clk`: the bytes of `clk − t_prev − 1`.
+    fn consume(&mut self, row: &mut Row, k: usize, addr: usize, clk: u64) -> Result<(), Error> {
+        let prev = *self.last_write.get(addr).ok_or(Error::StackUnderflow)?;
+        let delta = clk.checked_sub(prev + 1).ok_or(Error::StackUnderflow)?;
+        if delta >= 1 << 24 {
+            return Err(Error::TooLong);
+        }
+        for j in 0..3 {
+            row[cols::DELTA + 3 * k + j] = (delta >> (8 * j)) & 0xff;
+        }
+        Ok(())
+    }
+
+    fn emit(&mut self, addr: usize, clk: u64) -> Result<(), Error> {
+        let slot = self.last_write.get_mut(addr).ok_or(Error::StackOverflow)?;
+        *slot = clk;
+        Ok(())
+    }
+}
+
+fn common(row: &mut Row, clk: u64, sp: usize, gas: u64) {
+    row[cols::CLK] = clk;
+    row[cols::SP] = sp as u64;
+    row[cols::GAS] = gas;
+    for j in 0..4 {
+        row[cols::GAS_BYTES + j] = (gas >> (8 * j)) & 0xff;
+    }
+    let room = 1024u64.saturating_sub(sp as u64);
+    row[cols::SP_ROOM] = room & 0xff;
+    row[cols::SP_ROOM + 1] = room >> 8;
+    for i in 0..LIMBS {
+        row[cols::R_HI + i] = row[cols::R + i] >> 8;
+    }
+}
+
+/// Builds the trace of `steps` (the depth-0 frame of `public`), ending with `final_stack`.
+pub fn build(
+    public: &PublicInputs,
+    steps: &[StepRecord],
+    final_stack: &[Limbs],
+) -> Result<MainTrace, Error> {
+    let table = public.code_table();
+    let index: BTreeMap<u32, usize> = table.iter().enumerate().map(|(i, r)| (r.pc, i)).collect();
+    let mut code_counts = vec![0u32; table.len()];
+    let mut calldata_counts = vec![0u32; public.calldata.len() + 1];
+    let mut b = Builder {
+        rows: Vec::with_capacity(steps.len() + final_stack.len() + 1),
+        last_write: vec![0u64; 1024],
+    };
+    let (gas0, gas_end) = public.frame_gas().map_err(Error::Statement)?;
+    if steps.first().map(|s| s.gas) != Some(gas0) {
+        return Err(Error::GasMismatch);
+    }
+    // `last_write` holds each address's last emit; a consume needs t_prev < clk.
+    for (clk, st) in steps.iter().enumerate() {
+        let clk = clk as u64;
+        let info = opcodes::info(st.op).ok_or(Error::Unconstrained {
+            op: st.op,
+            pc: st.pc,
+        })?;
+        let ti = *index
+            .get(&(st.pc as u32))
+            .ok_or(Error::NotABoundary { pc: st.pc })?;
+        let entry = table[ti];
+        code_counts[ti] += 1;
+        let mut row: Row = [0; cols::WIDTH];
+        row[cols::ACTIVE] = 1;
+        row[cols::PC] = st.pc as u64;
+        row[cols::NPC] = u64::from(entry.npc);
+        row[cols::N] = u64::from(info.n);
+        row[cols::SEL + info.class.index()] = 1;
+        let top = |k: usize| st.top.get(k).copied().ok_or(Error::StackUnderflow);
+        let result = || st.result.ok_or(Error::StackUnderflow);
+        let sp = st.sp;
+        let n = usize::from(info.n);
+        let at = |d: usize| sp.checked_sub(d).ok_or(Error::StackUnderflow);
+        match info.class {
+            Class::Stop | Class::Jumpdest => {}
+            Class::Add | Class::Sub | Class::Lt | Class::Gt | Class::Eq => {
+                let (x, y, c) = (top(0)?, top(1)?, result()?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                put_word(&mut row, cols::C, &c);
+                let (r, carries) = match info.class {
+                    Class::Add => add(&x, &y),
+                    Class::Sub | Class::Lt => {
+                        let r = sub(&x, &y);
+                        (r, add(&r, &y).1)
+                    }
+                    Class::Gt => {
+                        let r = sub(&y, &x);
+                        (r, add(&r, &x).1)
+                    }
+                    _ => ([0; LIMBS], [0; LIMBS]),
+                };
+                if info.class != Class::Eq {
+                    put_word(&mut row, cols::R, &r);
+                    put_word(&mut row, cols::CARRY, &carries);
+                }
+                zero_test(&mut row, &x, &y);
+                if info.class != Class::Eq {
+                    row[cols::ZF] = 0;
+                    row[cols::INV] = 0;
+                }
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(2)?, clk)?;
+                b.emit(at(2)?, clk)?;
+            }
+            Class::IsZero => {
+                let (x, c) = (top(0)?, result()?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::C, &c);
+                zero_test(&mut row, &x, &[0; LIMBS]);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.emit(at(1)?, clk)?;
+            }
+            Class::CallDataLoad => {
+                let (x, c) = (top(0)?, result()?);
+                if x[1..].iter().any(|l| *l != 0) {
+                    return Err(Error::CalldataOffset);
+                }
+                let slot = calldata_counts
+                    .get_mut(x[0] as usize)
+                    .ok_or(Error::CalldataOffset)?;
+                *slot += 1;
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::C, &c);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.emit(at(1)?, clk)?;
+            }
+            Class::Not => {
+                let (x, c) = (top(0)?, result()?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::C, &c);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.emit(at(1)?, clk)?;
+            }
+            Class::Pop | Class::Jump => {
+                put_word(&mut row, cols::A, &top(0)?);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+            }
+            Class::Jumpi => {
+                let (x, y) = (top(0)?, top(1)?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                zero_test(&mut row, &y, &[0; LIMBS]);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(2)?, clk)?;
+            }
+            Class::Gas | Class::Env | Class::Push => {
+                let c = result()?;
+                put_word(&mut row, cols::C, &c);
+                if info.class == Class::Gas {
+                    put_word(&mut row, cols::R, &c);
+                }
+                b.emit(sp, clk)?;
+            }
+            Class::Dup => {
+                let x = top(n - 1)?;
+                put_word(&mut row, cols::A, &x);
+                b.consume(&mut row, 0, at(n)?, clk)?;
+                b.emit(at(n)?, clk)?;
+                b.emit(sp, clk)?;
+            }
+            Class::Swap => {
+                let (x, y) = (top(0)?, top(n)?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(n + 1)?, clk)?;
+                b.emit(at(1)?, clk)?;
+                b.emit(at(n + 1)?, clk)?;
+            }
+        }
+        common(&mut row, clk, sp, st.gas);
+        b.rows.push(row);
+    }
+    match steps.last() {
+        Some(st) if st.op == 0 && st.gas_after == gas_end => {}
+        Some(st) if st.op == 0 => return Err(Error::GasMismatch),
+        _ => return Err(Error::NotStopped),
+    }
+    // Final-stack rows: consume every live token, top first.
+    let mut sp = final_stack.len();
+    let exec_rows = b.rows.len();
+    while sp > 0 {
+        let clk = b.rows.len() as u64;
+        let mut row: Row = [0; cols::WIDTH];
+        row[cols::FIN] = 1;
+        put_word(&mut row, cols::A, &final_stack[sp - 1]);
+        b.consume(&mut row, 0, sp - 1, clk)?;
+        common(&mut row, clk, sp, gas_end);
+        b.rows.push(row);
+        sp -= 1;
+    }
+    let len = (b.rows.len() + 1).next_power_of_two().max(MIN_ROWS);
+    if len > MAX_ROWS {
+        return Err(Error::TooLong);
+    }
+    let last_pc = steps.last().map_or(0, |s| s.pc as u64);
+    while b.rows.len() < len {
+        let mut row: Row = [0; cols::WIDTH];
+        row[cols::PC] = last_pc;
+        common(&mut row, b.rows.len() as u64, 0, gas_end);
+        b.rows.push(row);
+    }
+    // Byte multiplicities over the rows whose transition is checked (all but the last).
+    let mut bytes = vec![0u32; 256];
+    for row in &b.rows[..len - 1] {
+        for v in byte_values(row) {
+            *bytes.get_mut(v as usize).ok_or(Error::TooLong)? += 1;
+        }
+    }
+    let mut columns: Vec<Vec<BaseElement>> =
+        (0..cols::WIDTH).map(|_| Vec::with_capacity(len)).collect();
+    for row in &b.rows {
+        for (j, col) in columns.iter_mut().enumerate() {
+            col.push(field(row[j]));
+        }
+    }
+    Ok(MainTrace {
+        columns,
+        counts: Counts {
+            code: code_counts,
+            bytes,
+            calldata: calldata_counts,
+        },
+        steps: exec_rows,
+    })
+}
+
+/// The byte values of a row's range checks, in bus order (see `verifier::bus::row_fracs`).
+fn byte_values(row: &Row) -> [u64; BYTE_FRACS] {
+    core::array::from_fn(|k| match k {
+        0..=3 => row[cols::GAS_BYTES + k],
+        4..=5 => row[cols::SP_ROOM + k - 4],
+        6..=11 => row[cols::DELTA + k - 6],
+        12..=27 => row[cols::R_HI + k - 12],
+        _ => row[cols::R + k - 28] & 0xff,
+    })
+}

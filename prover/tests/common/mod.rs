@@ -1,0 +1,100 @@
+//! Shared helpers of the prover's integration tests: run hand-written bytecode.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use evm_core::state::U256;
+use evm_core::{BlockEnv, TxEnv};
+use evm_state::InMemoryState;
+use prover::Recorder;
+use verifier::PublicInputs;
+
+/// The callee.
+pub const TO: [u8; 20] = [0xaa; 20];
+/// The sender.
+pub const FROM: [u8; 20] = [0xbb; 20];
+
+/// Runs `code` as the callee of a plain call with `data`.
+pub fn run(code: &[u8], data: &[u8], value: u64) -> (PublicInputs, Recorder) {
+    let mut st = InMemoryState::new();
+    st.set_code(TO, code.to_vec());
+    st.insert_account(
+        FROM,
+        evm_core::state::AccountInfo {
+            nonce: 0,
+            balance: U256::from(1u64 << 60),
+            code_hash: evm_core::state::KECCAK_EMPTY,
+        },
+    );
+    let block = BlockEnv::default();
+    let tx = TxEnv {
+        caller: FROM,
+        to: Some(TO),
+        value: U256::from(value),
+        data,
+        gas_limit: 1_000_000,
+        ..TxEnv::default()
+    };
+    prover::run::execute(&st, &block, &tx).expect("execute")
+}
+
+/// Count-down loop: `n` iterations of PUSH1 1, SWAP1, SUB, DUP1, PUSH1 2, JUMPI.
+pub fn countdown(n: u8) -> Vec<u8> {
+    vec![
+        0x60, n,    // PUSH1 n
+        0x5b, // 2: JUMPDEST
+        0x60, 0x01, // PUSH1 1
+        0x90, // SWAP1
+        0x03, // SUB
+        0x80, // DUP1
+        0x60, 0x02, // PUSH1 2
+        0x57, // JUMPI
+        0x50, // POP
+        0x00, // STOP
+    ]
+}
+
+/// Uses every constrained class once or more.
+pub fn mixed() -> Vec<u8> {
+    let mut c = vec![
+        0x60, 0x01, // PUSH1 1
+        0x35, // CALLDATALOAD (offset 1 of 3 bytes: zero-padded)
+        0x33, // CALLER
+        0x30, // ADDRESS
+        0x14, // EQ -> 0
+        0x15, // ISZERO -> 1
+        0x19, // NOT
+        0x19, // NOT
+        0x34, // CALLVALUE
+        0x36, // CALLDATASIZE
+        0x01, // ADD
+        0x58, // PC
+        0x11, // GT
+        0x5f, // PUSH0
+        0x10, // LT
+        0x5a, // GAS
+        0x32, // ORIGIN
+        0x38, // CODESIZE
+        0x3d, // RETURNDATASIZE
+        0x7f, // PUSH32
+    ];
+    c.extend((1..=32u8).map(|x| x.wrapping_mul(37)));
+    c.extend([
+        0x7f, // PUSH32 0xff..ff
+    ]);
+    c.extend([0xffu8; 32]);
+    c.extend([
+        0x01, // ADD (wraps)
+        0x86, // DUP7
+        0x96, // SWAP7
+        0x03, // SUB
+    ]);
+    // jump over an unconstrained opcode
+    let target = c.len() as u8 + 4;
+    c.extend([0x60, target, 0x56, 0xfe, 0x5b]);
+    // JUMPI not taken, then taken over an unconstrained opcode
+    c.extend([0x5f, 0x60, 0x00, 0x57]);
+    let target = c.len() as u8 + 6;
+    c.extend([0x60, 0x01, 0x60, target, 0x57, 0xfe, 0x5b]);
+    // two POPs; the rest stays for the final-stack rows
+    c.extend([0x50, 0x50, 0x00]);
+    c
+}

@@ -1,0 +1,147 @@
+//! Wrong traces fail the evaluators and their proofs fail to verify; flipped proof bytes are rejected.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use prover::trace::{self, MainTrace};
+use verifier::cols;
+use verifier::opcodes::{Class, CLASSES};
+use winter_prover::math::fields::f64::BaseElement;
+
+fn honest() -> (verifier::PublicInputs, MainTrace) {
+    let (public, rec) = common::run(&common::mixed(), &[1, 0, 2], 5);
+    prover::check_recording(&rec).unwrap();
+    let t = trace::build(&public, &rec.steps, &rec.final_stack).unwrap();
+    (public, t)
+}
+
+fn get(t: &MainTrace, col: usize, row: usize) -> u64 {
+    t.columns[col][row].as_int()
+}
+
+fn set(t: &mut MainTrace, col: usize, row: usize, v: u64) {
+    t.columns[col][row] = BaseElement::new(v);
+}
+
+fn set_gas(t: &mut MainTrace, row: usize, g: u64) {
+    set(t, cols::GAS, row, g);
+    for j in 0..4 {
+        set(t, cols::GAS_BYTES + j, row, (g >> (8 * j)) & 0xff);
+    }
+}
+
+fn row_of(t: &MainTrace, class: Class) -> Option<usize> {
+    (0..t.steps).find(|r| get(t, cols::SEL + class.index(), *r) == 1)
+}
+
+/// The evaluators (main constraints, then buses) reject `t`, and so does the verifier.
+fn rejected(public: &verifier::PublicInputs, t: MainTrace, what: &str) {
+    let main = verifier::air::check_main(&t.columns);
+    let buses = prover::check_buses(public, &t);
+    assert!(main.is_err() || buses.is_err(), "{what}: evaluators accept");
+    let (proof, _) = prover::prove_trace(public.clone(), t, prover::Checks::SkipForTests)
+        .expect("the unchecked path proves anything");
+    assert!(verifier::verify(&proof).is_err(), "{what}: proof accepted");
+}
+
+#[test]
+fn honest_trace_passes_both_evaluators() {
+    let (public, t) = honest();
+    verifier::air::check_main(&t.columns).unwrap();
+    prover::check_buses(&public, &t).unwrap();
+    for class in CLASSES {
+        assert!(row_of(&t, class).is_some(), "{class:?} not exercised");
+    }
+}
+
+#[test]
+fn wrong_result_gas_pc_or_stack_value_is_rejected_for_every_class() {
+    let (public, base) = honest();
+    let mut checked = 0;
+    for class in CLASSES {
+        let r = row_of(&base, class).unwrap();
+        // wrong result (the word the row writes)
+        let res_col = match class {
+            Class::Dup => Some(cols::A),
+            Class::Swap => Some(cols::B),
+            Class::Stop | Class::Jumpdest | Class::Pop | Class::Jump | Class::Jumpi => None,
+            _ => Some(cols::C),
+        };
+        if let Some(c) = res_col {
+            let mut t = base.clone();
+            let v = get(&t, c, r);
+            set(&mut t, c, r, v ^ 1);
+            if c == cols::C && matches!(class, Class::Add | Class::Sub | Class::Gas) {
+                // keep C = R so only the arithmetic is wrong
+                set(&mut t, cols::R, r, v ^ 1);
+            }
+            rejected(&public, t, &format!("{class:?} wrong result"));
+            checked += 1;
+        }
+        // wrong gas: the instruction charges one more
+        if class != Class::Stop {
+            let mut t = base.clone();
+            for row in r + 1..t.columns[0].len() {
+                let g = get(&t, cols::GAS, row);
+                set_gas(&mut t, row, g - 1);
+            }
+            rejected(&public, t, &format!("{class:?} wrong gas"));
+            checked += 1;
+        }
+        // wrong pc of the next row
+        if class != Class::Stop {
+            let mut t = base.clone();
+            let pc = get(&t, cols::PC, r + 1);
+            set(&mut t, cols::PC, r + 1, pc + 1);
+            rejected(&public, t, &format!("{class:?} wrong pc"));
+            checked += 1;
+        }
+        // wrong stack value read
+        if !matches!(
+            class,
+            Class::Stop | Class::Jumpdest | Class::Gas | Class::Env | Class::Push
+        ) {
+            let mut t = base.clone();
+            let v = get(&t, cols::A, r);
+            set(&mut t, cols::A, r, v ^ 1);
+            rejected(&public, t, &format!("{class:?} wrong stack value"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "{checked}");
+}
+
+#[test]
+fn skipping_the_final_stack_rows_is_rejected() {
+    let (public, mut t) = honest();
+    let fin = (0..t.columns[0].len())
+        .find(|r| get(&t, cols::FIN, *r) == 1)
+        .unwrap();
+    set(&mut t, cols::FIN, fin, 0);
+    rejected(&public, t, "final stack token left");
+}
+
+#[test]
+fn single_byte_changes_are_rejected_without_panic() {
+    let (public, rec) = common::run(&common::countdown(3), &[], 0);
+    let (proof, _) = prover::prove(public, &rec).unwrap();
+    let bytes = proof.to_bytes();
+    let mut panics = 0;
+    let mut rejected = 0;
+    let samples = 256usize;
+    for k in 0..samples {
+        let off = (k * 7919 + k * k) % bytes.len();
+        let mut b = bytes.clone();
+        b[off] ^= 1 << (k % 8);
+        let r = std::panic::catch_unwind(|| {
+            verifier::Proof::from_bytes(&b).and_then(|p| verifier::verify(&p))
+        });
+        match r {
+            Ok(Ok(())) => panic!("byte {off} flipped and accepted"),
+            Ok(Err(_)) => rejected += 1,
+            Err(_) => panics += 1,
+        }
+    }
+    eprintln!("flipped {samples} bytes: {rejected} rejected with Err, {panics} panicked");
+    assert_eq!(rejected + panics, samples);
+}

@@ -1,0 +1,286 @@
+//! The transition constraints of the CPU rows, written once for every field and sink.
+//!
+//! [`main`] and [`aux`] push each constraint with its declared degree and a
+//! label into a [`Sink`]: the AIR collects the values, [`crate::air`]'s
+//! degree list runs them on a zero row, and the trace checker names the
+//! first constraint a row breaks.
+
+use winter_math::{ExtensionOf, FieldElement};
+
+use crate::bus::{self, Challenges};
+use crate::cols::{self, LIMBS};
+use crate::opcodes::{Class, CLASSES};
+
+/// Receives constraint evaluations in a fixed order.
+pub trait Sink<E> {
+    /// One constraint: its declared degree, a label and its value.
+    fn push(&mut self, degree: usize, label: &'static str, value: E);
+}
+
+fn s<E: Copy>(row: &[E], c: Class) -> E {
+    row[cols::SEL + c.index()]
+}
+
+/// Constraints on the main trace (`cur`, `nxt`: two consecutive rows).
+pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
+    let one = E::ONE;
+    let c = |i: usize| cur[i];
+    let n = |i: usize| nxt[i];
+    let k = |x: u32| E::from(x);
+    let a = c(cols::ACTIVE);
+    let fin = c(cols::FIN);
+    let sel = |cl| s(cur, cl);
+    let bin = sel(Class::Add) + sel(Class::Sub) + sel(Class::Lt) + sel(Class::Gt) + sel(Class::Eq);
+    let isz = sel(Class::IsZero);
+    let pushes = sel(Class::Push) + sel(Class::Env) + sel(Class::Gas);
+    let (jump, jumpi) = (sel(Class::Jump), sel(Class::Jumpi));
+    let zf = c(cols::ZF);
+    let word = |at: usize, i: usize| cur[at + i];
+
+    // clock and activity
+    out.push(1, "clk' = clk + 1", n(cols::CLK) - c(cols::CLK) - one);
+    out.push(2, "active is boolean", a * (one - a));
+    out.push(2, "fin is boolean", fin * (one - fin));
+    out.push(2, "fin only on padding", a * fin);
+    let mut sum = E::ZERO;
+    for cl in CLASSES {
+        let x = sel(cl);
+        out.push(2, "selector is boolean", x * (one - x));
+        sum += x;
+    }
+    out.push(1, "one selector per active row", sum - a);
+    out.push(2, "active rows are a prefix", n(cols::ACTIVE) * (one - a));
+    out.push(
+        3,
+        "only STOP ends the execution",
+        a * (one - n(cols::ACTIVE)) * (one - sel(Class::Stop)),
+    );
+    out.push(
+        2,
+        "STOP is the last active row",
+        sel(Class::Stop) * n(cols::ACTIVE),
+    );
+
+    // pc and jumps
+    let taken = jump + jumpi * (one - zf);
+    out.push(
+        2,
+        "pc' = next pc",
+        (a - sel(Class::Stop) - jump - jumpi) * (n(cols::PC) - c(cols::NPC)),
+    );
+    out.push(
+        2,
+        "JUMP: pc' = target",
+        jump * (n(cols::PC) - word(cols::A, 0)),
+    );
+    out.push(
+        3,
+        "JUMPI: pc' = target or next pc",
+        jumpi * (n(cols::PC) - c(cols::NPC) - (one - zf) * (word(cols::A, 0) - c(cols::NPC))),
+    );
+    for i in 1..LIMBS {
+        out.push(3, "jump target fits 16 bits", taken * word(cols::A, i));
+    }
+    out.push(
+        3,
+        "a jump lands on JUMPDEST",
+        taken * (one - s(nxt, Class::Jumpdest)),
+    );
+
+    // gas
+    let mut g = E::ZERO;
+    let mut scale = one;
+    for i in 0..4 {
+        g += c(cols::GAS_BYTES + i) * scale;
+        scale *= k(256);
+    }
+    out.push(1, "gas = its bytes", c(cols::GAS) - g);
+    let mut cost = E::ZERO;
+    for cl in CLASSES {
+        cost += sel(cl) * k(cl.gas() as u32);
+    }
+    out.push(1, "gas' = gas - cost", n(cols::GAS) - c(cols::GAS) + cost);
+
+    // stack pointer
+    let delta_sp = pushes + sel(Class::Dup) - bin - sel(Class::Pop) - jump - jumpi - jumpi - fin;
+    out.push(1, "sp' = sp + delta", n(cols::SP) - c(cols::SP) - delta_sp);
+    out.push(
+        1,
+        "1024 - sp = its bytes",
+        k(1024) - c(cols::SP) - c(cols::SP_ROOM) - c(cols::SP_ROOM + 1) * k(256),
+    );
+
+    // zero test (EQ, ISZERO on A − B with B = 0; JUMPI on B)
+    let mut sq_ab = E::ZERO;
+    let mut sq_b = E::ZERO;
+    for i in 0..LIMBS {
+        let d = word(cols::A, i) - word(cols::B, i);
+        sq_ab += d * d;
+        sq_b += word(cols::B, i) * word(cols::B, i);
+    }
+    let eqz = sel(Class::Eq) + isz;
+    let tested = eqz * sq_ab + jumpi * sq_b;
+    out.push(2, "zf is boolean", zf * (one - zf));
+    out.push(4, "zf = 1 only for zero", zf * tested);
+    out.push(
+        5,
+        "zf = 0 only for non-zero",
+        (eqz + jumpi) * (one - zf - tested * c(cols::INV)),
+    );
+    for i in 0..LIMBS {
+        out.push(2, "ISZERO: B = 0", isz * word(cols::B, i));
+    }
+
+    // results
+    let bools = eqz + sel(Class::Lt) + sel(Class::Gt);
+    out.push(2, "EQ/ISZERO: C = zf", eqz * (word(cols::C, 0) - zf));
+    out.push(
+        2,
+        "LT/GT: C = carry",
+        (sel(Class::Lt) + sel(Class::Gt)) * (word(cols::C, 0) - word(cols::CARRY, LIMBS - 1)),
+    );
+    for i in 1..LIMBS {
+        out.push(2, "boolean result: upper limbs 0", bools * word(cols::C, i));
+    }
+    let via_r = sel(Class::Add) + sel(Class::Sub) + sel(Class::Gas);
+    for i in 0..LIMBS {
+        out.push(
+            2,
+            "ADD/SUB/GAS: C = R",
+            via_r * (word(cols::C, i) - word(cols::R, i)),
+        );
+    }
+    for i in 1..LIMBS {
+        out.push(
+            2,
+            "CALLDATALOAD: offset fits 16 bits",
+            sel(Class::CallDataLoad) * word(cols::A, i),
+        );
+    }
+    for i in 0..LIMBS {
+        out.push(
+            2,
+            "NOT: C = 0xffff - A",
+            sel(Class::Not) * (word(cols::C, i) + word(cols::A, i) - k(0xffff)),
+        );
+    }
+    out.push(
+        2,
+        "GAS: R = gas'",
+        sel(Class::Gas) * (word(cols::R, 0) + word(cols::R, 1) * k(65536) - n(cols::GAS)),
+    );
+    for i in 2..LIMBS {
+        out.push(2, "GAS: upper limbs 0", sel(Class::Gas) * word(cols::R, i));
+    }
+
+    // adder: X + Y = Z + 2^256·carry, limb by limb
+    let base = k(65536);
+    let sub_lt = sel(Class::Sub) + sel(Class::Lt);
+    for i in 0..LIMBS {
+        let cin = if i == 0 {
+            E::ZERO
+        } else {
+            word(cols::CARRY, i - 1)
+        };
+        let cout = word(cols::CARRY, i) * base;
+        let (av, bv, rv) = (word(cols::A, i), word(cols::B, i), word(cols::R, i));
+        out.push(
+            2,
+            "carry is boolean",
+            word(cols::CARRY, i) * (one - word(cols::CARRY, i)),
+        );
+        out.push(
+            2,
+            "ADD: A + B = R",
+            sel(Class::Add) * (av + bv + cin - rv - cout),
+        );
+        out.push(2, "SUB/LT: R + B = A", sub_lt * (rv + bv + cin - av - cout));
+        out.push(
+            2,
+            "GT: R + A = B",
+            sel(Class::Gt) * (rv + av + cin - bv - cout),
+        );
+    }
+}
+
+/// Constraints on the auxiliary trace: the helper columns and the running sum.
+pub fn aux<F, E>(
+    cur: &[F],
+    nxt_aux: &[E],
+    cur_aux: &[E],
+    ch: &Challenges<E>,
+    out: &mut impl Sink<E>,
+) where
+    F: FieldElement<BaseField = E::BaseField>,
+    E: FieldElement + ExtensionOf<F>,
+{
+    let fr = bus::row_fracs(cur, ch);
+    let mut helpers = E::ZERO;
+    for (j, group) in fr.stack.chunks(bus::STACK_PER_HELPER).enumerate() {
+        let h = cur_aux[1 + j];
+        helpers += h;
+        out.push(5, "stack helper", bus::group_constraint(h, group));
+    }
+    for (j, group) in fr.bytes.chunks(bus::BYTES_PER_HELPER).enumerate() {
+        let h = cur_aux[1 + bus::STACK_HELPERS + j];
+        helpers += h;
+        out.push(5, "byte helper", bus::group_constraint(h, group));
+    }
+    out.push(
+        4,
+        "running sum",
+        (nxt_aux[0] - cur_aux[0] - helpers) * fr.code.den * fr.calldata.den
+            - fr.code.num * fr.calldata.den
+            - fr.calldata.num * fr.code.den,
+    );
+}
+
+/// A sink that records only the degrees (for the AIR context).
+#[derive(Debug, Default)]
+pub struct Degrees(pub alloc::vec::Vec<usize>);
+
+impl<E> Sink<E> for Degrees {
+    fn push(&mut self, degree: usize, _: &'static str, _: E) {
+        self.0.push(degree);
+    }
+}
+
+/// A sink that writes values into a result slice in order.
+#[derive(Debug)]
+pub struct Writer<'a, E> {
+    out: &'a mut [E],
+    at: usize,
+}
+
+impl<'a, E> Writer<'a, E> {
+    /// Writes into `out` from index 0.
+    pub fn new(out: &'a mut [E]) -> Self {
+        Self { out, at: 0 }
+    }
+}
+
+impl<E> Sink<E> for Writer<'_, E> {
+    fn push(&mut self, _: usize, _: &'static str, value: E) {
+        if let Some(slot) = self.out.get_mut(self.at) {
+            *slot = value;
+        }
+        self.at += 1;
+    }
+}
+
+/// A sink that remembers the first non-zero constraint.
+#[derive(Debug, Default)]
+pub struct FirstFailure {
+    /// Index and label of the first constraint that did not evaluate to zero.
+    pub failed: Option<(usize, &'static str)>,
+    at: usize,
+}
+
+impl<E: FieldElement> Sink<E> for FirstFailure {
+    fn push(&mut self, _: usize, label: &'static str, value: E) {
+        if self.failed.is_none() && value != E::ZERO {
+            self.failed = Some((self.at, label));
+        }
+        self.at += 1;
+    }
+}

@@ -1,0 +1,219 @@
+//! The constrained opcodes: each maps to an operation class the AIR checks.
+
+/// An operation class: one selector column of the AIR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Class {
+    /// STOP (also the implicit STOP past the end of the code).
+    Stop = 0,
+    /// ADD.
+    Add = 1,
+    /// SUB.
+    Sub = 2,
+    /// LT.
+    Lt = 3,
+    /// GT.
+    Gt = 4,
+    /// EQ.
+    Eq = 5,
+    /// ISZERO.
+    IsZero = 6,
+    /// POP.
+    Pop = 7,
+    /// JUMP.
+    Jump = 8,
+    /// JUMPI.
+    Jumpi = 9,
+    /// JUMPDEST.
+    Jumpdest = 10,
+    /// GAS.
+    Gas = 11,
+    /// A constant of the call pushed for 2 gas, its value in the bytecode
+    /// table: PC, PUSH0, ADDRESS, ORIGIN, CALLER, CALLVALUE, CALLDATASIZE,
+    /// CODESIZE, RETURNDATASIZE.
+    Env = 12,
+    /// PUSH1–PUSH32.
+    Push = 13,
+    /// DUP1–DUP16.
+    Dup = 14,
+    /// SWAP1–SWAP16.
+    Swap = 15,
+    /// NOT.
+    Not = 16,
+    /// CALLDATALOAD (its word from the calldata table).
+    CallDataLoad = 17,
+}
+
+/// All classes in selector order.
+pub const CLASSES: [Class; crate::cols::NUM_CLASSES] = [
+    Class::Stop,
+    Class::Add,
+    Class::Sub,
+    Class::Lt,
+    Class::Gt,
+    Class::Eq,
+    Class::IsZero,
+    Class::Pop,
+    Class::Jump,
+    Class::Jumpi,
+    Class::Jumpdest,
+    Class::Gas,
+    Class::Env,
+    Class::Push,
+    Class::Dup,
+    Class::Swap,
+    Class::Not,
+    Class::CallDataLoad,
+];
+
+impl Class {
+    /// Selector index (column `SEL + index`).
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The value this class contributes to a bytecode-bus tuple (never 0: 0
+    /// marks an opcode the AIR does not constrain).
+    pub const fn id(self) -> u64 {
+        self as u64 + 1
+    }
+
+    /// Static gas cost.
+    pub const fn gas(self) -> u64 {
+        match self {
+            Class::Stop => 0,
+            Class::Jumpdest => 1,
+            Class::Pop | Class::Gas | Class::Env => 2,
+            Class::Add
+            | Class::Sub
+            | Class::Lt
+            | Class::Gt
+            | Class::Eq
+            | Class::IsZero
+            | Class::Push
+            | Class::Dup
+            | Class::Swap
+            | Class::Not
+            | Class::CallDataLoad => 3,
+            Class::Jump => 8,
+            Class::Jumpi => 10,
+        }
+    }
+}
+
+/// What the AIR knows of one opcode: its class and parameter `n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpInfo {
+    /// Operation class.
+    pub class: Class,
+    /// PUSH length, DUP/SWAP depth, else 0.
+    pub n: u8,
+}
+
+/// The class of `op`, or `None` when the AIR does not constrain it.
+pub const fn info(op: u8) -> Option<OpInfo> {
+    let (class, n) = match op {
+        0x00 => (Class::Stop, 0),
+        0x01 => (Class::Add, 0),
+        0x03 => (Class::Sub, 0),
+        0x10 => (Class::Lt, 0),
+        0x11 => (Class::Gt, 0),
+        0x14 => (Class::Eq, 0),
+        0x15 => (Class::IsZero, 0),
+        0x19 => (Class::Not, 0),
+        0x35 => (Class::CallDataLoad, 0),
+        0x50 => (Class::Pop, 0),
+        0x56 => (Class::Jump, 0),
+        0x57 => (Class::Jumpi, 0),
+        0x5b => (Class::Jumpdest, 0),
+        0x5a => (Class::Gas, 0),
+        0x30 | 0x32 | 0x33 | 0x34 | 0x36 | 0x38 | 0x3d | 0x58 | 0x5f => (Class::Env, 0),
+        0x60..=0x7f => (Class::Push, op - 0x5f),
+        0x80..=0x8f => (Class::Dup, op - 0x7f),
+        0x90..=0x9f => (Class::Swap, op - 0x8f),
+        _ => return None,
+    };
+    Some(OpInfo { class, n })
+}
+
+/// Mnemonic of a constrained opcode (for `zkevm prove --coverage`).
+pub fn mnemonic(op: u8) -> Option<&'static str> {
+    const NAMES: [(u8, &str); 23] = [
+        (0x00, "STOP"),
+        (0x01, "ADD"),
+        (0x03, "SUB"),
+        (0x10, "LT"),
+        (0x11, "GT"),
+        (0x14, "EQ"),
+        (0x15, "ISZERO"),
+        (0x19, "NOT"),
+        (0x30, "ADDRESS"),
+        (0x32, "ORIGIN"),
+        (0x33, "CALLER"),
+        (0x34, "CALLVALUE"),
+        (0x35, "CALLDATALOAD"),
+        (0x36, "CALLDATASIZE"),
+        (0x38, "CODESIZE"),
+        (0x3d, "RETURNDATASIZE"),
+        (0x50, "POP"),
+        (0x56, "JUMP"),
+        (0x57, "JUMPI"),
+        (0x58, "PC"),
+        (0x5a, "GAS"),
+        (0x5b, "JUMPDEST"),
+        (0x5f, "PUSH0"),
+    ];
+    if let Some((_, name)) = NAMES.iter().find(|(o, _)| *o == op) {
+        return Some(name);
+    }
+    const PUSH: [&str; 32] = [
+        "PUSH1", "PUSH2", "PUSH3", "PUSH4", "PUSH5", "PUSH6", "PUSH7", "PUSH8", "PUSH9", "PUSH10",
+        "PUSH11", "PUSH12", "PUSH13", "PUSH14", "PUSH15", "PUSH16", "PUSH17", "PUSH18", "PUSH19",
+        "PUSH20", "PUSH21", "PUSH22", "PUSH23", "PUSH24", "PUSH25", "PUSH26", "PUSH27", "PUSH28",
+        "PUSH29", "PUSH30", "PUSH31", "PUSH32",
+    ];
+    const DUP: [&str; 16] = [
+        "DUP1", "DUP2", "DUP3", "DUP4", "DUP5", "DUP6", "DUP7", "DUP8", "DUP9", "DUP10", "DUP11",
+        "DUP12", "DUP13", "DUP14", "DUP15", "DUP16",
+    ];
+    const SWAP: [&str; 16] = [
+        "SWAP1", "SWAP2", "SWAP3", "SWAP4", "SWAP5", "SWAP6", "SWAP7", "SWAP8", "SWAP9", "SWAP10",
+        "SWAP11", "SWAP12", "SWAP13", "SWAP14", "SWAP15", "SWAP16",
+    ];
+    match op {
+        0x60..=0x7f => PUSH.get(usize::from(op - 0x60)).copied(),
+        0x80..=0x8f => DUP.get(usize::from(op - 0x80)).copied(),
+        0x90..=0x9f => SWAP.get(usize::from(op - 0x90)).copied(),
+        _ => None,
+    }
+}
+
+/// Number of constrained opcodes.
+pub fn constrained_count() -> usize {
+    (0..=255u8).filter(|op| info(*op).is_some()).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_constrained_opcode_has_a_name_and_back() {
+        for op in 0..=255u8 {
+            assert_eq!(
+                info(op).is_some(),
+                mnemonic(op).is_some(),
+                "opcode {op:#04x}"
+            );
+        }
+        assert_eq!(constrained_count(), 23 + 32 + 16 + 16);
+    }
+
+    #[test]
+    fn class_ids_are_distinct_and_nonzero() {
+        for (i, c) in CLASSES.iter().enumerate() {
+            assert_eq!(c.index(), i);
+            assert_ne!(c.id(), 0);
+        }
+    }
+}
