@@ -14,6 +14,9 @@ const NO_STD_CRATES: [&str; 5] = ["protocol", "evm-core", "evm-state", "evm-trac
 /// `N passed, M failed, K skipped` line is shown).
 const STATE_TESTS: &str = "cancun_general_state_tests";
 
+/// The test that runs the execution-spec-tests state tests under Osaka (its own step too).
+const EEST_STATE_TESTS: &str = "osaka_eest_state_tests";
+
 /// Where the harness builds the QEMU firmware (release).
 const FIRMWARE_TARGET_DIR: &str = zkevm_tests::cross::FIRMWARE_TARGET_DIR;
 
@@ -154,6 +157,8 @@ pub fn run() -> Result<(), String> {
                 "--",
                 "--skip",
                 STATE_TESTS,
+                "--skip",
+                EEST_STATE_TESTS,
             ]),
             true,
         ),
@@ -169,6 +174,20 @@ pub fn run() -> Result<(), String> {
                 "--",
                 "--exact",
                 STATE_TESTS,
+                "--nocapture",
+            ]),
+            true,
+        ),
+        run_step(
+            "Ethereum execution-spec state tests, fork Osaka (host)",
+            cargo(&[
+                "test",
+                "--workspace",
+                "--exclude",
+                "zkevm-tests",
+                "--",
+                "--exact",
+                EEST_STATE_TESTS,
                 "--nocapture",
             ]),
             true,
