@@ -17,6 +17,8 @@ use crate::state::{u256_is_zero, Address, State, B256, KECCAK_EMPTY, U256};
 use crate::tracer::{hooks_on, NoTracer, Tracer};
 
 pub mod authorization;
+#[cfg(test)]
+mod fork_tests;
 mod history;
 mod interpreter;
 
