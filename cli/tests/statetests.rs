@@ -7,6 +7,7 @@ use zkevm_cli::statetest::{
     default_threads, print_summary, run_paths_fork, EEST_SUITES, SKIPS, SUITES,
 };
 
+#[allow(clippy::panic)] // a missing fixture fails the test
 fn run(suites: &[&str], fork: Spec) -> Summary {
     // Missing fixtures fail the test with how to get them.
     let paths: Vec<_> = suites

@@ -395,12 +395,11 @@ fn authority_state() -> Mem {
         .with(DELEGATE, 1, 0, &DELEGATE_CODE)
 }
 
+/// Outcome, storage writes, the authority's new code and nonce.
+type Run7702 = (Outcome, Vec<(Address, U256, U256)>, Option<Vec<u8>>, u64);
+
 /// Runs `t`, returning the outcome, the storage writes and the authority's new code.
-fn run_7702(
-    spec: Spec,
-    state: &Mem,
-    t: &TxEnv<'_>,
-) -> Result<(Outcome, Vec<(Address, U256, U256)>, Option<Vec<u8>>, u64), Error<()>> {
+fn run_7702(spec: Spec, state: &Mem, t: &TxEnv<'_>) -> Result<Run7702, Error<()>> {
     let mut hb = HeapBuffers::new(&Limits::DEVICE);
     let mut evm = Evm::new(state, hb.buffers());
     evm.set_spec(spec);
