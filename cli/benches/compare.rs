@@ -305,6 +305,7 @@ fn transact<T: Tracer>(evm: &mut Evm<'_, &InMemoryState, T>, b: &Bench) -> Resul
         access_list: &[],
         blob_hashes: &[],
         max_fee_per_blob_gas: None,
+        authorization_list: None,
     };
     let block: BlockEnv = c.block;
     evm.transact(&block, &tx).map_err(|e| format!("{e}"))

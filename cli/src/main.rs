@@ -7,7 +7,9 @@ use zkevm_cli::{prove, state_tools, statetest, trace, txtest, verify};
 const USAGE: &str = "usage: zkevm <command> [args]
 
 commands:
-  statetest <files|dirs>                run GeneralStateTests fixtures (fork Cancun)
+  statetest [--fork F] <files|dirs>     run state tests (GeneralStateTests, execution-spec
+                                        tests) for fork F: Cancun, Prague or Osaka
+                                        (default: each test's newest)
   trace <statetest.json> [--index d:g:v] [--stats]
                                         EIP-3155 trace of one case (or row figures)
   trietest <files|dirs>                 run TrieTests fixtures

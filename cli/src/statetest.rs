@@ -1,8 +1,12 @@
-//! Runner for the Ethereum GeneralStateTests (fork Cancun): JSON model, case execution, checks.
+//! Runner for Ethereum state tests (GeneralStateTests and execution-spec-tests fixtures): JSON model, case execution, checks.
 //!
-//! `zkevm statetest <files|dirs>` runs every `post.Cancun` case of every file,
-//! prints one line per failure and closes with `N passed, M failed, K skipped`.
-//! The same functions back `cli/tests/statetests.rs`, which runs the shared
+//! `zkevm statetest [--fork F] <files|dirs>` runs every `post.<F>` case of
+//! every file (default: per test, the newest of Cancun, Prague and Osaka it
+//! has), prints one line per failure and skip and closes with
+//! `N passed, M failed, K skipped`. Each case is run under that fork's rules
+//! ([`Spec`]) with the file's `config.blobSchedule` and `config.chainid`, and
+//! checks the post-state root, the logs hash and the kind of rejection. The
+//! same functions back `cli/tests/statetests.rs`, which runs the shared
 //! fixtures under `cargo test`.
 
 use std::collections::BTreeMap;
@@ -11,17 +15,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use evm_core::{
-    AccessListItem, AccountInfo, Address, BlockEnv, Error, Evm, HeapBuffers, InvalidTx, Limits,
-    State, TxEnv, B256, U256,
+    AccessListItem, AccountInfo, Address, Authorization, BlobParams, BlockEnv, Error, Evm,
+    HeapBuffers, InvalidTx, Limits, Spec, State, TxEnv, B256, U256,
 };
 use evm_state::memory::InMemoryState;
 use serde::Deserialize;
 
-/// Test-suite directories (relative to the fixtures directory) run by default.
+/// Test-suite directories (relative to the fixtures directory) run by default (fork Cancun).
 pub const SUITES: &[&str] = &[
     "ethereum-legacytests/Cancun/GeneralStateTests",
     "ethereum-tests/GeneralStateTests",
 ];
+
+/// The execution-spec-tests state tests, filled for fork Osaka (relative to the fixtures directory).
+pub const EEST_SUITES: &[&str] = &["eest/state_tests"];
 
 /// Cases not run, each with its reason: `(file stem or test name, reason)`.
 /// A pattern matches a test when it equals the test name or the file stem.
@@ -41,6 +48,36 @@ struct Test {
     pre: BTreeMap<String, PreAccount>,
     transaction: Tx,
     post: BTreeMap<String, Vec<PostCase>>,
+    config: Option<Config>,
+}
+
+/// `config` of an execution-spec-tests fixture.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Config {
+    blob_schedule: Option<BTreeMap<String, BlobEntry>>,
+    chainid: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BlobEntry {
+    target: String,
+    max: String,
+    base_fee_update_fraction: String,
+}
+
+/// One `authorizationList` entry (EIP-7702); `signer` is ignored (evm-core recovers it).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthEntry {
+    chain_id: String,
+    address: String,
+    nonce: String,
+    y_parity: Option<String>,
+    v: Option<String>,
+    r: String,
+    s: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +122,7 @@ struct Tx {
     access_lists: Option<Vec<Option<Vec<AccessListEntry>>>>,
     blob_versioned_hashes: Option<Vec<String>>,
     max_fee_per_blob_gas: Option<String>,
+    authorization_list: Option<Vec<AuthEntry>>,
 }
 
 /// The fee fields of a fixture transaction: (gas price or max fee per gas,
@@ -214,6 +252,8 @@ pub struct Summary {
     pub skipped: usize,
     /// One line per failure.
     pub failures: Vec<String>,
+    /// One line per skipped test, with its reason.
+    pub skips: Vec<String>,
 }
 
 /// The reason `test` of `file` is skipped, if it is.
@@ -244,8 +284,43 @@ pub fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// Runs every Cancun case of `file`, adding to `summary`.
-pub fn run_file(file: &Path, root: Option<RootFn>, bufs: &mut HeapBuffers, summary: &mut Summary) {
+/// The fork a test runs under and its cases: `fork` when given (none if the
+/// test lacks it), else the newest of Cancun, Prague and Osaka the test has.
+fn pick_fork(test: &Test, fork: Option<Spec>) -> Option<(Spec, &[PostCase])> {
+    match fork {
+        Some(f) => test.post.get(f.name()).map(|c| (f, c.as_slice())),
+        None => Spec::ALL
+            .iter()
+            .rev()
+            .find_map(|f| test.post.get(f.name()).map(|c| (*f, c.as_slice()))),
+    }
+}
+
+/// The blob schedule of `spec` from the test's `config.blobSchedule`, else the spec's own.
+fn blob_params(test: &Test, spec: Spec) -> Result<BlobParams, String> {
+    let entry = test
+        .config
+        .as_ref()
+        .and_then(|c| c.blob_schedule.as_ref())
+        .and_then(|b| b.get(spec.name()));
+    match entry {
+        Some(e) => Ok(BlobParams {
+            target: hex_u64(&e.target)?,
+            max: hex_u64(&e.max)?,
+            update_fraction: hex_u64(&e.base_fee_update_fraction)?,
+        }),
+        None => Ok(spec.blob_params()),
+    }
+}
+
+/// Runs every case of `file` for `fork` (see [`pick_fork`]), adding to `summary`.
+pub fn run_file(
+    file: &Path,
+    fork: Option<Spec>,
+    root: Option<RootFn>,
+    bufs: &mut HeapBuffers,
+    summary: &mut Summary,
+) {
     let name = file.display().to_string();
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
@@ -263,18 +338,19 @@ pub fn run_file(file: &Path, root: Option<RootFn>, bufs: &mut HeapBuffers, summa
             return;
         }
     };
-    // Expectations are read for `$ZKEVM_FORK` (default Cancun); execution always
-    // follows Cancun rules, so another fork is only useful for timing runs.
-    let fork = std::env::var("ZKEVM_FORK").unwrap_or_else(|_| "Cancun".into());
     for (test_name, test) in &parsed.0 {
-        let Some(cases) = test.post.get(fork.as_str()) else {
+        let Some((spec, cases)) = pick_fork(test, fork) else {
             continue;
         };
-        if skip_reason(file, test_name).is_some() {
+        if let Some(reason) = skip_reason(file, test_name) {
             summary.skipped += cases.len();
+            summary.skips.push(format!(
+                "skip {name} {test_name} ({} cases): {reason}",
+                cases.len()
+            ));
             continue;
         }
-        let pre = match build_pre(test) {
+        let pre = match build_pre(test).and_then(|p| Ok((p, blob_params(test, spec)?))) {
             Ok(p) => p,
             Err(e) => {
                 summary.failed += cases.len();
@@ -284,13 +360,14 @@ pub fn run_file(file: &Path, root: Option<RootFn>, bufs: &mut HeapBuffers, summa
                 continue;
             }
         };
+        let (pre, blob) = pre;
         for case in cases {
             let ix = &case.indexes;
             let label = format!(
                 "{name} {test_name} [d={} g={} v={}]",
                 ix.data, ix.gas, ix.value
             );
-            match run_case(test, &pre, case, root, bufs) {
+            match run_case(test, &pre, case, (spec, blob), root, bufs) {
                 Ok(()) => summary.passed += 1,
                 Err(msg) => {
                     summary.failed += 1;
@@ -327,15 +404,20 @@ fn build_pre(test: &Test) -> Result<InMemoryState, String> {
 }
 
 /// Whether rejection `got` is one the fixture's `expectException` names
-/// (alternatives separated by `|`; names this runner does not know match anything).
+/// (alternatives separated by `|`). Execution-spec-tests names
+/// (`TransactionException.*`) must be known and match; an unknown
+/// GeneralStateTests name matches anything.
 pub fn exception_matches(expected: &str, got: &InvalidTx) -> bool {
     use InvalidTx as I;
     expected.split('|').any(|name| {
-        let name = name.trim().trim_start_matches("TransactionException.");
+        let name = name.trim();
+        let strict = name.starts_with("TransactionException.");
+        let name = name.trim_start_matches("TransactionException.");
         match name {
             "INTRINSIC_GAS_TOO_LOW" | "IntrinsicGas" | "TR_IntrinsicGas" => {
                 matches!(got, I::IntrinsicGasTooLow { .. })
             }
+            "INTRINSIC_GAS_BELOW_FLOOR_GAS_COST" => matches!(got, I::FloorGasTooLow { .. }),
             "TR_NoFunds" | "TR_NoFundsX" | "INSUFFICIENT_ACCOUNT_FUNDS" => {
                 matches!(got, I::InsufficientFunds | I::FeeOverflow)
             }
@@ -346,26 +428,38 @@ pub fn exception_matches(expected: &str, got: &InvalidTx) -> bool {
                     | I::IntrinsicGasTooLow { .. }
                     | I::GasLimitAboveBlock
             ),
-            "SenderNotEOA" => matches!(got, I::SenderHasCode),
+            "SenderNotEOA" | "SENDER_NOT_EOA" => matches!(got, I::SenderHasCode),
             "TR_FeeCapLessThanBlocks" | "INSUFFICIENT_MAX_FEE_PER_GAS" => {
                 matches!(got, I::FeeCapBelowBaseFee)
             }
-            "TR_NonceHasMaxValue" => matches!(got, I::NonceOverflow),
+            "TR_NonceHasMaxValue" | "NONCE_IS_MAX" => matches!(got, I::NonceOverflow),
+            "NONCE_MISMATCH_TOO_LOW" | "NONCE_MISMATCH_TOO_HIGH" => {
+                matches!(got, I::NonceMismatch { .. })
+            }
             "TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH" | "TR_BLOBVERSION_INVALID" => {
                 matches!(got, I::BlobVersion)
             }
             "INITCODE_SIZE_EXCEEDED" | "TR_InitCodeLimitExceeded" => {
                 matches!(got, I::InitcodeTooLarge)
             }
-            "TR_TipGtFeeCap" => matches!(got, I::PriorityFeeAboveFeeCap),
-            "TR_GasLimitReached" => matches!(got, I::GasLimitAboveBlock),
+            "TR_TipGtFeeCap" | "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS" => {
+                matches!(got, I::PriorityFeeAboveFeeCap)
+            }
+            "TR_GasLimitReached" | "GAS_ALLOWANCE_EXCEEDED" => {
+                matches!(got, I::GasLimitAboveBlock)
+            }
+            "GAS_LIMIT_EXCEEDS_MAXIMUM" => matches!(got, I::GasLimitAboveCap),
             "INSUFFICIENT_MAX_FEE_PER_BLOB_GAS" => matches!(got, I::BlobFeeCapTooLow),
             "TYPE_3_TX_ZERO_BLOBS"
             | "TR_EMPTYBLOB"
             | "TYPE_3_TX_BLOB_COUNT_EXCEEDED"
+            | "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED"
             | "TR_BLOBLIST_OVERSIZE" => matches!(got, I::BlobCount),
-            "TR_BLOBCREATE" => matches!(got, I::BlobCreate),
-            _ => true,
+            "TR_BLOBCREATE" | "TYPE_3_TX_CONTRACT_CREATION" => matches!(got, I::BlobCreate),
+            "TYPE_4_TX_CONTRACT_CREATION" => matches!(got, I::SetCodeCreate),
+            "TYPE_4_EMPTY_AUTHORIZATION_LIST" => matches!(got, I::EmptyAuthorizationList),
+            "TYPE_4_TX_PRE_FORK" => matches!(got, I::TypeNotSupported),
+            _ => !strict,
         }
     })
 }
@@ -402,6 +496,33 @@ fn block_env(env: &Env) -> Result<BlockEnv, String> {
     })
 }
 
+/// The block of a test: its `env`, with `config.chainid` when present.
+fn test_block(test: &Test) -> Result<BlockEnv, String> {
+    let mut b = block_env(&test.env)?;
+    if let Some(id) = test.config.as_ref().and_then(|c| c.chainid.as_deref()) {
+        b.chain_id = hex_u64(id)?;
+    }
+    Ok(b)
+}
+
+/// The authorization list of a type-4 transaction; `Err` when a field does not fit its type.
+fn authorizations(list: &[AuthEntry]) -> Result<Vec<Authorization>, String> {
+    list.iter()
+        .map(|a| {
+            let parity = a.y_parity.as_deref().or(a.v.as_deref()).unwrap_or("0x0");
+            Ok(Authorization {
+                chain_id: hex_u256(&a.chain_id)?,
+                address: hex_fixed(&a.address)?,
+                nonce: hex_u64(&a.nonce)?,
+                // Any parity above 1 is invalid; keep it invalid in a byte.
+                y_parity: u8::try_from(hex_u256(parity)?).unwrap_or(u8::MAX),
+                r: hex_u256(&a.r)?,
+                s: hex_u256(&a.s)?,
+            })
+        })
+        .collect()
+}
+
 /// Builds the block and transaction of case `ix` of `test` and hands them to
 /// `f`. `Ok(Err(reason))` when a field does not fit its type (the transaction
 /// is then invalid and `f` is not called).
@@ -410,7 +531,7 @@ fn with_tx<X>(
     ix: &Indexes,
     f: impl FnOnce(&BlockEnv, &TxEnv<'_>) -> X,
 ) -> Result<Result<X, String>, String> {
-    let block = block_env(&test.env)?;
+    let block = test_block(test)?;
     let t = &test.transaction;
     let data = hex_bytes(t.data.get(ix.data).ok_or("data index out of range")?)?;
     let value_s = t.value.get(ix.value).ok_or("value index out of range")?;
@@ -430,6 +551,15 @@ fn with_tx<X>(
     })();
     let (value, gas_limit, nonce, max_fee, prio, blob_fee) = match parsed {
         Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let auths = match t
+        .authorization_list
+        .as_deref()
+        .map(authorizations)
+        .transpose()
+    {
+        Ok(a) => a,
         Err(e) => return Ok(Err(e)),
     };
     let to = if strip(&t.to).is_empty() {
@@ -482,6 +612,7 @@ fn with_tx<X>(
         access_list: &access_list,
         blob_hashes: &blob_hashes,
         max_fee_per_blob_gas: blob_fee,
+        authorization_list: auths.as_deref(),
     };
     Ok(Ok(f(&block, &tx)))
 }
@@ -490,12 +621,13 @@ fn run_case(
     test: &Test,
     pre: &InMemoryState,
     case: &PostCase,
+    rules: (Spec, BlobParams),
     root: Option<RootFn>,
     bufs: &mut HeapBuffers,
 ) -> Result<(), String> {
     let expect_exc = case.expect_exception.as_deref();
     let checked = with_tx(test, &case.indexes, |block, tx| {
-        check_case(pre, case, root, bufs, block, tx)
+        check_case(pre, case, rules, root, bufs, block, tx)
     })?;
     match checked {
         Ok(r) => r,
@@ -509,6 +641,7 @@ fn run_case(
 fn check_case(
     pre: &InMemoryState,
     case: &PostCase,
+    (spec, blob): (Spec, BlobParams),
     root: Option<RootFn>,
     bufs: &mut HeapBuffers,
     block: &BlockEnv,
@@ -516,6 +649,8 @@ fn check_case(
 ) -> Result<(), String> {
     let expect_exc = case.expect_exception.as_deref();
     let mut evm = Evm::new(pre, bufs.buffers());
+    evm.set_spec(spec);
+    evm.set_blob_params(blob);
     let start = std::time::Instant::now();
     let result = evm.transact(block, tx);
     if std::env::var_os("ZKEVM_TIME").is_some() {
@@ -598,7 +733,7 @@ pub fn for_each_case(
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut seen = 0;
     for (test_name, test) in &parsed.0 {
-        let Some(cases) = test.post.get("Cancun") else {
+        let Some(cases) = test.post.get(Spec::Cancun.name()) else {
             continue;
         };
         if skip_reason(file, test_name).is_some() {
@@ -630,8 +765,14 @@ pub fn default_root() -> Option<RootFn> {
     Some(state_root)
 }
 
-/// Runs all files under `paths` on `threads` worker threads (files dealt round-robin).
+/// Runs all files under `paths` on `threads` worker threads (files dealt
+/// round-robin), each test under the newest fork it has.
 pub fn run_paths(paths: &[PathBuf], threads: usize) -> Summary {
+    run_paths_fork(paths, None, threads)
+}
+
+/// Runs all files under `paths` for `fork` (`None`: each test's newest) on `threads` threads.
+pub fn run_paths_fork(paths: &[PathBuf], fork: Option<Spec>, threads: usize) -> Summary {
     let files = collect_files(paths);
     let threads = threads.clamp(1, 16);
     let root = default_root();
@@ -645,7 +786,7 @@ pub fn run_paths(paths: &[PathBuf], threads: usize) -> Summary {
                         let mut bufs = HeapBuffers::new(&Limits::HOST);
                         let mut summary = Summary::default();
                         for f in files.iter().skip(t).step_by(threads) {
-                            run_file(f, root, &mut bufs, &mut summary);
+                            run_file(f, fork, root, &mut bufs, &mut summary);
                         }
                         summary
                     })
@@ -673,8 +814,10 @@ pub fn run_paths(paths: &[PathBuf], threads: usize) -> Summary {
         total.failed += p.failed;
         total.skipped += p.skipped;
         total.failures.extend(p.failures);
+        total.skips.extend(p.skips);
     }
     total.failures.sort();
+    total.skips.sort();
     total
 }
 
@@ -687,9 +830,30 @@ pub fn default_threads() -> usize {
         .unwrap_or(1)
 }
 
-/// `zkevm statetest <files|dirs>`: runs the state tests and prints failures and totals.
+/// `zkevm statetest [--fork F] <files|dirs>`: runs the state tests and prints
+/// failures, skips and totals. Without paths, the GeneralStateTests suites
+/// ([`SUITES`]) of the shared fixtures.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    let paths: Vec<PathBuf> = if args.is_empty() {
+    let mut fork = None;
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = match a.strip_prefix("--fork=") {
+            Some(v) => Some(v.to_string()),
+            None if a == "--fork" => Some(it.next().ok_or("--fork needs a fork name")?.clone()),
+            None => None,
+        };
+        match value {
+            Some(v) => {
+                fork =
+                    Some(Spec::from_name(&v).ok_or_else(|| {
+                        format!("unknown fork {v:?} (known: Cancun, Prague, Osaka)")
+                    })?)
+            }
+            None => rest.push(a.clone()),
+        }
+    }
+    let paths: Vec<PathBuf> = if rest.is_empty() {
         let dir = zkevm_fixtures::dir();
         if !dir.exists() {
             return Err(format!(
@@ -700,26 +864,30 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         SUITES.iter().map(|s| dir.join(s)).collect()
     } else {
-        args.iter().map(PathBuf::from).collect()
+        rest.iter().map(PathBuf::from).collect()
     };
-    let summary = run_paths(&paths, default_threads());
-    for line in &summary.failures {
-        println!("{line}");
-    }
-    if summary.skipped > 0 {
-        for (pattern, reason) in SKIPS {
-            println!("skip {pattern}: {reason}");
-        }
-    }
-    println!(
-        "{} passed, {} failed, {} skipped",
-        summary.passed, summary.failed, summary.skipped
-    );
+    let summary = run_paths_fork(&paths, fork, default_threads());
+    print_summary(&summary);
     Ok(if summary.failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Prints a run's failures, skips (each with its reason) and the closing
+/// `N passed, M failed, K skipped` line.
+pub fn print_summary(summary: &Summary) {
+    for line in &summary.failures {
+        println!("{line}");
+    }
+    for line in &summary.skips {
+        println!("{line}");
+    }
+    println!(
+        "{} passed, {} failed, {} skipped",
+        summary.passed, summary.failed, summary.skipped
+    );
 }
 
 /// One account of a decoded pre-state (for runners other than this one, e.g. benchmarks).
@@ -793,7 +961,7 @@ pub fn decode_cases(file: &Path, fork: &str) -> Result<Vec<DecodedCase>, String>
                 storage,
             });
         }
-        let block = block_env(&test.env)?;
+        let block = test_block(test)?;
         let t = &test.transaction;
         for case in cases {
             let ix = &case.indexes;
@@ -849,6 +1017,39 @@ mod tests {
             &InvalidTx::BlobCount
         ));
         assert!(exception_matches("SomethingNew", &InvalidTx::BlobCount));
+        // Execution-spec-tests names are strict: unknown or other kinds do not match.
+        assert!(!exception_matches(
+            "TransactionException.SOMETHING_NEW",
+            &InvalidTx::BlobCount
+        ));
+        assert!(!exception_matches(
+            "TransactionException.INTRINSIC_GAS_TOO_LOW",
+            &InvalidTx::FloorGasTooLow {
+                got: 1,
+                expected: 2
+            }
+        ));
+        assert!(exception_matches(
+            "TransactionException.INTRINSIC_GAS_BELOW_FLOOR_GAS_COST",
+            &InvalidTx::FloorGasTooLow {
+                got: 1,
+                expected: 2
+            }
+        ));
+        assert!(exception_matches(
+            "TransactionException.GAS_LIMIT_EXCEEDS_MAXIMUM",
+            &InvalidTx::GasLimitAboveCap
+        ));
+        assert!(exception_matches(
+            "TransactionException.TYPE_4_EMPTY_AUTHORIZATION_LIST",
+            &InvalidTx::EmptyAuthorizationList
+        ));
+    }
+
+    #[test]
+    fn fork_flag() {
+        assert!(run(&["--fork".into(), "Shanghai".into()]).is_err());
+        assert!(run(&["--fork".into()]).is_err());
     }
 
     #[test]

@@ -17,6 +17,7 @@ use evm_trace::eip3155::{write_summary, Eip3155};
 use evm_trace::{Commitment, NullSink, TraceWriter};
 
 use crate::statetest::{for_each_case, state_root};
+use evm_core::Spec;
 use evm_state::InMemoryState;
 
 const USAGE: &str = "usage: zkevm trace <statetest.json> [--index d:g:v] [--stats]";
@@ -73,6 +74,7 @@ pub fn stats(pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Result<St
     let mut bufs = HeapBuffers::new(&Limits::HOST);
     let untraced = best(|| {
         let mut evm = Evm::new(pre, bufs.buffers());
+        evm.set_spec(Spec::Cancun);
         evm.transact(block, tx)
             .map(|_| ())
             .map_err(|e| e.to_string())
@@ -80,6 +82,7 @@ pub fn stats(pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Result<St
     let mut last = None;
     let rows_time = best(|| {
         let mut evm = Evm::with_tracer(pre, bufs.buffers(), TraceWriter::new(NullSink));
+        evm.set_spec(Spec::Cancun);
         evm.transact(block, tx).map_err(|e| e.to_string())?;
         let w = evm.tracer_mut();
         if let Some(e) = w.error() {
@@ -90,6 +93,7 @@ pub fn stats(pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Result<St
     })?;
     let eip3155_time = best(|| {
         let mut evm = Evm::with_tracer(pre, bufs.buffers(), Eip3155::new(std::io::sink()));
+        evm.set_spec(Spec::Cancun);
         evm.transact(block, tx)
             .map(|_| ())
             .map_err(|e| e.to_string())
@@ -98,6 +102,7 @@ pub fn stats(pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Result<St
     // Keep the rows once (if they are not huge) and check they decode to the same commitment.
     if digest.bytes <= CHECK_MAX_BYTES {
         let mut evm = Evm::with_tracer(pre, bufs.buffers(), TraceWriter::new(Vec::new()));
+        evm.set_spec(Spec::Cancun);
         evm.transact(block, tx).map_err(|e| e.to_string())?;
         let again = Commitment::of_stream(evm.tracer_mut().sink())
             .map_err(|e| format!("re-decode: {e}"))?;
@@ -150,6 +155,7 @@ fn trace_json(pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Result<(
     let stdout = std::io::stdout();
     let out = std::io::BufWriter::new(stdout.lock());
     let mut evm = Evm::with_tracer(pre, bufs.buffers(), Eip3155::new(out));
+    evm.set_spec(Spec::Cancun);
     let result = evm.transact(block, tx);
     let (root, output, gas_used, pass) = match &result {
         Ok(o) => {

@@ -102,6 +102,7 @@ fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result
         ..Limits::DEVICE
     });
     let mut evm = Evm::new(w, bufs.buffers());
+    evm.set_spec(crate::Spec::Cancun); // revm runs at SpecId::CANCUN here
     let out = match evm.transact(block, tx) {
         Ok(o) => o,
         Err(crate::Error::InvalidTx(_)) => return Ok(None),
@@ -509,6 +510,7 @@ proptest! {
         };
         let mut bufs = HeapBuffers::new(&limits);
         let mut evm = Evm::new(&w, bufs.buffers());
+        evm.set_spec(crate::Spec::Cancun); // revm runs at SpecId::CANCUN here
         let tx = TxEnv {
             caller: CALLER,
             to: Some(A),
@@ -618,6 +620,7 @@ fn bench_vs_revm() {
         let mut gas = 0;
         for _ in 0..9 {
             let mut evm = Evm::new(&w, bufs.buffers());
+            evm.set_spec(crate::Spec::Cancun); // revm runs at SpecId::CANCUN here
             let start = std::time::Instant::now();
             let out = evm.transact(&block, &tx).unwrap();
             ours.push(start.elapsed().as_secs_f64() * 1e3);

@@ -47,6 +47,24 @@ pub struct AccessListItem<'t> {
     pub storage_keys: &'t [B256],
 }
 
+/// One EIP-7702 authorization tuple of a type-4 transaction, as signed by its
+/// authority (who is recovered from the signature by [`crate::Evm::transact`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Authorization {
+    /// Chain id the authorization is valid on (0: any chain).
+    pub chain_id: U256,
+    /// The account whose code the authority delegates to (zero: clear the delegation).
+    pub address: Address,
+    /// The authority's nonce the authorization is valid for.
+    pub nonce: u64,
+    /// Signature recovery bit (valid: 0 or 1).
+    pub y_parity: u8,
+    /// Signature `r`.
+    pub r: U256,
+    /// Signature `s`.
+    pub s: U256,
+}
+
 /// A transaction, already decoded and with a recovered sender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TxEnv<'t> {
@@ -72,6 +90,8 @@ pub struct TxEnv<'t> {
     pub blob_hashes: &'t [B256],
     /// Max fee per blob gas; `Some` exactly for blob transactions.
     pub max_fee_per_blob_gas: Option<U256>,
+    /// Authorization list (EIP-7702); `Some` exactly for type-4 transactions.
+    pub authorization_list: Option<&'t [Authorization]>,
 }
 
 impl Default for TxEnv<'_> {
@@ -88,6 +108,7 @@ impl Default for TxEnv<'_> {
             access_list: &[],
             blob_hashes: &[],
             max_fee_per_blob_gas: None,
+            authorization_list: None,
         }
     }
 }

@@ -85,6 +85,21 @@ pub enum InvalidTx {
     BlobCreate,
     /// The transaction carries fields its type does not allow.
     TypeFields,
+    /// The gas limit does not cover the calldata floor cost (EIP-7623, Prague).
+    FloorGasTooLow {
+        /// Gas limit of the transaction.
+        got: u64,
+        /// Floor cost.
+        expected: u64,
+    },
+    /// The gas limit exceeds the transaction gas limit cap (EIP-7825, Osaka: 2^24).
+    GasLimitAboveCap,
+    /// A type-4 transaction with an empty authorization list (EIP-7702).
+    EmptyAuthorizationList,
+    /// A type-4 transaction without a recipient (EIP-7702).
+    SetCodeCreate,
+    /// A transaction type the fork does not have (type 4 before Prague).
+    TypeNotSupported,
 }
 
 /// Why a transaction could not be executed to a result.
@@ -156,6 +171,13 @@ impl fmt::Display for InvalidTx {
             Self::BlobFeeCapTooLow => f.write_str("max fee per blob gas below blob base fee"),
             Self::BlobCreate => f.write_str("blob transaction without recipient"),
             Self::TypeFields => f.write_str("fields not allowed for the transaction type"),
+            Self::FloorGasTooLow { got, expected } => {
+                write!(f, "gas limit {got} below calldata floor cost {expected}")
+            }
+            Self::GasLimitAboveCap => f.write_str("gas limit above the transaction gas cap"),
+            Self::EmptyAuthorizationList => f.write_str("empty authorization list"),
+            Self::SetCodeCreate => f.write_str("set-code transaction without recipient"),
+            Self::TypeNotSupported => f.write_str("transaction type not in this fork"),
         }
     }
 }

@@ -12,10 +12,17 @@ use crate::journal::{
 use crate::limits;
 use crate::precompile::{self, PrecompileError};
 use crate::result::{ExecStatus, Halt, Outcome};
+use crate::spec::{BlobParams, Spec};
 use crate::state::{u256_is_zero, Address, State, B256, KECCAK_EMPTY, U256};
 use crate::tracer::{hooks_on, NoTracer, Tracer};
 
+pub mod authorization;
+#[cfg(test)]
+mod fork_tests;
+mod history;
 mod interpreter;
+
+pub use history::{HISTORY_SERVE_WINDOW, HISTORY_STORAGE_ADDRESS, SYSTEM_ADDRESS};
 
 /// The caller-provided buffers of an [`Evm`]; size them with [`crate::Limits`].
 #[derive(Debug)]
@@ -122,6 +129,7 @@ impl HeapBuffers {
 /// Per-transaction values the instructions read.
 #[derive(Debug, Clone, Copy, Default)]
 struct Ctx {
+    spec: Spec,
     origin: Address,
     gas_price: U256,
     block: BlockEnvLite,
@@ -154,6 +162,10 @@ enum Action {
         kind: CallKind,
         gas: u64,
         target: Address,
+        /// Where the code comes from: `target`, or its delegate (EIP-7702).
+        code_address: Address,
+        /// The code is a delegate's: a precompile address runs as an empty account.
+        delegated: bool,
         value: U256,
         in_off: usize,
         in_len: usize,
@@ -224,6 +236,10 @@ pub struct Evm<'b, S, T = NoTracer> {
     step_limit: u64,
     /// What is left of it in the running transaction, and the modexp bound.
     budget: precompile::Budget,
+    /// The fork whose rules transactions follow.
+    spec: Spec,
+    /// The blob schedule in force (the spec's, unless set).
+    blob: BlobParams,
 }
 
 impl<'b, S: State> Evm<'b, S, NoTracer> {
@@ -382,7 +398,31 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 steps: b.steps,
                 modexp_operand_bytes: b.modexp_operand_bytes,
             },
+            spec: Spec::default(),
+            blob: Spec::default().blob_params(),
         }
+    }
+
+    /// Sets the fork whose rules the next transactions follow (default
+    /// [`Spec::Osaka`]), and the blob schedule to that fork's.
+    pub fn set_spec(&mut self, spec: Spec) {
+        self.spec = spec;
+        self.blob = spec.blob_params();
+    }
+
+    /// The fork in force.
+    pub fn spec(&self) -> Spec {
+        self.spec
+    }
+
+    /// Overrides the blob schedule of the fork (a chain's `blobSchedule`, EIP-7840).
+    pub fn set_blob_params(&mut self, blob: BlobParams) {
+        self.blob = blob;
+    }
+
+    /// The blob schedule in force.
+    pub fn blob_params(&self) -> BlobParams {
+        self.blob
     }
 
     /// The state being read.
@@ -465,20 +505,50 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         self.code.kept()
     }
 
-    fn validate(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<(u64, U256, U256), S::Error> {
+    /// Checks `tx` against the fork's rules and the sender's account; returns
+    /// (intrinsic gas, calldata floor, gas price, blob fee).
+    fn validate(
+        &mut self,
+        block: &BlockEnv,
+        tx: &TxEnv<'_>,
+    ) -> R<(u64, u64, U256, U256), S::Error> {
+        let spec = self.spec;
         let is_create = tx.to.is_none();
+        if tx.authorization_list.is_some() && !spec.is_prague() {
+            return Err(InvalidTx::TypeNotSupported.into());
+        }
         if is_create && tx.data.len() > limits::MAX_INITCODE_SIZE {
             return Err(InvalidTx::InitcodeTooLarge.into());
         }
         let keys: usize = tx.access_list.iter().map(|i| i.storage_keys.len()).sum();
+        let auths = tx.authorization_list.map_or(0, |l| l.len()) as u64;
         let intrinsic =
-            gas::intrinsic_gas(tx.data, is_create, tx.access_list.len() as u64, keys as u64);
-        if tx.gas_limit < intrinsic {
+            gas::intrinsic_gas(tx.data, is_create, tx.access_list.len() as u64, keys as u64)
+                .saturating_add(auths.saturating_mul(gas::PER_EMPTY_ACCOUNT_COST));
+        let floor = if spec.is_prague() {
+            gas::calldata_floor(tx.data)
+        } else {
+            0
+        };
+        if tx.gas_limit < intrinsic && intrinsic >= floor {
             return Err(InvalidTx::IntrinsicGasTooLow {
                 got: tx.gas_limit,
                 expected: intrinsic,
             }
             .into());
+        }
+        if tx.gas_limit < floor {
+            return Err(InvalidTx::FloorGasTooLow {
+                got: tx.gas_limit,
+                expected: floor,
+            }
+            .into());
+        }
+        if spec
+            .tx_gas_limit_cap()
+            .is_some_and(|cap| tx.gas_limit > cap)
+        {
+            return Err(InvalidTx::GasLimitAboveCap.into());
         }
         if tx.gas_limit > block.gas_limit {
             return Err(InvalidTx::GasLimitAboveBlock.into());
@@ -508,14 +578,18 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 max_fee
             }
         };
-        let blob_base_fee = U256::from(gas::blob_base_fee(block.excess_blob_gas));
+        let blob_base_fee = U256::from(gas::blob_base_fee_with(
+            block.excess_blob_gas,
+            self.blob.update_fraction,
+        ));
         let mut blob_fee_max = U256::ZERO;
         let mut blob_fee = U256::ZERO;
         if let Some(max_blob_fee) = tx.max_fee_per_blob_gas {
             if is_create {
                 return Err(InvalidTx::BlobCreate.into());
             }
-            if tx.blob_hashes.is_empty() || tx.blob_hashes.len() > limits::MAX_BLOBS_PER_TX {
+            let max_blobs = spec.max_blobs_per_tx(self.blob.max);
+            if tx.blob_hashes.is_empty() || tx.blob_hashes.len() as u64 > max_blobs {
                 return Err(InvalidTx::BlobCount.into());
             }
             if tx.blob_hashes.iter().any(|h| h[0] != 0x01) {
@@ -530,9 +604,17 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         } else if !tx.blob_hashes.is_empty() {
             return Err(InvalidTx::TypeFields.into());
         }
+        if let Some(list) = tx.authorization_list {
+            if is_create {
+                return Err(InvalidTx::SetCodeCreate.into());
+            }
+            if list.is_empty() {
+                return Err(InvalidTx::EmptyAuthorizationList.into());
+            }
+        }
         let sender = self.journal.load(&self.state, &tx.caller)?;
         let acct = self.journal.account(sender).info;
-        if acct.code_hash != KECCAK_EMPTY {
+        if acct.code_hash != KECCAK_EMPTY && self.delegate_of(sender)?.is_none() {
             return Err(InvalidTx::SenderHasCode.into());
         }
         if acct.nonce == u64::MAX {
@@ -553,7 +635,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         if acct.balance < max_cost {
             return Err(InvalidTx::InsufficientFunds.into());
         }
-        Ok((intrinsic, gas_price, blob_fee))
+        Ok((intrinsic, floor, gas_price, blob_fee))
     }
 
     /// Executes one transaction: validates it, runs it, pays fees and refunds.
@@ -582,14 +664,11 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         r
     }
 
-    fn transact_inner(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<Outcome, S::Error> {
-        self.budget.steps = self.step_limit;
-        self.journal.clear();
-        self.frames.clear();
-        self.return_data.clear();
-        let (intrinsic, gas_price, blob_fee) = self.validate(block, tx)?;
-        self.ctx = Ctx {
-            origin: tx.caller,
+    /// The context of a transaction from `origin` at `gas_price` in `block`.
+    fn tx_ctx(&self, block: &BlockEnv, origin: Address, gas_price: U256) -> Ctx {
+        Ctx {
+            spec: self.spec,
+            origin,
             gas_price,
             block: BlockEnvLite {
                 number: block.number,
@@ -600,8 +679,23 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 prev_randao: block.prev_randao,
                 chain_id: block.chain_id,
             },
-            blob_base_fee: U256::from(gas::blob_base_fee(block.excess_blob_gas)),
-        };
+            blob_base_fee: U256::from(gas::blob_base_fee_with(
+                block.excess_blob_gas,
+                self.blob.update_fraction,
+            )),
+        }
+    }
+
+    fn transact_inner(&mut self, block: &BlockEnv, tx: &TxEnv<'_>) -> R<Outcome, S::Error> {
+        self.budget.steps = self.step_limit;
+        self.journal.clear();
+        self.frames.clear();
+        self.return_data.clear();
+        self.journal.spec = self.spec;
+        // `delegate_of` in `validate` reads the spec from the context.
+        self.ctx.spec = self.spec;
+        let (intrinsic, floor, gas_price, blob_fee) = self.validate(block, tx)?;
+        self.ctx = self.tx_ctx(block, tx.caller, gas_price);
         // Buy gas, bump the nonce.
         let sender = self.journal.load(&self.state, &tx.caller)?;
         let fee = U256::from(tx.gas_limit) * gas_price + blob_fee;
@@ -622,22 +716,38 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     .warm_slot_unjournaled(&self.state, i, &U256::from_be_bytes(*k))?;
             }
         }
+        // EIP-7702: the authorizations, after the sender's nonce is bumped.
+        let auth_refund = match tx.authorization_list {
+            Some(list) => self.apply_authorizations(block.chain_id, list)?,
+            None => 0,
+        };
         // Pre-execution changes are final; execution starts from here.
         let gas = tx.gas_limit - intrinsic;
         let started = match tx.to {
-            Some(to) => self.start_call(
-                CallKind::Call,
-                gas,
-                tx.caller,
-                to,
-                to,
-                tx.value,
-                false,
-                (Input::Tx, tx.data),
-                0,
-                0,
-                0,
-            )?,
+            Some(to) => {
+                // A delegated recipient runs its delegate's code, the delegate warm for free.
+                let to_i = self.journal.load(&self.state, &to)?;
+                let (code_address, delegated) = match self.delegate_of(to_i)? {
+                    Some(d) => {
+                        self.journal.access(&self.state, &d)?;
+                        (d, true)
+                    }
+                    None => (to, false),
+                };
+                self.start_call(
+                    CallKind::Call,
+                    gas,
+                    tx.caller,
+                    to,
+                    (code_address, delegated),
+                    tx.value,
+                    false,
+                    (Input::Tx, tx.data),
+                    0,
+                    0,
+                    0,
+                )?
+            }
             None => {
                 self.start_create(tx.caller, tx.value, Input::Tx, tx.data, None, gas, 0, nonce)?
             }
@@ -646,14 +756,19 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             Started::Done { status, gas_left } => (status, gas_left, 0, None),
             Started::Frame => self.execute(tx)?,
         };
-        // Refund and fees.
+        // Refund (execution's when it succeeded, the authorizations' always),
+        // then the calldata floor (EIP-7623, zero before Prague), and fees.
         let mut gas_used = tx.gas_limit - gas_left;
-        let refund = if status.is_success() {
-            (refund.max(0) as u64).min(gas_used / gas::MAX_REFUND_QUOTIENT)
+        let exec_refund = if status.is_success() {
+            refund.max(0) as u64
         } else {
             0
         };
+        let refund = exec_refund
+            .saturating_add(auth_refund)
+            .min(gas_used / gas::MAX_REFUND_QUOTIENT);
         gas_used -= refund;
+        gas_used = gas_used.max(floor);
         let sender = self.journal.load(&self.state, &tx.caller)?;
         let bal = self.journal.account(sender).info.balance;
         self.journal.set_balance(
@@ -685,6 +800,8 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                     kind,
                     gas,
                     target,
+                    code_address,
+                    delegated,
                     value,
                     in_off,
                     in_len,
@@ -721,7 +838,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                         gas,
                         caller,
                         address,
-                        target,
+                        (code_address, delegated),
                         val,
                         is_static,
                         (
@@ -919,7 +1036,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         gas: u64,
         caller: Address,
         address: Address,
-        code_address: Address,
+        (code_address, delegated): (Address, bool),
         value: U256,
         is_static: bool,
         (input, tx_data): (Input, &[u8]),
@@ -950,7 +1067,12 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
         } else if kind == CallKind::StaticCall {
             self.journal.set_flags(target_i, TOUCHED)?;
         }
-        if let Some(id) = precompile::precompile_id(&code_address) {
+        let precompile = if delegated {
+            None
+        } else {
+            precompile::precompile_id_in(self.ctx.spec, &code_address)
+        };
+        if let Some(id) = precompile {
             let inp: &[u8] = match input {
                 Input::Tx => tx_data,
                 Input::Memory { off, len } => {
@@ -959,7 +1081,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             };
             let mut out = SliceVec::new(&mut []);
             core::mem::swap(&mut out, &mut self.return_data);
-            let r = precompile::run(id, inp, gas, &mut out, &mut self.budget);
+            let r = precompile::run_spec(self.ctx.spec, id, inp, gas, &mut out, &mut self.budget);
             core::mem::swap(&mut out, &mut self.return_data);
             return match r {
                 Ok(used) => Ok(Started::Done {
@@ -968,7 +1090,9 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
                 }),
                 // Device limits end the transaction: its result is unknown here.
                 Err(PrecompileError::Capacity) => Err(Error::Capacity(Resource::ReturnData)),
-                Err(PrecompileError::Unsupported) => Err(Error::PrecompileUnavailable(id)),
+                Err(PrecompileError::Unsupported) => Err(Error::PrecompileUnavailable(
+                    u8::try_from(id).unwrap_or(u8::MAX),
+                )),
                 Err(PrecompileError::OperandTooLarge) => {
                     Err(Error::Capacity(Resource::ModexpOperand))
                 }
@@ -1226,8 +1350,14 @@ mod tests {
     }
 
     fn fresh(state: &Mem, l: &Limits, t: &TxEnv<'_>) -> Summary {
+        fresh_in(Spec::default(), state, l, t)
+    }
+
+    fn fresh_in(spec: Spec, state: &Mem, l: &Limits, t: &TxEnv<'_>) -> Summary {
         let mut hb = HeapBuffers::new(l);
-        summary(&mut Evm::new(state, hb.buffers()), t)
+        let mut evm = Evm::new(state, hb.buffers());
+        evm.set_spec(spec);
+        summary(&mut evm, t)
     }
 
     fn call_to(to: u8) -> TxEnv<'static> {
@@ -1415,6 +1545,7 @@ mod tests {
         for l in [Limits::DEVICE, Limits::HOST] {
             let mut hb = HeapBuffers::new(&l);
             let mut evm = Evm::new(&state, hb.buffers());
+            evm.set_spec(Spec::Cancun); // gas limits beyond the Osaka cap
             assert_eq!(
                 evm.transact(&block, &t),
                 Err(Error::Capacity(Resource::Memory))
@@ -1424,6 +1555,7 @@ mod tests {
         let (block, t) = free_tx(1 << 40);
         let mut hb = HeapBuffers::new(&Limits::DEVICE);
         let mut evm = Evm::new(&state, hb.buffers());
+        evm.set_spec(Spec::Cancun); // gas limits beyond the Osaka cap
         let out = evm.transact(&block, &t).unwrap();
         assert_eq!(out.status, ExecStatus::Halt(Halt::OutOfGas));
     }
@@ -1487,6 +1619,7 @@ mod tests {
             ..Limits::DEVICE
         });
         let mut evm = Evm::new(&state, hb.buffers());
+        evm.set_spec(Spec::Cancun); // gas limits beyond the Osaka cap
         assert_eq!(evm.transact(&block, &t), Err(Error::StepBudget));
         // The budget is per transaction: a short one (≈ 8300 iterations of
         // 4 code bytes) still runs out of gas.
@@ -1497,6 +1630,7 @@ mod tests {
         let state = caller_of(&[0x5b, 0x60, 0, 0x56]);
         let (block, t) = free_tx(1 << 60);
         let mut evm = Evm::new(&state, hb.buffers());
+        evm.set_spec(Spec::Cancun); // gas limits beyond the Osaka cap
         assert_eq!(evm.transact(&block, &t), Err(Error::StepBudget));
     }
 
@@ -1539,6 +1673,7 @@ mod tests {
             ..Limits::DEVICE
         });
         let mut evm = Evm::new(&state, hb.buffers());
+        evm.set_spec(Spec::Cancun); // gas limits beyond the Osaka cap
         assert_eq!(evm.transact(&block, &t), Err(Error::StepBudget));
         // With 12 rounds it runs.
         let mut input = vec![0, 0, 0, 12];
@@ -1565,15 +1700,15 @@ mod tests {
         let state = with_contract(&code);
         let (block, t) = free_tx(10_000_000);
         assert_eq!(
-            fresh(&state, &Limits::DEVICE, &t),
+            fresh_in(Spec::Cancun, &state, &Limits::DEVICE, &t),
             Err(Error::Capacity(Resource::ModexpOperand))
         );
         // Unpaid it is a failed CALL (out of gas in the precompile), as in any EVM.
         let (_, t2) = free_tx(1_000_000);
-        let out = fresh(&state, &Limits::DEVICE, &t2);
+        let out = fresh_in(Spec::Cancun, &state, &Limits::DEVICE, &t2);
         assert!(out.is_ok_and(|s| s.0 == ExecStatus::Success && s.3.is_empty()));
         // The host bound computes it (0^e mod 1 = 0, CALL succeeds: slot 0 = 1).
-        let out = fresh(&state, &Limits::HOST, &t);
+        let out = fresh_in(Spec::Cancun, &state, &Limits::HOST, &t);
         assert!(out.is_ok_and(|s| s.3 == vec![([0xcc; 20], U256::ZERO, U256::from(1))]));
         let _ = block;
     }

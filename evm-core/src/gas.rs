@@ -1,4 +1,4 @@
-//! Gas constants and cost formulas of the Cancun fork.
+//! Gas constants and cost formulas of Cancun, and what Prague and Osaka add.
 
 /// Cost of a zero byte of calldata.
 pub const TX_DATA_ZERO: u64 = 4;
@@ -60,6 +60,15 @@ pub const GAS_PER_BLOB: u64 = 1 << 17;
 pub const MIN_BLOB_BASE_FEE: u64 = 1;
 /// Blob base fee update fraction (EIP-4844, Cancun).
 pub const BLOB_BASE_FEE_UPDATE_FRACTION: u64 = 3_338_477;
+/// Intrinsic cost per authorization, refunded down to [`PER_AUTH_BASE_COST`]
+/// when the authority exists (EIP-7702).
+pub const PER_EMPTY_ACCOUNT_COST: u64 = 25_000;
+/// Cost of an authorization whose authority exists (EIP-7702).
+pub const PER_AUTH_BASE_COST: u64 = 12_500;
+/// Floor cost per calldata token (EIP-7623; a zero byte is one token, another byte four).
+pub const TOTAL_COST_FLOOR_PER_TOKEN: u64 = 10;
+/// Blob base cost bound of EIP-7918 (Osaka).
+pub const BLOB_BASE_COST: u64 = 1 << 13;
 /// Maximum refund quotient (EIP-3529): refund ≤ gas used / 5.
 pub const MAX_REFUND_QUOTIENT: u64 = 5;
 
@@ -105,6 +114,14 @@ pub fn intrinsic_gas(data: &[u8], is_create: bool, access_addresses: u64, access
     gas + access_addresses * ACCESS_LIST_ADDRESS + access_keys * ACCESS_LIST_STORAGE_KEY
 }
 
+/// The calldata floor cost of a transaction with calldata `data` (EIP-7623, Prague):
+/// `21000 + 10 × tokens`, a zero byte one token and any other byte four.
+pub fn calldata_floor(data: &[u8]) -> u64 {
+    let zeros = data.iter().filter(|b| **b == 0).count() as u64;
+    let nonzeros = data.len() as u64 - zeros;
+    TX_BASE + TOTAL_COST_FLOOR_PER_TOKEN * (zeros + 4 * nonzeros)
+}
+
 /// `fake_exponential(factor, numerator, denominator)` of EIP-4844, in 128-bit
 /// arithmetic with saturation (the result is a fee per blob gas).
 pub fn fake_exponential(factor: u64, numerator: u64, denominator: u64) -> u128 {
@@ -125,13 +142,45 @@ pub fn fake_exponential(factor: u64, numerator: u64, denominator: u64) -> u128 {
     output / denominator
 }
 
-/// Blob base fee for `excess_blob_gas` (EIP-4844).
+/// Blob base fee for `excess_blob_gas` (EIP-4844, Cancun's update fraction).
 pub fn blob_base_fee(excess_blob_gas: u64) -> u128 {
-    fake_exponential(
-        MIN_BLOB_BASE_FEE,
-        excess_blob_gas,
-        BLOB_BASE_FEE_UPDATE_FRACTION,
-    )
+    blob_base_fee_with(excess_blob_gas, BLOB_BASE_FEE_UPDATE_FRACTION)
+}
+
+/// Blob base fee for `excess_blob_gas` with a fork's `update_fraction` (EIP-7691, 7840).
+pub fn blob_base_fee_with(excess_blob_gas: u64, update_fraction: u64) -> u128 {
+    fake_exponential(MIN_BLOB_BASE_FEE, excess_blob_gas, update_fraction)
+}
+
+/// The excess blob gas of the block after a parent with `parent_excess`
+/// excess blob gas, `parent_used` blob gas used and base fee `parent_base_fee`
+/// (a block-level rule: EIP-4844, and from Osaka EIP-7918's bound: when the
+/// execution cost `BLOB_BASE_COST × base fee` exceeds the blob cost, the
+/// excess only grows, by `used × (max − target) / max`).
+pub fn next_excess_blob_gas(
+    spec: crate::Spec,
+    params: &crate::BlobParams,
+    parent_excess: u64,
+    parent_used: u64,
+    parent_base_fee: u64,
+) -> u64 {
+    let target = params.target.saturating_mul(GAS_PER_BLOB);
+    let total = parent_excess.saturating_add(parent_used);
+    if total < target {
+        return 0;
+    }
+    if spec.is_osaka() && params.max > 0 {
+        let exec = u128::from(BLOB_BASE_COST) * u128::from(parent_base_fee);
+        let blob = u128::from(GAS_PER_BLOB)
+            .saturating_mul(blob_base_fee_with(parent_excess, params.update_fraction));
+        if exec > blob {
+            let grow = u128::from(parent_used)
+                * u128::from(params.max.saturating_sub(params.target))
+                / u128::from(params.max);
+            return parent_excess.saturating_add(u64::try_from(grow).unwrap_or(u64::MAX));
+        }
+    }
+    total - target
 }
 
 #[cfg(test)]
@@ -160,7 +209,45 @@ mod tests {
     }
 
     #[test]
+    fn calldata_floor_cost() {
+        assert_eq!(calldata_floor(&[]), 21_000);
+        assert_eq!(calldata_floor(&[0, 1]), 21_000 + 10 + 40);
+        // 1000 non-zero bytes: intrinsic 37 000, floor 61 000.
+        let d = [0xffu8; 1000];
+        assert_eq!(intrinsic_gas(&d, false, 0, 0), 37_000);
+        assert_eq!(calldata_floor(&d), 61_000);
+    }
+
+    #[test]
+    fn excess_blob_gas_eip7918() {
+        use crate::Spec;
+        let p = Spec::Osaka.blob_params();
+        let target = 6 * GAS_PER_BLOB;
+        // Below target: zero.
+        assert_eq!(next_excess_blob_gas(Spec::Osaka, &p, 0, target - 1, 7), 0);
+        // Cheap execution (base fee 0): the EIP-4844 rule.
+        let used = 9 * GAS_PER_BLOB;
+        assert_eq!(
+            next_excess_blob_gas(Spec::Osaka, &p, 0, used, 0),
+            used - target
+        );
+        // Execution dearer than blobs (base fee 1 gwei, blob fee 1 wei): grows by used × 3/9.
+        let fee = 1_000_000_000;
+        assert_eq!(
+            next_excess_blob_gas(Spec::Osaka, &p, 0, used, fee),
+            used / 3
+        );
+        // Prague has no bound.
+        let pp = Spec::Prague.blob_params();
+        assert_eq!(
+            next_excess_blob_gas(Spec::Prague, &pp, 0, used, fee),
+            used - target
+        );
+    }
+
+    #[test]
     fn blob_fee() {
+        assert_eq!(blob_base_fee_with(5_007_716, 5_007_716), 2);
         assert_eq!(blob_base_fee(0), 1);
         assert_eq!(blob_base_fee(BLOB_BASE_FEE_UPDATE_FRACTION), 2);
     }

@@ -448,6 +448,8 @@ pub struct Journal<'b> {
     pub(crate) entries: SliceVec<'b, JournalEntry>,
     pub(crate) logs: SliceVec<'b, Log>,
     pub(crate) log_data: SliceVec<'b, u8>,
+    /// The fork in force: which addresses are (always warm) precompiles.
+    pub(crate) spec: crate::spec::Spec,
 }
 
 type R<T, E> = Result<T, Error<E>>;
@@ -475,6 +477,7 @@ impl<'b> Journal<'b> {
             entries: SliceVec::new(entries),
             logs: SliceVec::new(logs),
             log_data: SliceVec::new(log_data),
+            spec: crate::spec::Spec::default(),
         }
     }
 
@@ -631,7 +634,8 @@ impl<'b> Journal<'b> {
     /// Loads `address` and marks it warm; returns its index and whether it was cold.
     pub fn access<S: State>(&mut self, state: &S, address: &Address) -> R<(u32, bool), S::Error> {
         let i = self.load(state, address)?;
-        let cold = self.account(i).flags & WARM == 0 && !crate::precompile::is_precompile(address);
+        let cold = self.account(i).flags & WARM == 0
+            && !crate::precompile::is_precompile_in(self.spec, address);
         if cold {
             self.set_flags(i, WARM)?;
         }

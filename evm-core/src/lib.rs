@@ -19,13 +19,14 @@ pub mod limits;
 pub mod opcode;
 pub mod precompile;
 pub mod result;
+pub mod spec;
 pub mod state;
 pub mod tracer;
 
 #[cfg(test)]
 mod differential;
 
-pub use env::{AccessListItem, BlockEnv, TxEnv};
+pub use env::{AccessListItem, Authorization, BlockEnv, TxEnv};
 pub use error::{Error, InvalidTx, Resource};
 #[cfg(any(test, feature = "alloc"))]
 pub use evm::HeapBuffers;
@@ -33,5 +34,6 @@ pub use evm::{AccountChange, Buffers, Evm};
 pub use keccak::keccak256;
 pub use limits::Limits;
 pub use result::{ExecStatus, Halt, Outcome};
+pub use spec::{BlobParams, Spec};
 pub use state::{AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};
 pub use tracer::{NoTracer, Step, StepEnd, Tracer};

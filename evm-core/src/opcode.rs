@@ -11,7 +11,8 @@ pub struct OpInfo {
     pub outputs: u8,
     /// Gas charged before the opcode runs (dynamic parts are charged by the opcode).
     pub static_gas: u16,
-    /// Whether the opcode is defined in Cancun.
+    /// Whether the opcode is defined (in Osaka, the newest fork; CLZ is
+    /// undefined before Osaka, see [`crate::Spec::checks`]).
     pub defined: bool,
 }
 
@@ -45,7 +46,7 @@ impl OpInfo {
     }
 }
 
-/// Metadata of all 256 opcode bytes for Cancun.
+/// Metadata of all 256 opcode bytes for Osaka (Cancun and Prague lack CLZ).
 pub static OPCODES: [OpInfo; 256] = TABLE;
 
 /// The checks made before every instruction, packed from [`OPCODES`] for the
@@ -62,8 +63,17 @@ pub struct OpCheck {
 
 /// [`OPCODES`] as [`OpCheck`]s: an instruction may run when `sp >= inputs`,
 /// `sp + grows <= stack capacity` and `gas >= gas`; otherwise [`OPCODES`]
-/// tells which of the checks failed.
-pub static CHECKS: [OpCheck; 256] = {
+/// tells which of the checks failed. The table of Osaka.
+pub static CHECKS_OSAKA: [OpCheck; 256] = checks(&TABLE, &[]);
+
+/// The checks of Cancun and Prague: Osaka's without CLZ.
+pub static CHECKS_CANCUN: [OpCheck; 256] = checks(&TABLE, &[op::CLZ]);
+
+/// The checks of [`OPCODES`] in Osaka (its older name).
+pub use CHECKS_OSAKA as CHECKS;
+
+/// Packs `table` into checks, with the opcodes in `undefined` left undefined.
+const fn checks(table: &[OpInfo; 256], undefined: &[u8]) -> [OpCheck; 256] {
     let mut t = [OpCheck {
         gas: 0,
         inputs: u16::MAX,
@@ -71,8 +81,16 @@ pub static CHECKS: [OpCheck; 256] = {
     }; 256];
     let mut i = 0;
     while i < 256 {
-        let o = TABLE[i];
-        if o.defined {
+        let o = table[i];
+        let mut defined = o.defined;
+        let mut j = 0;
+        while j < undefined.len() {
+            if undefined[j] as usize == i {
+                defined = false;
+            }
+            j += 1;
+        }
+        if defined {
             t[i] = OpCheck {
                 gas: o.static_gas as u32,
                 inputs: o.inputs as u16,
@@ -82,7 +100,7 @@ pub static CHECKS: [OpCheck; 256] = {
         i += 1;
     }
     t
-};
+}
 
 const TABLE: [OpInfo; 256] = [
     OpInfo::new("STOP", 0, 0, 0),            // 0x00
@@ -115,7 +133,7 @@ const TABLE: [OpInfo; 256] = [
     OpInfo::new("SHL", 2, 1, 3),             // 0x1b
     OpInfo::new("SHR", 2, 1, 3),             // 0x1c
     OpInfo::new("SAR", 2, 1, 3),             // 0x1d
-    OpInfo::UNDEFINED,                       // 0x1e
+    OpInfo::new("CLZ", 1, 1, 5),             // 0x1e (Osaka, EIP-7939)
     OpInfo::UNDEFINED,                       // 0x1f
     OpInfo::new("KECCAK256", 2, 1, 30),      // 0x20
     OpInfo::UNDEFINED,                       // 0x21
@@ -398,6 +416,8 @@ pub mod op {
     pub const SHR: u8 = 0x1c;
     /// `SAR`
     pub const SAR: u8 = 0x1d;
+    /// `CLZ` (Osaka, EIP-7939)
+    pub const CLZ: u8 = 0x1e;
     /// `KECCAK256`
     pub const KECCAK256: u8 = 0x20;
     /// `ADDRESS`
@@ -660,7 +680,7 @@ mod tests {
         assert_eq!(OpInfo::immediate_len(0x7f), 32);
         assert_eq!(OpInfo::immediate_len(0x5f), 0);
         let defined = OPCODES.iter().filter(|o| o.defined).count();
-        assert_eq!(defined, 148);
+        assert_eq!(defined, 149);
         for (o, c) in OPCODES.iter().zip(CHECKS.iter()) {
             assert!(c.grows <= 1, "{}", o.name);
             if o.defined {

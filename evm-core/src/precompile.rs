@@ -1,7 +1,8 @@
-//! Precompiled contracts 0x01–0x0a, and P256VERIFY (0x100, Osaka) not yet dispatched.
+//! Precompiled contracts by fork: 0x01–0x0a (Cancun), 0x0b–0x11 BLS12-381 (Prague), 0x100 P256VERIFY (Osaka).
 
 use crate::buf::SliceVec;
 use crate::gas::words;
+use crate::spec::Spec;
 use crate::state::Address;
 
 pub mod bls12_381;
@@ -12,22 +13,49 @@ pub use p256verify::p256_verify;
 /// Highest precompile address in Cancun (0x0a, KZG point evaluation).
 pub const LAST_PRECOMPILE: u8 = 0x0a;
 
+/// Highest of the BLS12-381 precompiles of Prague (0x0b–0x11, EIP-2537).
+pub const LAST_PRECOMPILE_PRAGUE: u8 = 0x11;
+
+/// Address (as a number) of P256VERIFY (EIP-7951, from Osaka).
+pub const P256VERIFY: u16 = 0x100;
+
 /// Gas of P256VERIFY (EIP-7951, address 0x100 from Osaka), whatever its input.
 pub const P256VERIFY_GAS: u64 = 6900;
 
-/// The precompile number of `address` if it is one (1..=10).
+/// The precompile number of `address` (its last two bytes) if it is one
+/// under `spec`: 1..=0x0a, 0x0b..=0x11 from Prague on, 0x100 from Osaka on.
 #[inline]
-pub fn precompile_id(address: &Address) -> Option<u8> {
-    let (head, last) = address.split_at(19);
-    let id = *last.first()?;
-    if head.iter().all(|b| *b == 0) && (1..=LAST_PRECOMPILE).contains(&id) {
+pub fn precompile_id_in(spec: Spec, address: &Address) -> Option<u16> {
+    let (head, last) = address.split_at(18);
+    if head.iter().any(|b| *b != 0) {
+        return None;
+    }
+    let id = u16::from_be_bytes([*last.first()?, *last.get(1)?]);
+    let last = if spec.is_prague() {
+        LAST_PRECOMPILE_PRAGUE
+    } else {
+        LAST_PRECOMPILE
+    };
+    if (1..=u16::from(last)).contains(&id) || (spec.is_osaka() && id == P256VERIFY) {
         Some(id)
     } else {
         None
     }
 }
 
-/// Whether `address` is a precompile.
+/// The Cancun precompile number of `address` if it is one (1..=10).
+#[inline]
+pub fn precompile_id(address: &Address) -> Option<u8> {
+    precompile_id_in(Spec::Cancun, address).and_then(|id| u8::try_from(id).ok())
+}
+
+/// Whether `address` is a precompile under `spec` (precompiles are always warm).
+#[inline]
+pub fn is_precompile_in(spec: Spec, address: &Address) -> bool {
+    precompile_id_in(spec, address).is_some()
+}
+
+/// Whether `address` is a Cancun precompile.
 #[inline]
 pub fn is_precompile(address: &Address) -> bool {
     precompile_id(address).is_some()
@@ -85,14 +113,27 @@ impl Budget {
     }
 }
 
-/// Runs precompile `id` on `input` with `gas` available; writes the output to
-/// `out` (cleared first) and returns the gas used.
+/// Runs Cancun precompile `id` (1..=10) with Cancun's rules; see [`run_spec`].
+pub fn run(
+    id: u8,
+    input: &[u8],
+    gas: u64,
+    out: &mut SliceVec<'_, u8>,
+    budget: &mut Budget,
+) -> Result<u64, PrecompileError> {
+    run_spec(Spec::Cancun, u16::from(id), input, gas, out, budget)
+}
+
+/// Runs precompile `id` (from [`precompile_id_in`]) under `spec` on `input`
+/// with `gas` available; writes the output to `out` (cleared first) and
+/// returns the gas used.
 ///
 /// Every precompile checks its gas before it works, and then takes its gas
 /// cost from `budget.steps` (its gas is proportional to its work), so neither
 /// a short gas nor a short budget runs any of the work.
-pub fn run(
-    id: u8,
+pub fn run_spec(
+    spec: Spec,
+    id: u16,
     input: &[u8],
     gas: u64,
     out: &mut SliceVec<'_, u8>,
@@ -136,7 +177,7 @@ pub fn run(
             Ok(cost)
         }
         #[cfg(any(test, feature = "alloc"))]
-        5 => modexp(input, gas, out, budget),
+        5 => modexp(spec, input, gas, out, budget),
         #[cfg(any(test, feature = "bn254"))]
         6 => {
             pay(150, gas)?;
@@ -204,8 +245,37 @@ pub fn run(
             put(out, &BLS_MODULUS)?;
             Ok(50_000)
         }
+        0x0b..=0x11 if spec.is_prague() => bls12_381(id, input, gas, out, budget),
+        P256VERIFY if spec.is_osaka() => p256_verify(input, gas, out, budget),
         _ => Err(PrecompileError::Unsupported),
     }
+}
+
+/// BLS12-381 precompiles 0x0b–0x11 (EIP-2537, Prague), by address.
+///
+/// Without the `bls12-381` feature each function checks its length and gas
+/// and then answers [`PrecompileError::Unsupported`]: the transaction ends
+/// with [`crate::Error::PrecompileUnavailable`], a device limit, as KZG does
+/// in builds without it.
+fn bls12_381(
+    id: u16,
+    input: &[u8],
+    gas: u64,
+    out: &mut SliceVec<'_, u8>,
+    budget: &mut Budget,
+) -> Result<u64, PrecompileError> {
+    use bls12_381 as bls;
+    let f = match id {
+        0x0b => bls::g1_add,
+        0x0c => bls::g1_msm,
+        0x0d => bls::g2_add,
+        0x0e => bls::g2_msm,
+        0x0f => bls::pairing_check,
+        0x10 => bls::map_fp_to_g1,
+        0x11 => bls::map_fp2_to_g2,
+        _ => return Err(PrecompileError::Unsupported),
+    };
+    f(input, gas, out, budget)
 }
 
 /// The BLS12-381 scalar field modulus, big-endian.
@@ -286,7 +356,10 @@ fn ecrecover(input: &[u8]) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// EIP-2565 gas and the modular exponentiation itself.
+/// Largest modexp operand from Osaka on (EIP-7823).
+pub const MODEXP_MAX_OSAKA: u64 = 1024;
+
+/// EIP-2565 (EIP-7883 and 7823 under Osaka) gas and the modular exponentiation itself.
 ///
 /// Lengths are read as `u64` (saturating: a length above 2^64 costs more gas
 /// than exists). Gas is checked first (out of gas is an EVM result), then the
@@ -295,6 +368,7 @@ fn ecrecover(input: &[u8]) -> Option<[u8; 32]> {
 /// length gives an empty output and allocates nothing, whatever `bl` and `el`.
 #[cfg(any(test, feature = "alloc"))]
 fn modexp(
+    spec: Spec,
     input: &[u8],
     gas: u64,
     out: &mut SliceVec<'_, u8>,
@@ -306,6 +380,12 @@ fn modexp(
         u64::try_from(v).unwrap_or(u64::MAX)
     };
     let (bl, el, ml) = (len(0), len(32), len(64));
+    // EIP-7823 (Osaka): each operand at most 1024 bytes, else a failure
+    // (all gas consumed) before any gas computation.
+    if spec.is_osaka() && (bl > MODEXP_MAX_OSAKA || el > MODEXP_MAX_OSAKA || ml > MODEXP_MAX_OSAKA)
+    {
+        return Err(PrecompileError::Failure);
+    }
     // The input from byte `off` (empty past its end or beyond `usize`).
     let from = |off: u64| {
         usize::try_from(off)
@@ -326,16 +406,31 @@ fn modexp(
     let head_bits = head.bit_len() as u64;
     // Gas in u128 with checked products: a cost beyond u64 is out of gas
     // whatever the gas limit (saturating here would undercharge).
+    // EIP-2565, and from Osaka EIP-7883: 16 (not 8) per exponent byte past
+    // 32, complexity 16 up to 32 bytes else 2·words², no division by 3, 500 minimum.
+    let per_byte: u128 = if spec.is_osaka() { 16 } else { 8 };
     let iterations = if el <= 32 {
         Some(u128::from(head_bits.saturating_sub(1)))
     } else {
-        8u128
+        per_byte
             .checked_mul(u128::from(el - 32))
             .map(|i| i + u128::from(head_bits.saturating_sub(1)))
     }
     .map(|i| i.max(1));
-    let words = u128::from(bl.max(ml).div_ceil(8));
-    let cost = if words == 0 {
+    let max_len = bl.max(ml);
+    let words = u128::from(max_len.div_ceil(8));
+    let cost = if spec.is_osaka() {
+        let complexity = if max_len <= 32 {
+            Some(16)
+        } else {
+            words.checked_mul(words).and_then(|w| w.checked_mul(2))
+        };
+        iterations
+            .and_then(|i| complexity?.checked_mul(i))
+            .and_then(|c| u64::try_from(c).ok())
+            .ok_or(PrecompileError::OutOfGas)?
+            .max(500)
+    } else if words == 0 {
         200
     } else {
         iterations

@@ -70,6 +70,7 @@ fn tx() -> TxEnv<'static> {
         access_list: &[],
         blob_hashes: &[],
         max_fee_per_blob_gas: None,
+        authorization_list: None,
     }
 }
 

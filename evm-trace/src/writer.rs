@@ -477,6 +477,7 @@ mod tests {
             access_list: &[],
             blob_hashes: &[],
             max_fee_per_blob_gas: None,
+            authorization_list: None,
         };
         let out = evm.transact(&block, &tx).unwrap();
         assert_eq!(out.status, ExecStatus::Success);

@@ -69,7 +69,14 @@ impl Air for EvmAir {
             .map(TransitionConstraintDegree::new)
             .collect();
         // 9 main assertions, 2 auxiliary ones (see get_assertions / get_aux_assertions).
-        let context = AirContext::new_multi_segment(trace_info, main, aux, MAIN_ASSERTIONS, AUX_ASSERTIONS, options);
+        let context = AirContext::new_multi_segment(
+            trace_info,
+            main,
+            aux,
+            MAIN_ASSERTIONS,
+            AUX_ASSERTIONS,
+            options,
+        );
         let table = inputs.public.code_table();
         // An out-of-range gas claim is rejected before the AIR is built; here it only
         // must not panic.

@@ -13,11 +13,11 @@ use winter_air::{AirContext, TraceInfo, TransitionConstraintDegree};
 use crate::air::{self, EvmAir};
 use crate::bus;
 use crate::cols;
-use crate::shape::{self, ExpectedShape, GOLDILOCKS_MODULUS_LE};
 use crate::error::{Error, StarkError};
 use crate::options::Options;
 use crate::proof::Proof;
 use crate::public::{AirInputs, Status};
+use crate::shape::{self, ExpectedShape, GOLDILOCKS_MODULUS_LE};
 
 /// The Merkle hash.
 pub type Hash = Blake3_256<BaseElement>;
@@ -58,8 +58,14 @@ pub fn expected_shape() -> Result<ExpectedShape, Error> {
     );
     let context = AirContext::<BaseElement>::new_multi_segment(
         probe,
-        main.iter().copied().map(TransitionConstraintDegree::new).collect(),
-        aux.iter().copied().map(TransitionConstraintDegree::new).collect(),
+        main.iter()
+            .copied()
+            .map(TransitionConstraintDegree::new)
+            .collect(),
+        aux.iter()
+            .copied()
+            .map(TransitionConstraintDegree::new)
+            .collect(),
         air::MAIN_ASSERTIONS,
         air::AUX_ASSERTIONS,
         Options::STANDARD.to_backend(),

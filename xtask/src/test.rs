@@ -24,6 +24,8 @@ const STATE_TESTS: &str = "cancun_general_state_tests";
 /// The test that runs the shared TransactionTests through the wallet decoder
 /// (its own step, for the same reason).
 const TX_TESTS: &str = "transaction_tests";
+/// The test that runs the execution-spec-tests state tests under Osaka (its own step too).
+const EEST_STATE_TESTS: &str = "osaka_eest_state_tests";
 
 /// Where the harness builds the QEMU firmware (release).
 const FIRMWARE_TARGET_DIR: &str = zkevm_tests::cross::FIRMWARE_TARGET_DIR;
@@ -174,6 +176,8 @@ pub fn run() -> Result<(), String> {
                 STATE_TESTS,
                 "--skip",
                 TX_TESTS,
+                "--skip",
+                EEST_STATE_TESTS,
             ]),
             true,
         ),
@@ -204,6 +208,20 @@ pub fn run() -> Result<(), String> {
                 "--",
                 "--exact",
                 STATE_TESTS,
+                "--nocapture",
+            ]),
+            true,
+        ),
+        run_step(
+            "Ethereum execution-spec state tests, fork Osaka (host)",
+            cargo(&[
+                "test",
+                "--workspace",
+                "--exclude",
+                "zkevm-tests",
+                "--",
+                "--exact",
+                EEST_STATE_TESTS,
                 "--nocapture",
             ]),
             true,

@@ -9,9 +9,9 @@ use crate::error::{Error, Resource};
 use crate::gas;
 use crate::journal::{CREATED, SELFDESTRUCTED};
 use crate::limits::{self, STACK_LIMIT};
-use crate::opcode::{op, CHECKS, OPCODES};
+use crate::opcode::{op, OPCODES};
 use crate::result::{ExecStatus, Halt};
-use crate::state::{u256_is_zero, State, U256};
+use crate::state::{u256_is_zero, State, KECCAK_EMPTY, U256};
 use crate::tracer::{hooks_on, Step, StepEnd, Tracer};
 
 impl<S: State, T: Tracer> Evm<'_, S, T> {
@@ -65,6 +65,8 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
         // at jumps; copies, hashes and memory expansion count their words.
         let mut steps = budget.steps;
         let mut seg = pc;
+        // The fork's instruction checks, chosen once per frame run.
+        let checks = ctx.spec.checks();
 
         macro_rules! exit {
             ($action:expr) => {{
@@ -174,7 +176,7 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
 
         loop {
             let opcode = code.get(pc).copied().unwrap_or(op::STOP);
-            let check = CHECKS[opcode as usize];
+            let check = checks[opcode as usize];
             if hooks_on::<T>() {
                 tracer.step(&Step {
                     pc,
@@ -195,7 +197,7 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                 | (gas < u64::from(check.gas))
             {
                 let info = &OPCODES[opcode as usize];
-                if !info.defined {
+                if check.inputs == u16::MAX {
                     halt!(Halt::InvalidOpcode);
                 }
                 if sp < info.inputs as usize {
@@ -395,6 +397,10 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                     } else {
                         U256::ZERO
                     };
+                }
+                op::CLZ => {
+                    // Only reachable from Osaka on (undefined in older checks).
+                    top!() = U256::from(top!().leading_zeros());
                 }
                 op::KECCAK256 => {
                     let off = pop!();
@@ -735,6 +741,26 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                     } else {
                         gas::WARM_ACCESS
                     };
+                    // EIP-7702: a delegated target runs its delegate's code; the
+                    // delegate is accessed (warm or cold) by the caller.
+                    let mut code_address = target;
+                    let mut delegated = false;
+                    if ctx.spec.is_prague() {
+                        let acct = journal.account(ti);
+                        if acct.info.code_hash != KECCAK_EMPTY {
+                            let code = ext_code(state, code_arena, acct)?;
+                            if let Some(d) = super::authorization::delegation_target(code) {
+                                let (_, dcold) = journal.access(state, &d)?;
+                                cost += if dcold {
+                                    gas::COLD_ACCOUNT_ACCESS
+                                } else {
+                                    gas::WARM_ACCESS
+                                };
+                                code_address = d;
+                                delegated = true;
+                            }
+                        }
+                    }
                     if !u256_is_zero(&value) {
                         cost += gas::CALL_VALUE;
                         if opcode == op::CALL && journal.account(ti).info.is_empty() {
@@ -758,6 +784,8 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
                         kind,
                         gas: child_gas,
                         target,
+                        code_address,
+                        delegated,
                         value,
                         in_off: mem_base + io,
                         in_len: il,

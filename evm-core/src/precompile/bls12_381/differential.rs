@@ -24,7 +24,9 @@ fn ours(f: Call, input: &[u8]) -> Option<(u64, Vec<u8>)> {
 }
 
 fn theirs(f: Oracle, input: &[u8]) -> Option<(u64, Vec<u8>)> {
-    f(input, u64::MAX).ok().map(|o| (o.gas_used, o.bytes.to_vec()))
+    f(input, u64::MAX)
+        .ok()
+        .map(|o| (o.gas_used, o.bytes.to_vec()))
 }
 
 /// A revm-precompile 43 BLS12-381 function.
