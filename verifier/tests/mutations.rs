@@ -44,9 +44,12 @@ fn sampled_offsets(f: &Fixture) -> Vec<usize> {
     let mut i = 0;
     while offsets.len() < 256 {
         seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        let span = f.bytes.len() / (256 - fixed);
-        let at = i * span + (seed as usize % span.max(1));
+        let span = (f.bytes.len() / (256 - fixed)).max(1);
+        // Modulo the length, so the walk wraps instead of running off the
+        // end (which looped forever when the fixed offsets left too few).
+        let at = (i * span + (seed as usize % span)) % f.bytes.len();
         i += 1;
+        assert!(i < 1 << 20, "could not sample 256 distinct offsets");
         if at < f.bytes.len() && !offsets.contains(&at) {
             offsets.push(at);
         }
