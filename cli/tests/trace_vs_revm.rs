@@ -34,6 +34,8 @@ use zkevm_cli::statetest::{collect_files, for_each_case};
 
 /// The fork revm runs, the one evm-core implements: switch both together.
 const REVM_SPEC: SpecId = SpecId::CANCUN;
+/// The same fork on evm-core's side (its default is Osaka).
+const REVM_EVM_SPEC: evm_core::Spec = evm_core::Spec::Cancun;
 /// Fixture files taken from each directory (the first ones, sorted by name).
 const FILES_PER_DIR: usize = 2;
 /// Tests taken from each file (Pyspecs files hold hundreds of near-identical ones).
@@ -339,6 +341,7 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
                     }
                     let t0 = std::time::Instant::now();
                     let mut evm = Evm::with_tracer(pre, bufs.buffers(), Count(0));
+                    evm.set_spec(REVM_EVM_SPEC);
                     let _ = evm.transact(block, tx);
                     if evm.tracer_mut().0 > max_steps {
                         long += 1;
@@ -354,6 +357,7 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
                     // The compact rows: one per step, decodable, same commitment.
                     let mut evm =
                         Evm::with_tracer(pre, bufs.buffers(), TraceWriter::new(Vec::new()));
+                    evm.set_spec(REVM_EVM_SPEC);
                     let _ = evm.transact(block, tx);
                     let w = evm.tracer_mut();
                     assert_eq!(w.error(), None, "{}", info.test);
@@ -365,6 +369,7 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
                     assert_eq!(Commitment::of_stream(w.sink()), Ok(digest));
                     row_bytes += digest.bytes;
                     let mut evm = Evm::with_tracer(pre, bufs.buffers(), Eip3155::new(Vec::new()));
+                    evm.set_spec(REVM_EVM_SPEC);
                     let status = evm.transact(block, tx).map(|o| o.status);
                     let output = evm.output().to_vec();
                     let ours_text = String::from_utf8(std::mem::take(evm.tracer_mut().writer()))
