@@ -264,12 +264,13 @@ pub fn run() -> Result<(), String> {
     board.args([
         "--package",
         "firmware",
-        "--release",
+        "--profile",
+        "board",
         "--features",
         "board-nrf52840",
     ]);
-    // Same target dir and profile as the QEMU firmware the tests built: only
-    // the firmware crate itself is compiled again.
+    // Same target dir as the QEMU firmware; the `board` profile (release at
+    // opt-level "s", to fit the 1 MiB flash) compiles its own dependencies.
     board.args(["--target-dir", FIRMWARE_TARGET_DIR]);
     steps.push(run_step("firmware build for nRF52840", board, false));
 
