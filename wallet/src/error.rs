@@ -38,6 +38,106 @@ pub enum FieldError {
     OutOfRange,
 }
 
+/// What is wrong with the JSON text of a typed-data document (RFC 8259, strictly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum JsonError {
+    /// A byte that cannot start or continue a value here.
+    UnexpectedByte,
+    /// The text ends inside a value.
+    UnexpectedEnd,
+    /// Something other than white space after the top-level value.
+    TrailingBytes,
+    /// The text is not UTF-8.
+    InvalidUtf8,
+    /// A control character (below U+0020) inside a string.
+    ControlCharacter,
+    /// A backslash escape other than `\" \\ \/ \b \f \n \r \t \uXXXX`.
+    InvalidEscape,
+    /// A `\u` surrogate without its pair.
+    LoneSurrogate,
+    /// An object key with a backslash escape (keys are names, written plainly).
+    EscapedKey,
+    /// An object key longer than [`crate::limits::MAX_NAME_BYTES`].
+    KeyTooLong,
+    /// The same key twice in one object.
+    DuplicateKey,
+    /// A number with a leading zero (`01`) or a negative zero.
+    LeadingZero,
+    /// A number with a fraction or an exponent (typed data has only integers).
+    NotAnInteger,
+    /// A number past 2^53 − 1 in magnitude (send larger ones as strings).
+    NumberTooLarge,
+    /// Objects and arrays nested deeper than [`crate::limits::MAX_JSON_DEPTH`].
+    TooDeep,
+    /// More values than [`crate::limits::MAX_JSON_VALUES`].
+    TooManyValues,
+}
+
+/// What is wrong with a typed-data document that is valid JSON (EIP-712 rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum TypedDataError {
+    /// A JSON value of the wrong kind (`expected` names the kind wanted).
+    Expected {
+        /// `"an object"`, `"a string"`, …
+        expected: &'static str,
+    },
+    /// A required member (`types`, `primaryType`, `domain`, `message`, `name`, `type`) is absent.
+    MissingMember {
+        /// Its name.
+        name: &'static str,
+    },
+    /// A member that does not belong (the document has exactly four, a field exactly two).
+    UnknownMember,
+    /// More struct types than [`crate::limits::MAX_TYPES`].
+    TooManyTypes,
+    /// More fields than [`crate::limits::MAX_FIELDS`] in all types together.
+    TooManyFields,
+    /// A type or field name that is not an identifier (`[A-Za-z_$][A-Za-z0-9_$]*`, at most 64 bytes).
+    NameSyntax,
+    /// A struct type named like an atomic type (`uint256`, `bytes`, …).
+    ReservedName,
+    /// A field type that is not a type name followed by `[]` or `[N]` groups.
+    TypeSyntax,
+    /// Two fields of one type with the same name.
+    DuplicateField,
+    /// A type name that is neither atomic nor defined in `types`.
+    UnknownType,
+    /// `primaryType` is `EIP712Domain` (there is no message to sign).
+    PrimaryTypeIsDomain,
+    /// A standard `EIP712Domain` field (`name`, `version`, `chainId`,
+    /// `verifyingContract`, `salt`) declared with another type.
+    DomainFieldType,
+    /// A struct value without one of its type's fields.
+    MissingField,
+    /// A key in a struct value that is not a field of its type.
+    UnknownField,
+    /// A fixed-size array value with the wrong number of elements.
+    ArrayLength {
+        /// Elements given.
+        got: usize,
+        /// Elements the type declares.
+        expected: usize,
+    },
+    /// An array longer than [`crate::limits::MAX_ARRAY_LEN`].
+    ArrayTooLong,
+    /// An integer outside its type's range.
+    OutOfRange,
+    /// A string that is not a value of its type (decimal or `0x` hex integer,
+    /// `0x` hex bytes, an address).
+    ValueSyntax,
+    /// A `bytesN` value of another length.
+    BytesLength {
+        /// Bytes given.
+        got: usize,
+        /// `N`.
+        expected: usize,
+    },
+}
+
 /// Everything that can go wrong in this crate.
 ///
 /// Every variant is `Copy` and holds no heap data.
@@ -139,6 +239,22 @@ pub enum Error {
     },
     /// The transaction cannot be valid under the rules checked (see `tx::rules`).
     Invalid(crate::tx::rules::Invalid),
+    /// A typed-data document that is not strict JSON.
+    Json {
+        /// What is wrong.
+        error: JsonError,
+        /// Byte offset in the document.
+        at: usize,
+    },
+    /// A typed-data document that breaks an EIP-712 rule.
+    TypedData {
+        /// What is wrong.
+        error: TypedDataError,
+        /// Byte offset of the offending value in the document.
+        at: usize,
+    },
+    /// The writer a display was written to refused more text (full).
+    DisplayFull,
 }
 
 impl From<evm_state::Error> for Error {
@@ -166,6 +282,56 @@ impl fmt::Display for FieldError {
             Self::WrongLength { got, expected } => write!(f, "{got} bytes, expected {expected}"),
             Self::ItemCount { got, expected } => write!(f, "{got} items, expected {expected}"),
             Self::OutOfRange => write!(f, "value out of range"),
+        }
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UnexpectedByte => "unexpected byte",
+            Self::UnexpectedEnd => "unexpected end of text",
+            Self::TrailingBytes => "bytes after the document",
+            Self::InvalidUtf8 => "not UTF-8",
+            Self::ControlCharacter => "control character in a string",
+            Self::InvalidEscape => "invalid escape",
+            Self::LoneSurrogate => "unpaired UTF-16 surrogate",
+            Self::EscapedKey => "escape in an object key",
+            Self::KeyTooLong => "object key too long",
+            Self::DuplicateKey => "duplicate key",
+            Self::LeadingZero => "number with a leading zero",
+            Self::NotAnInteger => "number with a fraction or exponent",
+            Self::NumberTooLarge => "number past 2^53 - 1 (use a string)",
+            Self::TooDeep => "nested too deep",
+            Self::TooManyValues => "too many values",
+        })
+    }
+}
+
+impl fmt::Display for TypedDataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Expected { expected } => write!(f, "expected {expected}"),
+            Self::MissingMember { name } => write!(f, "missing member `{name}`"),
+            Self::UnknownMember => write!(f, "unknown member"),
+            Self::TooManyTypes => write!(f, "too many types"),
+            Self::TooManyFields => write!(f, "too many fields"),
+            Self::NameSyntax => write!(f, "name is not an identifier"),
+            Self::ReservedName => write!(f, "struct named like an atomic type"),
+            Self::TypeSyntax => write!(f, "malformed type"),
+            Self::DuplicateField => write!(f, "duplicate field name"),
+            Self::UnknownType => write!(f, "undefined type"),
+            Self::PrimaryTypeIsDomain => write!(f, "primaryType is EIP712Domain"),
+            Self::DomainFieldType => write!(f, "standard domain field with a non-standard type"),
+            Self::MissingField => write!(f, "missing field"),
+            Self::UnknownField => write!(f, "field not in the type"),
+            Self::ArrayLength { got, expected } => {
+                write!(f, "{got} array elements, expected {expected}")
+            }
+            Self::ArrayTooLong => write!(f, "array too long"),
+            Self::OutOfRange => write!(f, "integer out of range"),
+            Self::ValueSyntax => write!(f, "malformed value"),
+            Self::BytesLength { got, expected } => write!(f, "{got} bytes, expected {expected}"),
         }
     }
 }
@@ -209,6 +375,9 @@ impl fmt::Display for Error {
             Self::AddressChecksum => write!(f, "address fails its EIP-55 checksum"),
             Self::BufferFull { capacity } => write!(f, "output buffer of {capacity} bytes is full"),
             Self::Invalid(e) => write!(f, "{e}"),
+            Self::Json { error, at } => write!(f, "typed data JSON at byte {at}: {error}"),
+            Self::TypedData { error, at } => write!(f, "typed data at byte {at}: {error}"),
+            Self::DisplayFull => write!(f, "display buffer full"),
         }
     }
 }

@@ -11,15 +11,17 @@ pub mod mnemonic;
 pub mod path;
 pub mod sign;
 pub mod tx;
+pub mod typed_data;
 pub mod wordlist;
 
 pub use address::{checksummed, parse_address, Address};
 pub use bip32::ExtendedKey;
-pub use error::{Error, FieldError, Result};
+pub use error::{Error, FieldError, JsonError, Result, TypedDataError};
 pub use mnemonic::{Mnemonic, Seed};
 pub use path::DerivationPath;
 pub use sign::RecoverableSignature;
 pub use tx::{SignedTransaction, Transaction, TxType};
+pub use typed_data::{sign_typed_data, HashOnly, TypedData};
 
 /// 256-bit unsigned integer (`ruint`, as in `evm-core`).
 pub use evm_core::U256;

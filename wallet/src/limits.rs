@@ -40,3 +40,35 @@ pub const BIP39_ROUNDS: u32 = 2048;
 
 /// Largest init code of a contract-creating transaction (EIP-3860).
 pub const MAX_INITCODE_BYTES: usize = 2 * 24_576;
+
+/// Longest EIP-712 typed-data JSON document, in bytes (offsets into it are
+/// stored as `u16`, so this stays below 64 KiB).
+pub const MAX_TYPED_DATA_BYTES: usize = 16 * 1024;
+
+/// Most JSON values (objects, arrays, strings, numbers, literals; keys not
+/// counted) in a typed-data document.
+pub const MAX_JSON_VALUES: usize = 512;
+
+/// Deepest nesting of JSON objects and arrays (the document's top object is
+/// depth 1, `message` depth 2).
+pub const MAX_JSON_DEPTH: usize = 12;
+
+/// Longest JSON object key, type name and field name, in bytes.
+pub const MAX_NAME_BYTES: usize = 64;
+
+/// Longest field type string (`Person[2][]`), in bytes.
+pub const MAX_TYPE_STRING_BYTES: usize = 96;
+
+/// Most struct types in `types`, `EIP712Domain` included (a `u64` bit set).
+pub const MAX_TYPES: usize = 32;
+
+/// Most fields of all struct types together.
+pub const MAX_FIELDS: usize = 128;
+
+/// Most elements of one array value, and the largest fixed array length a type may declare.
+pub const MAX_ARRAY_LEN: usize = 256;
+
+const _: () = assert!(MAX_TYPED_DATA_BYTES < u16::MAX as usize);
+const _: () = assert!(MAX_JSON_VALUES < u16::MAX as usize);
+const _: () = assert!(MAX_TYPES <= 64 && MAX_FIELDS <= 255 && MAX_NAME_BYTES <= 255);
+const _: () = assert!(MAX_TYPE_STRING_BYTES <= 255);
