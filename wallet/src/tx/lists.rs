@@ -1,4 +1,10 @@
 //! The list fields of typed transactions: access lists, blob hashes, authorizations; checked once, borrowed.
+//!
+//! One walker checks every list ([`each`], counting against a limit with
+//! [`Count`]); blob hashes and authorizations share the [`List`] type, the
+//! access list (entries and their keys) walks twice nested.
+
+use core::marker::PhantomData;
 
 use evm_state::rlp::{self, Item};
 
@@ -39,6 +45,46 @@ fn exactly<'a, const N: usize>(item: &Item<'a>, field: &'static str) -> Result<[
     Ok(out)
 }
 
+/// Items counted against a limit; one past it is [`Error::TooMany`].
+struct Count {
+    list: &'static str,
+    limit: usize,
+    n: usize,
+}
+
+impl Count {
+    fn new(list: &'static str, limit: usize) -> Self {
+        Self { list, limit, n: 0 }
+    }
+
+    fn bump(&mut self) -> Result<()> {
+        self.n += 1;
+        if self.n > self.limit {
+            return Err(Error::TooMany {
+                list: self.list,
+                limit: self.limit,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Walks the list `item` (named `field` in errors): counts each item in
+/// `count`, then checks it with `check`.
+fn each<'a>(
+    item: &Item<'a>,
+    field: &'static str,
+    count: &mut Count,
+    mut check: impl FnMut(&Item<'a>) -> Result<()>,
+) -> Result<()> {
+    for it in list_of(item, field)? {
+        let it = it?;
+        count.bump()?;
+        check(&it)?;
+    }
+    Ok(())
+}
+
 /// An EIP-2930 access list: `[[address, [storage key, ...]], ...]`, checked at decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AccessList<'a> {
@@ -50,33 +96,19 @@ pub struct AccessList<'a> {
 impl<'a> AccessList<'a> {
     /// Checks `item` (addresses of 20 bytes, keys of 32, within the limits).
     pub(crate) fn decode(item: &Item<'a>) -> Result<Self> {
-        let mut addresses = 0;
-        let mut keys = 0;
-        for entry in list_of(item, "accessList")? {
-            let [address, slots] = exactly::<2>(&entry?, "accessList")?;
+        let mut addresses = Count::new("accessList", MAX_ACCESS_LIST_ADDRESSES);
+        let mut keys = Count::new("accessList.storageKeys", MAX_ACCESS_LIST_KEYS);
+        each(item, "accessList", &mut addresses, |entry| {
+            let [address, slots] = exactly::<2>(entry, "accessList")?;
             address_field(&address, "accessList.address")?;
-            addresses += 1;
-            if addresses > MAX_ACCESS_LIST_ADDRESSES {
-                return Err(Error::TooMany {
-                    list: "accessList",
-                    limit: MAX_ACCESS_LIST_ADDRESSES,
-                });
-            }
-            for key in list_of(&slots, "accessList.storageKeys")? {
-                b256_field(&key?, "accessList.storageKey")?;
-                keys += 1;
-                if keys > MAX_ACCESS_LIST_KEYS {
-                    return Err(Error::TooMany {
-                        list: "accessList.storageKeys",
-                        limit: MAX_ACCESS_LIST_KEYS,
-                    });
-                }
-            }
-        }
+            each(&slots, "accessList.storageKeys", &mut keys, |key| {
+                b256_field(key, "accessList.storageKey").map(drop)
+            })
+        })?;
         Ok(Self {
             payload: item.payload(),
-            addresses,
-            keys,
+            addresses: addresses.n,
+            keys: keys.n,
         })
     }
 
@@ -116,33 +148,47 @@ fn items(payload: &[u8]) -> impl Iterator<Item = Item<'_>> {
     })
 }
 
-/// EIP-4844 blob versioned hashes, checked (32 bytes each) at decode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct BlobHashes<'a> {
-    payload: &'a [u8],
-    count: usize,
+/// The item type of a checked transaction [`List`]: how one item decodes.
+pub trait ListItem: Sized {
+    /// The list's name as the EIPs spell it (in errors).
+    const LIST: &'static str;
+    /// Most items (see `limits.rs`).
+    const LIMIT: usize;
+    /// Decodes and checks one item.
+    fn decode_item(item: &Item<'_>) -> Result<Self>;
 }
 
-impl<'a> BlobHashes<'a> {
-    pub(crate) fn decode(item: &Item<'a>) -> Result<Self> {
-        let mut count = 0;
-        for h in list_of(item, "blobVersionedHashes")? {
-            b256_field(&h?, "blobVersionedHashes")?;
-            count += 1;
-            if count > MAX_BLOB_HASHES {
-                return Err(Error::TooMany {
-                    list: "blobVersionedHashes",
-                    limit: MAX_BLOB_HASHES,
-                });
-            }
+/// A transaction list of `T`, checked at decode; it borrows the payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct List<'a, T> {
+    payload: &'a [u8],
+    count: usize,
+    item: PhantomData<T>,
+}
+
+impl<T> Default for List<'_, T> {
+    fn default() -> Self {
+        Self {
+            payload: &[],
+            count: 0,
+            item: PhantomData,
         }
+    }
+}
+
+impl<'a, T: ListItem> List<'a, T> {
+    /// Checks every item of `item` and that there are at most `T::LIMIT`.
+    pub(crate) fn decode(item: &Item<'a>) -> Result<Self> {
+        let mut count = Count::new(T::LIST, T::LIMIT);
+        each(item, T::LIST, &mut count, |it| T::decode_item(it).map(drop))?;
         Ok(Self {
             payload: item.payload(),
-            count,
+            count: count.n,
+            item: PhantomData,
         })
     }
 
-    /// Number of hashes.
+    /// Number of items.
     pub fn len(&self) -> usize {
         self.count
     }
@@ -152,11 +198,26 @@ impl<'a> BlobHashes<'a> {
         self.count == 0
     }
 
-    /// The hashes.
-    pub fn iter(&self) -> impl Iterator<Item = B256> + 'a {
-        items(self.payload).filter_map(|h| b256_field(&h, "").ok())
+    /// The items.
+    pub fn iter(&self) -> impl Iterator<Item = T> + 'a {
+        items(self.payload).filter_map(|it| T::decode_item(&it).ok())
     }
 }
+
+/// An EIP-4844 blob versioned hash (32 bytes).
+impl ListItem for B256 {
+    const LIST: &'static str = "blobVersionedHashes";
+    const LIMIT: usize = MAX_BLOB_HASHES;
+    fn decode_item(item: &Item<'_>) -> Result<Self> {
+        b256_field(item, Self::LIST)
+    }
+}
+
+/// EIP-4844 blob versioned hashes, checked (32 bytes each) at decode.
+pub type BlobHashes<'a> = List<'a, B256>;
+
+/// An EIP-7702 authorization list, checked at decode.
+pub type AuthorizationList<'a> = List<'a, Authorization>;
 
 /// One EIP-7702 authorization tuple `[chain_id, address, nonce, y_parity, r, s]`.
 ///
@@ -195,8 +256,12 @@ impl Authorization {
         )?;
         sig.recover_address(&self.signing_hash())
     }
+}
 
-    fn decode(item: &Item<'_>) -> Result<Self> {
+impl ListItem for Authorization {
+    const LIST: &'static str = "authorizationList";
+    const LIMIT: usize = MAX_AUTHORIZATIONS;
+    fn decode_item(item: &Item<'_>) -> Result<Self> {
         let [chain_id, address, nonce, y_parity, r, s] = exactly::<6>(item, "authorizationList")?;
         Ok(Self {
             chain_id: u256_field(&chain_id, "authorization.chainId")?,
@@ -206,47 +271,5 @@ impl Authorization {
             r: u256_field(&r, "authorization.r")?,
             s: u256_field(&s, "authorization.s")?,
         })
-    }
-}
-
-/// An EIP-7702 authorization list, checked at decode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct AuthorizationList<'a> {
-    payload: &'a [u8],
-    count: usize,
-}
-
-impl<'a> AuthorizationList<'a> {
-    pub(crate) fn decode(item: &Item<'a>) -> Result<Self> {
-        let mut count = 0;
-        for a in list_of(item, "authorizationList")? {
-            Authorization::decode(&a?)?;
-            count += 1;
-            if count > MAX_AUTHORIZATIONS {
-                return Err(Error::TooMany {
-                    list: "authorizationList",
-                    limit: MAX_AUTHORIZATIONS,
-                });
-            }
-        }
-        Ok(Self {
-            payload: item.payload(),
-            count,
-        })
-    }
-
-    /// Number of tuples.
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    /// The tuples.
-    pub fn iter(&self) -> impl Iterator<Item = Authorization> + 'a {
-        items(self.payload).filter_map(|a| Authorization::decode(&a).ok())
     }
 }
