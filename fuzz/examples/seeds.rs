@@ -269,6 +269,38 @@ fn transaction_seeds() {
     }
 }
 
+/// typed_data: whole documents (mode byte 0: the EIP-712 `Mail` example,
+/// arrays of structs, a recursive `null`) and one value per type of the
+/// target's value mode (mode byte `132 + i` selects `TYPES[i]`).
+fn typed_data_seeds() {
+    let docs = [
+        ("mail", r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}"#),
+        ("arrays", r#"{"types":{"EIP712Domain":[],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address[]"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person[]"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{},"message":{"from":{"name":"Cow","wallet":["0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826","0xDD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"]},"to":[{"name":"Bob","wallet":["0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"]}],"contents":"Hello, Bob!"}}"#),
+        ("recursive", r#"{"types":{"Node":[{"name":"v","type":"int256[2][]"},{"name":"next","type":"Node"}]},"primaryType":"Node","domain":{"chainId":"0x1","salt":"0x0000000000000000000000000000000000000000000000000000000000000001"},"message":{"v":[[1,-1],["0x2","-3"]],"next":{"v":[],"next":null}}}"#),
+    ];
+    for (name, doc) in docs {
+        write("typed_data", &format!("doc-{name}"), &[&[0u8][..], doc.as_bytes()].concat());
+    }
+    let values = [
+        r#""0x1f""#,
+        "-128",
+        r#""0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826""#,
+        "true",
+        r#""0xdeadbeef""#,
+        r#""0x01020304""#,
+        r#""h\u00e9llo\n\ud83d\ude01""#,
+        "[1,2,3]",
+        r#"[[1,-1],["0x2","-3"]]"#,
+        r#"{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"}"#,
+        r#"[{"name":"a","wallet":"0x0000000000000000000000000000000000000000"}]"#,
+        r#"{"from":{"name":"a","wallet":"0x0000000000000000000000000000000000000000"},"to":[],"replyTo":null}"#,
+    ];
+    for (i, value) in values.iter().enumerate() {
+        let mode = 132 + u8::try_from(i).expect("12 values");
+        write("typed_data", &format!("value-{i:02}"), &[&[mode][..], value.as_bytes()].concat());
+    }
+}
+
 fn main() {
     // stark_proof: real proofs of the verifier's test AIR at the reference
     // options (2^3 rows: no FRI layer; 2^5 and 2^6: one).
@@ -469,6 +501,7 @@ fn main() {
     write("witness", "arbitrary-nodes", &[2, 0, 1, 2, 3, 4, 0xc0]);
 
     transaction_seeds();
+    typed_data_seeds();
 
     // block_header: a built header (mode 1) and, with the fixtures, the chain.
     write("block_header", "built", &[1, 9, 1, 2, 3]);

@@ -7,7 +7,7 @@ use std::time::Instant;
 use zkevm_tests::workspace_root;
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
-pub const TARGETS: [&str; 9] = [
+pub const TARGETS: [&str; 10] = [
     "service",
     "rlp",
     "proof",
@@ -17,6 +17,7 @@ pub const TARGETS: [&str; 9] = [
     "block_header",
     "stark_proof",
     "transaction",
+    "typed_data",
 ];
 
 /// Seconds per target when `--seconds` is not given.
