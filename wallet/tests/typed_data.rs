@@ -670,3 +670,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_parsed_form_is_bounded() {
+    // The value table (MAX_JSON_VALUES nodes of 12 bytes) and the type table:
+    // what a device keeps while the user reads the display.
+    let size = core::mem::size_of::<TypedData<'static>>();
+    assert!(size <= 10 * 1024, "TypedData is {size} bytes");
+    println!("size_of::<TypedData>() = {size}");
+}
