@@ -1,7 +1,7 @@
 //! The list fields of typed transactions: access lists, blob hashes, authorizations; checked once, borrowed.
 //!
-//! One walker checks every list ([`each`], counting against a limit with
-//! [`Count`]); blob hashes and authorizations share the [`List`] type, the
+//! One walker checks every list (`each`, counting against a limit with
+//! `Count`); blob hashes and authorizations share the [`List`] type, the
 //! access list (entries and their keys) walks twice nested.
 
 use core::marker::PhantomData;
