@@ -7,8 +7,18 @@ use wallet::{Error, TypedData};
 
 /// Field types the value mode puts the input under.
 const TYPES: [&str; 12] = [
-    "uint256", "int8", "address", "bool", "bytes", "bytes4", "string", "uint8[]", "int256[2][]",
-    "Person", "Person[]", "Mail",
+    "uint256",
+    "int8",
+    "address",
+    "bool",
+    "bytes",
+    "bytes4",
+    "string",
+    "uint8[]",
+    "int256[2][]",
+    "Person",
+    "Person[]",
+    "Mail",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -35,13 +45,18 @@ fn check(doc: &[u8]) {
     let Ok(td) = TypedData::parse(doc) else {
         return;
     };
-    assert_eq!(td.digest(), digest(&td.domain_separator(), &td.message_hash()));
+    assert_eq!(
+        td.digest(),
+        digest(&td.domain_separator(), &td.message_hash())
+    );
     let mut out = String::new();
     td.display(&mut out).expect("a String takes any display");
     let last = format!("digest: 0x{}\n", hex(&td.digest()));
     assert!(out.ends_with(&last), "display ends with the digest");
     // Every line is printable ASCII: no value can forge a line.
-    assert!(out.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b)));
+    assert!(out
+        .bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b)));
     // A full writer is an error, never a panic or a silent cut.
     let mut small = Bounded(0);
     assert_eq!(td.display(&mut small), Err(Error::DisplayFull));
