@@ -1,7 +1,7 @@
 //! The STARK benchmark (`cargo xtask bench --stark` runs it): loop programs sized to 2^k trace rows, proved and verified on the host, verified and re-executed on the QEMU device; prints two markdown tables.
 //!
 //! `cargo run --profile bench -p zkevm-tests --example stark_bench -- [--sizes 10,12,14,16,18] [--device-max 16]`
-#![allow(clippy::expect_used, clippy::unwrap_used)] // a benchmark: a failure ends it
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a benchmark: a failure ends it
 
 use std::time::{Duration, Instant};
 
@@ -151,9 +151,7 @@ fn tables(rows: &[Row], threads: usize) -> String {
     md += "|---|---|---|---|---|---|\n";
     for r in rows {
         let Some(d) = &r.device else { continue };
-        let exec = d
-            .execute_instructions
-            .map_or("–".to_owned(), millions);
+        let exec = d.execute_instructions.map_or("–".to_owned(), millions);
         let ratio = d.execute_instructions.map_or("–".to_owned(), |e| {
             format!("{:.2}", e as f64 / d.verify_instructions as f64)
         });
@@ -177,7 +175,8 @@ fn main() {
         .split(',')
         .map(|s| s.trim().parse().expect("--sizes: log2 values"))
         .collect();
-    let device_max: u32 = arg(&args, "--device-max").map_or(16, |s| s.parse().expect("--device-max"));
+    let device_max: u32 =
+        arg(&args, "--device-max").map_or(16, |s| s.parse().expect("--device-max"));
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let rows: Vec<Row> = sizes
         .iter()

@@ -40,7 +40,10 @@ fn rejected(device: &mut Device, file: &[u8], what: &str) -> protocol::StarkFaul
         other => panic!("{what}: expected a STARK rejection, got {other:?}"),
     };
     assert!(
-        matches!(device.call(&protocol::Request::Ping).unwrap(), Reply::Pong { .. }),
+        matches!(
+            device.call(&protocol::Request::Ping).unwrap(),
+            Reply::Pong { .. }
+        ),
         "{what}: the device stopped serving"
     );
     fault
@@ -108,7 +111,11 @@ fn stark_proofs_on_the_device() {
     assert_eq!(summary.heap_base, baseline);
     assert!(summary.instructions > 1_000_000, "{summary:?}");
     assert!(summary.heap_peak > baseline, "{summary:?}");
-    assert_eq!(heap_used(&mut device), baseline, "heap after an accepted proof");
+    assert_eq!(
+        heap_used(&mut device),
+        baseline,
+        "heap after an accepted proof"
+    );
 
     let offsets = spread_offsets(file.len(), 24);
     let mut faults = std::collections::BTreeMap::new();
@@ -128,7 +135,11 @@ fn stark_proofs_on_the_device() {
         println!("{what} changed: rejected ({fault})");
     }
     rejected(&mut device, &file[..file.len() - 1], "truncated");
-    assert_eq!(heap_used(&mut device), baseline, "heap after the rejections");
+    assert_eq!(
+        heap_used(&mut device),
+        baseline,
+        "heap after the rejections"
+    );
 
     // Still serving, and still accepting.
     let again = accepted(&mut device, &file);
