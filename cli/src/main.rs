@@ -20,7 +20,7 @@ commands:
                                         check an eth_getProof response
   prove <statetest.json> [--index d:g:v] -o proof.bin | prove --coverage
                                         STARK proof of a case's execution (or the opcode list)
-  verify <proof.bin>                    check a proof file on the host
+  verify <proof.bin> [--device]         check a proof file on the host (or on the QEMU device)
   version                               print the tool's version";
 
 fn report(result: Result<ExitCode, String>) -> ExitCode {

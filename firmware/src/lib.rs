@@ -10,6 +10,7 @@ pub mod limits;
 pub mod proof;
 pub mod routines;
 pub mod service;
+pub mod stark;
 pub mod uplink;
 
 pub use service::{Action, Measurement, MemoryStats, Platform, Service};

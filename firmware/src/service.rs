@@ -8,6 +8,7 @@ use protocol::{
 use crate::exec::execute_query;
 use crate::proof::verify_query;
 use crate::routines::{run_routine, ROUTINE_OUTPUT};
+use crate::stark::verify_stark;
 
 /// Heap and stack figures a platform reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,6 +43,14 @@ pub trait Platform {
     /// Send one encoded frame (delimiter included) to the host now, ahead of
     /// the reply (used to stream trace rows during an execution).
     fn send(&mut self, frame: &[u8]);
+    /// Start a heap measurement window (its peak starts at the heap in use
+    /// now); a platform that cannot does nothing.
+    fn start_heap_window(&mut self) {}
+    /// Most heap bytes in use since [`Platform::start_heap_window`] (a
+    /// platform that cannot tell reports its peak since boot).
+    fn heap_window_peak(&self) -> u32 {
+        self.memory().heap_peak
+    }
 }
 
 /// What the main loop must do after a frame was handled.
@@ -139,6 +148,10 @@ impl<'s, P: Platform> Service<'s, P> {
             Request::Execute { trace } => {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
                 execute_query(&mut self.platform, staged, trace, &mut reason)
+            }
+            Request::VerifyStark => {
+                let staged = self.stage.get(..self.staged).unwrap_or_default();
+                verify_stark(&mut self.platform, staged, &mut reason)
             }
         };
         // A refused request leaves nothing staged: a later `Execute` or

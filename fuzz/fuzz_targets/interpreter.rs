@@ -64,6 +64,21 @@ fn transact(r: &mut Reader<'_>) {
         _ => Some(ADDRESSES[1]),
     };
     let data = r.bytes(1024).to_vec();
+    // A type-4 (EIP-7702) transaction one time in four: its authorities
+    // (the fixed keys' accounts) are in the pre-state.
+    let authorizations = (r.u8() % 4 == 0).then(|| zkevm_fuzz::authorizations(r));
+    if authorizations.is_some() {
+        for authority in zkevm_fuzz::authority_addresses() {
+            state.insert_account(
+                authority,
+                AccountInfo {
+                    nonce: u64::from(r.u8() % 2),
+                    balance: U256::from(r.u8()),
+                    ..AccountInfo::default()
+                },
+            );
+        }
+    }
     let tx = TxEnv {
         caller,
         to,
@@ -71,6 +86,8 @@ fn transact(r: &mut Reader<'_>) {
         data: &data,
         gas_limit: 21_000 + u64::from(r.u32() % 4_000_000),
         max_fee_per_gas: U256::from(r.u8() % 2),
+        max_priority_fee_per_gas: authorizations.as_ref().map(|_| U256::ZERO),
+        authorization_list: authorizations.as_deref(),
         ..TxEnv::default()
     };
     let block = BlockEnv {

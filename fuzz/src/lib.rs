@@ -327,3 +327,55 @@ pub fn proof_query_bytes(
     };
     postcard::to_allocvec(&query).ok()
 }
+
+/// The EIP-7702 authorization list of a type-4 transaction (the
+/// `interpreter` target): up to 3 tuples, each either signed with one of
+/// three fixed keys (a valid signature, for chain 0 or 1, delegating to one
+/// of [`ADDRESSES`] or clearing, at a nonce of 0-2) or of arbitrary fields
+/// (an invalid or unrecoverable signature, a high `s`, a wrong parity).
+pub fn authorizations(r: &mut Reader<'_>) -> Vec<evm_core::Authorization> {
+    (0..r.u8() % 4)
+        .map(|_| {
+            let chain_id = U256::from(r.u8() % 2);
+            let address = match r.u8() % 5 {
+                4 => [0; 20],
+                i => ADDRESSES[usize::from(i)],
+            };
+            let nonce = u64::from(r.u8() % 3);
+            if r.u8() % 2 == 0 {
+                let secret = [1 + r.u8() % 3; 32];
+                let signed = k256::ecdsa::SigningKey::from_slice(&secret)
+                    .ok()
+                    .and_then(|key| {
+                        wallet::sign::sign_authorization(&key, &chain_id, &address, nonce).ok()
+                    });
+                if let Some(sig) = signed {
+                    return evm_core::Authorization {
+                        chain_id,
+                        address,
+                        nonce,
+                        y_parity: sig.y_parity,
+                        r: U256::from_be_bytes(sig.r),
+                        s: U256::from_be_bytes(sig.s),
+                    };
+                }
+            }
+            evm_core::Authorization {
+                chain_id,
+                address,
+                nonce,
+                y_parity: r.u8() % 3,
+                r: r.word(),
+                s: r.word(),
+            }
+        })
+        .collect()
+}
+
+/// The authorities of [`authorizations`]' fixed keys, for the pre-state.
+pub fn authority_addresses() -> Vec<Address> {
+    (1u8..=3)
+        .filter_map(|k| k256::ecdsa::SigningKey::from_slice(&[k; 32]).ok())
+        .map(|key| wallet::address::address_of(&k256::PublicKey::from(key.verifying_key())))
+        .collect()
+}

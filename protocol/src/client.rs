@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use crate::limits::{MAX_ENCODED, MAX_WIRE_FRAME};
 use crate::{
     decode_frame, encode_frame, ErrorCode, ExecSummary, FrameError, ProvenAccount, Rejection,
-    Request, Response, Routine, TraceMode,
+    Request, Response, Routine, StarkSummary, TraceMode,
 };
 
 /// Bytes per [`Request::Stage`]: well inside one frame.
@@ -67,6 +67,8 @@ pub enum Reply {
         /// Encoded rows.
         data: Vec<u8>,
     },
+    /// Answer to `VerifyStark` when the proof holds.
+    StarkVerified(Box<StarkSummary>),
     /// A well-formed request whose content the device refused.
     Rejected {
         /// Why, as a type.
@@ -106,6 +108,7 @@ impl From<Response<'_>> for Reply {
                 offset,
                 data: data.to_vec(),
             },
+            Response::StarkVerified(summary) => Self::StarkVerified(Box::new(summary)),
             Response::Rejected { kind, reason } => Self::Rejected {
                 kind,
                 reason: reason.to_owned(),
@@ -298,6 +301,13 @@ impl<S: Read + Write> Client<S> {
     pub fn verify_proof(&mut self, query: &[u8]) -> Result<Reply, ClientError> {
         self.stage(query)?;
         self.call(&Request::VerifyProof)
+    }
+
+    /// Stage a STARK proof file (`verifier::Proof` bytes) and have the device
+    /// verify it: `StarkVerified` or `Rejected`.
+    pub fn verify_stark(&mut self, file: &[u8]) -> Result<Reply, ClientError> {
+        self.stage(file)?;
+        self.call(&Request::VerifyStark)
     }
 
     /// Stage an execution query and have the device run it, untraced.

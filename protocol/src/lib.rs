@@ -9,6 +9,7 @@ pub mod error;
 pub mod frame;
 pub mod limits;
 pub mod message;
+pub mod stark;
 
 #[cfg(any(test, feature = "std"))]
 pub use client::{Client, ClientError, Reply};
@@ -19,3 +20,4 @@ pub use message::{
     ProofQuery, ProvenAccount, Rejection, Request, Response, Routine, StorageQuery, TraceDigest,
     TraceMode, TxQuery, PROTOCOL_VERSION,
 };
+pub use stark::{StarkFault, StarkSummary};

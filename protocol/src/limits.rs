@@ -18,8 +18,11 @@ pub const MAX_BUILD_ID: usize = 64;
 /// Largest input accepted by a measured routine.
 pub const MAX_ROUTINE_INPUT: usize = 2048;
 
-/// Largest input a host may stage on the device (for inputs larger than a frame).
-pub const MAX_STAGED: usize = 64 * 1024;
+/// Largest input a host may stage on the device (for inputs larger than a
+/// frame): 256 KiB, room for a STARK proof file (the verifier's shape check
+/// caps the STARK bytes at 192 KiB; the public inputs come beside them).
+/// A board may stage less (the nRF52840 build: 32 KiB).
+pub const MAX_STAGED: usize = 256 * 1024;
 
 /// The most gas one device execution may use: 2^24, the EIP-7825 cap on a
 /// transaction's gas limit. A query asking for more is refused before it runs

@@ -8,6 +8,7 @@ use crate::limits::MAX_EXEC_SLOTS;
 use crate::limits::{
     MAX_EXEC_ACCOUNTS, MAX_EXEC_OUTPUT, MAX_EXEC_WRITES, MAX_QUERY_PROOF_NODES, MAX_QUERY_SLOTS,
 };
+use crate::stark::{StarkFault, StarkSummary};
 
 /// Version of this protocol, reported in [`Response::Pong`].
 pub const PROTOCOL_VERSION: u16 = 3;
@@ -52,6 +53,10 @@ pub enum Request<'a> {
         /// Whether and how the device traces the execution.
         trace: TraceMode,
     },
+    /// Parse and verify the STARK proof file (`verifier::Proof` bytes) in the
+    /// staging area; answered with [`Response::StarkVerified`] or
+    /// [`Response::Rejected`] with [`Rejection::InvalidStark`].
+    VerifyStark,
 }
 
 /// What the device does with the execution trace of a [`Request::Execute`].
@@ -86,7 +91,7 @@ pub struct TraceDigest {
 impl Request<'_> {
     /// Number of request variants; a body whose variant index is at or above
     /// this is [`FrameError::UnknownMessage`].
-    pub const VARIANTS: u32 = 8;
+    pub const VARIANTS: u32 = 9;
 }
 
 /// A transaction and the complete pre-state it runs on, for the device to
@@ -212,6 +217,8 @@ pub enum Rejection {
     State,
     /// The trace could not be produced or sent.
     Trace,
+    /// A STARK proof file that does not verify, and why.
+    InvalidStark(StarkFault),
 }
 
 impl Rejection {
@@ -226,6 +233,7 @@ impl Rejection {
             Self::TimeBudget => "cannot simulate: time budget exceeded",
             Self::State => "state unreadable",
             Self::Trace => "trace failed",
+            Self::InvalidStark(_) => "invalid STARK proof",
         }
     }
 }
@@ -236,6 +244,7 @@ impl core::fmt::Display for Rejection {
             Self::GasAboveCap { got, limit } => {
                 write!(f, "gas limit {got} above the device cap of {limit}")
             }
+            Self::InvalidStark(fault) => write!(f, "invalid STARK proof: {fault}"),
             other => f.write_str(other.as_str()),
         }
     }
@@ -448,11 +457,13 @@ pub enum Response<'a> {
         /// The rows (at most [`crate::limits::MAX_TRACE_CHUNK`] bytes).
         data: &'a [u8],
     },
+    /// Answer to [`Request::VerifyStark`] when the proof holds.
+    StarkVerified(StarkSummary),
 }
 
 impl Response<'_> {
     /// Number of response variants.
-    pub const VARIANTS: u32 = 10;
+    pub const VARIANTS: u32 = 11;
 }
 
 /// Why a request was not served.
@@ -489,9 +500,7 @@ mod tests {
     #[test]
     fn variant_count_matches_last_variant() {
         let mut buf = [0u8; 8];
-        let request = Request::Execute {
-            trace: TraceMode::Off,
-        };
+        let request = Request::VerifyStark;
         let used = postcard::to_slice(&request, &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, Request::VARIANTS);
     }

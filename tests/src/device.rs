@@ -67,6 +67,19 @@ fn collect(mut from: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
 }
 
 impl Device {
+    /// Boot the QEMU firmware with the default time limit: the ELF named by
+    /// `ZKEVM_FIRMWARE` if set, else the test build ([`crate::build_firmware`],
+    /// built on first use). For host tools that talk to an emulated device.
+    pub fn boot_default() -> Result<Self> {
+        let firmware = match std::env::var_os("ZKEVM_FIRMWARE") {
+            Some(elf) => Firmware {
+                elf: PathBuf::from(elf),
+            },
+            None => crate::build_firmware()?,
+        };
+        Self::boot(&firmware)
+    }
+
     /// Boot `firmware` with the default time limit.
     pub fn boot(firmware: &Firmware) -> Result<Self> {
         Self::boot_with_limit(firmware, DEFAULT_LIMIT)

@@ -20,6 +20,6 @@ pub mod verify;
 
 pub use error::{Error, StarkError};
 pub use options::Options;
-pub use proof::Proof;
+pub use proof::{Proof, ProofFile};
 pub use public::{Counts, PublicInputs, Status};
-pub use verify::verify;
+pub use verify::{verify, verify_parts};

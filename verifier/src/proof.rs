@@ -116,6 +116,32 @@ impl Proof {
 
     /// Parses a file; every length is bounded before it is used.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let file = ProofFile::parse(bytes)?;
+        Ok(Proof {
+            public: file.public,
+            counts: file.counts,
+            stark: file.stark.to_vec(),
+        })
+    }
+}
+
+/// A parsed proof file whose STARK bytes stay where they were read (a
+/// device's staging area): the parsed public inputs and counts are owned, the
+/// largest part of the file is not copied. Verify it with
+/// [`crate::verify::verify_parts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofFile<'a> {
+    /// The statement.
+    pub public: PublicInputs,
+    /// Table multiplicities.
+    pub counts: Counts,
+    /// The backend's proof bytes, borrowed from the file.
+    pub stark: &'a [u8],
+}
+
+impl<'a> ProofFile<'a> {
+    /// Parses a file as [`Proof::from_bytes`] does, borrowing the STARK bytes.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader { rest: bytes };
         if r.array::<8>()? != MAGIC {
             return Err(Error::BadMagic);
@@ -141,11 +167,18 @@ impl Proof {
         let code_counts = r.counts(MAX_CODE + 1)?;
         let byte_counts = r.counts(256)?;
         let calldata_counts = r.counts(MAX_DATA + 1)?;
-        let stark = r.bytes(MAX_STARK_BYTES)?;
+        let n = u64::from(r.u32()?);
+        if n > MAX_STARK_BYTES {
+            return Err(Error::TooLong {
+                got: n,
+                max: MAX_STARK_BYTES,
+            });
+        }
+        let stark = r.take(n)?;
         if !r.rest.is_empty() {
             return Err(Error::TrailingBytes);
         }
-        Ok(Proof {
+        Ok(ProofFile {
             public: PublicInputs {
                 code,
                 calldata,

@@ -16,7 +16,7 @@ use crate::cols;
 use crate::error::{Error, StarkError};
 use crate::options::Options;
 use crate::proof::Proof;
-use crate::public::{AirInputs, Status};
+use crate::public::{AirInputs, Counts, PublicInputs, Status};
 use crate::shape::{self, ExpectedShape, GOLDILOCKS_MODULUS_LE};
 
 /// The Merkle hash.
@@ -101,20 +101,26 @@ fn shape_gate(bytes: &[u8]) -> Result<(), Error> {
 
 /// Checks `proof` for the statement it carries; `Ok` means the execution is proved.
 pub fn verify(proof: &Proof) -> Result<(), Error> {
-    let public = &proof.public;
+    verify_parts(&proof.public, &proof.counts, &proof.stark)
+}
+
+/// [`verify`] on the parts of a proof file, the STARK bytes borrowed (a
+/// [`ProofFile`](crate::proof::ProofFile) read from a device's staging
+/// area): the heap then holds the parsed STARK proof only, not a second copy
+/// of its bytes.
+pub fn verify_parts(public: &PublicInputs, counts: &Counts, stark: &[u8]) -> Result<(), Error> {
     if public.status != Status::Success || !public.return_data.is_empty() {
         return Err(Error::NotProvable);
     }
     public.frame_gas()?;
-    if proof.counts.code.len() != public.code_table().len()
-        || proof.counts.bytes.len() != 256
-        || proof.counts.calldata.len() != public.calldata.len() + 1
+    if counts.code.len() != public.code_table().len()
+        || counts.bytes.len() != 256
+        || counts.calldata.len() != public.calldata.len() + 1
     {
         return Err(Error::CountsShape);
     }
-    shape_gate(&proof.stark)?;
-    let stark =
-        StarkProof::from_bytes(&proof.stark).map_err(|_| Error::Stark(StarkError::Deserialize))?;
+    shape_gate(stark)?;
+    let stark = StarkProof::from_bytes(stark).map_err(|_| Error::Stark(StarkError::Deserialize))?;
     let info = stark.trace_info();
     let log2 = info.length().trailing_zeros();
     if info.main_trace_width() != cols::WIDTH
@@ -128,7 +134,7 @@ pub fn verify(proof: &Proof) -> Result<(), Error> {
     }
     let inputs = AirInputs {
         public: public.clone(),
-        counts: proof.counts.clone(),
+        counts: counts.clone(),
     };
     let accept = AcceptableOptions::OptionSet(vec![Options::STANDARD.to_backend()]);
     winter_verifier::verify::<EvmAir, Hash, DefaultRandomCoin<Hash>, MerkleTree<Hash>>(

@@ -159,7 +159,8 @@ pub fn run(quick: bool, device: DeviceSection) -> Result<(), String> {
     md += &host;
     md += "<!-- device section: produced by the DeviceSection function given to xtask's bench::run -->\n";
     md += &device;
-    md += "\n## STARK\n\nNot yet available (no STARK prover/verifier benchmark yet).\n";
+    md += &crate::stark_bench::section(quick)
+        .unwrap_or_else(|e| format!("\n## STARK\n\nThe STARK measurements failed: {e}\n"));
     let file = out_dir.join("BENCHMARKS.md");
     std::fs::write(&file, &md).map_err(|e| format!("{}: {e}", file.display()))?;
     println!("{md}");

@@ -7,7 +7,7 @@ use std::time::Instant;
 use zkevm_tests::workspace_root;
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
-pub const TARGETS: [&str; 10] = [
+pub const TARGETS: [&str; 11] = [
     "service",
     "rlp",
     "proof",
@@ -18,6 +18,7 @@ pub const TARGETS: [&str; 10] = [
     "stark_proof",
     "transaction",
     "typed_data",
+    "stark_file",
 ];
 
 /// Seconds per target when `--seconds` is not given.
@@ -32,6 +33,8 @@ fn max_len(target: &str) -> u32 {
     match target {
         "service" => 16384,
         "stark_proof" => 32768,
+        // Proof files of the EvmAir: 30-60 KB for short loop programs.
+        "stark_file" => 131072,
         _ => 4096,
     }
 }

@@ -9,10 +9,12 @@ use embedded_alloc::LlffHeap;
 
 use firmware::limits::HEAP_SIZE;
 
-/// `LlffHeap` that remembers the most bytes it ever had in use.
+/// `LlffHeap` that remembers the most bytes it ever had in use, since boot
+/// and since the start of the current measurement window.
 struct TrackingHeap {
     heap: LlffHeap,
     peak: AtomicUsize,
+    window: AtomicUsize,
 }
 
 // SAFETY: every call is forwarded unchanged to `LlffHeap`, which upholds the
@@ -21,7 +23,9 @@ unsafe impl GlobalAlloc for TrackingHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's `layout` obligations are passed through.
         let block = unsafe { self.heap.alloc(layout) };
-        self.peak.fetch_max(self.heap.used(), Ordering::Relaxed);
+        let used = self.heap.used();
+        self.peak.fetch_max(used, Ordering::Relaxed);
+        self.window.fetch_max(used, Ordering::Relaxed);
         block
     }
 
@@ -35,6 +39,7 @@ unsafe impl GlobalAlloc for TrackingHeap {
 static HEAP: TrackingHeap = TrackingHeap {
     heap: LlffHeap::empty(),
     peak: AtomicUsize::new(0),
+    window: AtomicUsize::new(0),
 };
 
 /// Give the allocator its memory; called once, first thing at boot.
@@ -56,4 +61,14 @@ pub fn stats() -> (u32, u32, u32) {
         to_u32(HEAP.heap.used()),
         to_u32(HEAP.peak.load(Ordering::Relaxed)),
     )
+}
+
+/// Start a measurement window: its peak starts at the bytes in use now.
+pub fn start_window() {
+    HEAP.window.store(HEAP.heap.used(), Ordering::Relaxed);
+}
+
+/// Most heap bytes in use since [`start_window`].
+pub fn window_peak() -> u32 {
+    u32::try_from(HEAP.window.load(Ordering::Relaxed)).unwrap_or(u32::MAX)
 }

@@ -38,6 +38,14 @@ impl Platform for Device {
     fn send(&mut self, frame: &[u8]) {
         self.uart.write_all(frame);
     }
+
+    fn start_heap_window(&mut self) {
+        heap::start_window();
+    }
+
+    fn heap_window_peak(&self) -> u32 {
+        heap::window_peak()
+    }
 }
 
 #[entry]
