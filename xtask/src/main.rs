@@ -5,6 +5,7 @@ mod demo;
 mod device_bench;
 mod fuzz;
 mod setup;
+mod statetest_bench;
 mod test;
 
 use std::process::ExitCode;
@@ -15,8 +16,9 @@ commands:
   setup   install what the project needs (QEMU, thumb targets); idempotent
   test    the project's one test command: fmt, clippy, tests, QEMU tests, no_std builds
   demo    build the firmware, boot it in QEMU and talk to it
-  bench   host benchmarks vs revm/alloy-trie and the device section into BENCHMARKS.md
-          (--quick: a short run under target/bench-quick/)
+  bench   host benchmarks vs revm/alloy-trie, zkevm statetest vs revme, and the device
+          section into BENCHMARKS.md (--quick: a short run under target/bench-quick/,
+          without the state-test section; --statetest: only that section, printed)
   fuzz    cargo-fuzz targets: replay fuzz/regressions/, then fuzz each target from its seeds
           [--seconds N (default 60)] [--target NAME]... [--sanitizer none|address]";
 
@@ -32,7 +34,11 @@ fn main() -> ExitCode {
         "demo" => setup::run().and_then(|()| demo::run()),
         "bench" => setup::run().and_then(|()| {
             let quick = args.iter().any(|a| a == "--quick");
-            bench::run(quick, device_bench::section)
+            if args.iter().any(|a| a == "--statetest") {
+                bench::statetest_only()
+            } else {
+                bench::run(quick, device_bench::section)
+            }
         }),
         "fuzz" => fuzz::Options::parse(&args[1..]).and_then(|options| fuzz::run(&options)),
         "help" | "--help" | "-h" => {
