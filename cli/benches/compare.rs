@@ -1,6 +1,6 @@
 //! Host benchmarks: evm-core vs revm on the ipsilon benchmarks, evm-state vs alloy-trie on state roots and proofs.
 //!
-//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--out FILE] [--svg FILE] [--filter TEXT] [--tracing] [--state-only]`
+//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--out FILE] [--svg FILE] [--filter TEXT] [--tracing] [--state-only] [--cpu-time]`
 //! prints markdown tables and writes them to `--out` (the host sections of
 //! `BENCHMARKS.md`, assembled by `cargo xtask bench`) and the interpreter chart
 //! to `--svg`. Every pair of runs is checked equal before it is timed; runs of
@@ -103,7 +103,13 @@ fn main() {
     // `--state-only`: only the state section (evm-state vs alloy-trie).
     let tracing_only = args.iter().any(|a| a == "--tracing");
     let state_only = args.iter().any(|a| a == "--state-only");
-    let plan = if quick { QUICK } else { FULL };
+    let mut plan = if quick { QUICK } else { FULL };
+    // `--cpu-time`: the thread's CPU time, in samples of at least 100 ms (a
+    // sample may be off by a scheduler tick).
+    if args.iter().any(|a| a == "--cpu-time") && thread_cpu_ns().is_some() {
+        CPU_TIME.store(true, std::sync::atomic::Ordering::Relaxed);
+        plan.sample = plan.sample.max(Duration::from_millis(100));
+    }
 
     let mut md = String::new();
     let mut rows = Vec::new();
@@ -158,13 +164,32 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// Seconds per call of `f`, timed over `iters` calls.
+/// `--cpu-time`: samples are the thread's time on a CPU, not wall time.
+static CPU_TIME: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Nanoseconds this thread has run on a CPU (Linux `/proc/thread-self/schedstat`,
+/// updated at scheduler ticks: a sample is off by up to a tick), if readable.
+fn thread_cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// Seconds per call of `f`, timed over `iters` calls (wall time, or the
+/// thread's CPU time with `--cpu-time`, for a machine busy with other work).
 fn time_per_call(iters: u32, f: &mut dyn FnMut()) -> f64 {
+    let cpu = CPU_TIME.load(std::sync::atomic::Ordering::Relaxed);
+    let cpu_start = if cpu { thread_cpu_ns() } else { None };
     let start = Instant::now();
     for _ in 0..iters {
         f();
     }
-    start.elapsed().as_secs_f64() / f64::from(iters)
+    let wall = start.elapsed().as_secs_f64();
+    let cpu_end = if cpu { thread_cpu_ns() } else { None };
+    let seconds = match (cpu_start, cpu_end) {
+        (Some(a), Some(b)) if b > a => (b - a) as f64 * 1e-9,
+        _ => wall,
+    };
+    seconds / f64::from(iters)
 }
 
 /// Median seconds per call of each of `fs`: warmed up once, then `plan.reps`
@@ -614,7 +639,7 @@ fn interpreter_markdown(rows: &[Row], plan: Plan, svg: Option<&Path>) -> String 
          the {} rules (`SpecId::{:?}`, `Spec::{:?}`; EIP-7825's transaction gas limit cap \
          lifted on both sides, as some benchmarks need more than 2^24 gas). Before timing, status, gas used, output and the \
          changed storage slots of both are compared; a difference is reported and not timed. Times are medians of {} \
-         repetitions, the contenders' order rotating, each sample at least {} ms; ratio = \
+         repetitions, the contenders' order rotating, each sample at least {} ms{}; ratio = \
          evm-core time / revm time (below 1: evm-core faster).\n\n\
          evm-core runs with `Limits::HOST` except for the storage index tables: {} slots and \
          {} transient slots (`Limits::HOST` has 2^20 of each, 16 MiB of index tables; the \
@@ -625,6 +650,11 @@ fn interpreter_markdown(rows: &[Row], plan: Plan, svg: Option<&Path>) -> String 
         SPEC,
         plan.reps,
         plan.sample.as_millis(),
+        if CPU_TIME.load(std::sync::atomic::Ordering::Relaxed) {
+            " of the thread's CPU time (`--cpu-time`: the machine was shared)"
+        } else {
+            ""
+        },
         BENCH_LIMITS.slots,
         BENCH_LIMITS.transient_slots
     );
