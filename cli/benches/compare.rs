@@ -1,6 +1,6 @@
 //! Host benchmarks: evm-core vs revm on the ipsilon benchmarks, evm-state vs alloy-trie on state roots and proofs.
 //!
-//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--out FILE] [--svg FILE] [--filter TEXT] [--tracing] [--state-only]`
+//! `cargo bench -p zkevm-cli --bench compare -- [--quick] [--out FILE] [--svg FILE] [--filter TEXT] [--tracing] [--state-only] [--cpu-time]`
 //! prints markdown tables and writes them to `--out` (the host sections of
 //! `BENCHMARKS.md`, assembled by `cargo xtask bench`) and the interpreter chart
 //! to `--svg`. Every pair of runs is checked equal before it is timed; runs of
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use evm_core::{
-    AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, Outcome, Tracer, TxEnv, U256,
+    AccountInfo, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, Outcome, Spec, Tracer, TxEnv, U256,
 };
 use evm_state::memory::InMemoryState;
 use zkevm_cli::statetest::{decode_cases, DecodedCase};
@@ -42,8 +42,10 @@ use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
 
 /// The revm release compared against (the workspace's `revm` dependency).
 const REVM_VERSION: &str = "43.0.3";
-/// The fork revm runs, the one evm-core implements: switch both together.
-const REVM_SPEC: SpecId = SpecId::CANCUN;
+/// The fork revm runs; [`SPEC`] is evm-core's: switch both together.
+const REVM_SPEC: SpecId = SpecId::OSAKA;
+/// The fork evm-core runs, [`REVM_SPEC`]'s.
+const SPEC: Spec = Spec::Osaka;
 
 /// A proof to verify: hashed key, expected value, encoded nodes.
 type ProofCase = ([u8; 32], Vec<u8>, Vec<Vec<u8>>);
@@ -101,7 +103,13 @@ fn main() {
     // `--state-only`: only the state section (evm-state vs alloy-trie).
     let tracing_only = args.iter().any(|a| a == "--tracing");
     let state_only = args.iter().any(|a| a == "--state-only");
-    let plan = if quick { QUICK } else { FULL };
+    let mut plan = if quick { QUICK } else { FULL };
+    // `--cpu-time`: the thread's CPU time, in samples of at least 100 ms (a
+    // sample may be off by a scheduler tick).
+    if args.iter().any(|a| a == "--cpu-time") && thread_cpu_ns().is_some() {
+        CPU_TIME.store(true, std::sync::atomic::Ordering::Relaxed);
+        plan.sample = plan.sample.max(Duration::from_millis(100));
+    }
 
     let mut md = String::new();
     let mut rows = Vec::new();
@@ -156,13 +164,32 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// Seconds per call of `f`, timed over `iters` calls.
+/// `--cpu-time`: samples are the thread's time on a CPU, not wall time.
+static CPU_TIME: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Nanoseconds this thread has run on a CPU (Linux `/proc/thread-self/schedstat`,
+/// updated at scheduler ticks: a sample is off by up to a tick), if readable.
+fn thread_cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// Seconds per call of `f`, timed over `iters` calls (wall time, or the
+/// thread's CPU time with `--cpu-time`, for a machine busy with other work).
 fn time_per_call(iters: u32, f: &mut dyn FnMut()) -> f64 {
+    let cpu = CPU_TIME.load(std::sync::atomic::Ordering::Relaxed);
+    let cpu_start = if cpu { thread_cpu_ns() } else { None };
     let start = Instant::now();
     for _ in 0..iters {
         f();
     }
-    start.elapsed().as_secs_f64() / f64::from(iters)
+    let wall = start.elapsed().as_secs_f64();
+    let cpu_end = if cpu { thread_cpu_ns() } else { None };
+    let seconds = match (cpu_start, cpu_end) {
+        (Some(a), Some(b)) if b > a => (b - a) as f64 * 1e-9,
+        _ => wall,
+    };
+    seconds / f64::from(iters)
 }
 
 /// Median seconds per call of each of `fs`: warmed up once, then `plan.reps`
@@ -311,9 +338,23 @@ fn transact<T: Tracer>(evm: &mut Evm<'_, &InMemoryState, T>, b: &Bench) -> Resul
     evm.transact(&block, &tx).map_err(|e| format!("{e}"))
 }
 
+/// evm-core for `b` at [`SPEC`], with `tracer`. Some benchmarks need more gas
+/// than EIP-7825's 2^24 cap (snailtracer: 10^9), so the cap is lifted, as on
+/// revm's side ([`revm_evm`]).
+fn ours_evm<'b, 's, T: Tracer>(
+    b: &'s Bench,
+    bufs: &'b mut HeapBuffers,
+    tracer: T,
+) -> Evm<'b, &'s InMemoryState, T> {
+    let mut evm = Evm::with_tracer(&b.ours_state, bufs.buffers(), tracer);
+    evm.set_spec(SPEC);
+    evm.set_tx_gas_limit_cap(None);
+    evm
+}
+
 /// One run on a fresh `Evm` (the check before timing).
 fn run_ours(b: &Bench, bufs: &mut HeapBuffers, check: bool) -> Result<RunResult, String> {
-    let mut evm = Evm::new(&b.ours_state, bufs.buffers());
+    let mut evm = ours_evm(b, bufs, evm_core::NoTracer);
     run_ours_on(&mut evm, b, check)
 }
 
@@ -365,8 +406,7 @@ fn revm_evm(b: &Bench) -> RevmEvm<'_> {
     let c = &b.case;
     let mut cfg = CfgEnv::new_with_spec(REVM_SPEC).with_chain_id(c.block.chain_id);
     // Some benchmarks need more gas than EIP-7825's 2^24 cap (Osaka on;
-    // snailtracer: 10^9): no cap here, at any fork (evm-core's side must lift
-    // it the same way once it runs Osaka).
+    // snailtracer: 10^9): no cap here, as on evm-core's side ([`ours_evm`]).
     cfg.tx_gas_limit_cap = Some(u64::MAX);
     let block = RBlockEnv {
         number: RU256::from(c.block.number),
@@ -516,8 +556,8 @@ fn interpreter(plan: Plan, filter: Option<&str>) -> Vec<Row> {
         let times = match (ours, ours_host, theirs) {
             (Ok(o), Ok(h), Ok(t)) if o == t && h == t => {
                 // Like revm's side: one `Evm` per benchmark, built once and reused.
-                let mut evm = Evm::new(&b.ours_state, bufs.buffers());
-                let mut host_evm = Evm::new(&b.ours_state, host_bufs.buffers());
+                let mut evm = ours_evm(b, &mut bufs, evm_core::NoTracer);
+                let mut host_evm = ours_evm(b, &mut host_bufs, evm_core::NoTracer);
                 let t = compare_n(
                     plan,
                     &mut [
@@ -596,17 +636,25 @@ fn interpreter_markdown(rows: &[Row], plan: Plan, svg: Option<&Path>) -> String 
          arena) and by revm \
          {} (`CacheDB<EmptyDB>`, code analysed once beforehand, one `Evm` built once and \
          reused, `replay` (transact without commit) per run: its fastest setup). Both run \
-         the {} rules (evm-core implements only Cancun). Before timing, status, gas used, output and the \
+         the {} rules (`SpecId::{:?}`, `Spec::{:?}`; EIP-7825's transaction gas limit cap \
+         lifted on both sides, as some benchmarks need more than 2^24 gas). Before timing, status, gas used, output and the \
          changed storage slots of both are compared; a difference is reported and not timed. Times are medians of {} \
-         repetitions, the contenders' order rotating, each sample at least {} ms; ratio = \
+         repetitions, the contenders' order rotating, each sample at least {} ms{}; ratio = \
          evm-core time / revm time (below 1: evm-core faster).\n\n\
          evm-core runs with `Limits::HOST` except for the storage index tables: {} slots and \
          {} transient slots (`Limits::HOST` has 2^20 of each, 16 MiB of index tables; the \
          last column shows evm-core with them, also one `Evm` built once and reused).\n",
         REVM_VERSION,
+        SPEC,
         REVM_SPEC,
+        SPEC,
         plan.reps,
         plan.sample.as_millis(),
+        if CPU_TIME.load(std::sync::atomic::Ordering::Relaxed) {
+            " of the thread's CPU time (`--cpu-time`: the machine was shared)"
+        } else {
+            ""
+        },
         BENCH_LIMITS.slots,
         BENCH_LIMITS.transient_slots
     );

@@ -240,6 +240,8 @@ pub struct Evm<'b, S, T = NoTracer> {
     spec: Spec,
     /// The blob schedule in force (the spec's, unless set).
     blob: BlobParams,
+    /// The transaction gas limit cap in force (the spec's, EIP-7825, unless set).
+    tx_gas_limit_cap: Option<u64>,
 }
 
 impl<'b, S: State> Evm<'b, S, NoTracer> {
@@ -400,14 +402,30 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             },
             spec: Spec::default(),
             blob: Spec::default().blob_params(),
+            tx_gas_limit_cap: Spec::default().tx_gas_limit_cap(),
         }
     }
 
     /// Sets the fork whose rules the next transactions follow (default
-    /// [`Spec::Osaka`]), and the blob schedule to that fork's.
+    /// [`Spec::Osaka`]), and the blob schedule and transaction gas limit cap
+    /// to that fork's.
     pub fn set_spec(&mut self, spec: Spec) {
         self.spec = spec;
         self.blob = spec.blob_params();
+        self.tx_gas_limit_cap = spec.tx_gas_limit_cap();
+    }
+
+    /// Overrides the fork's transaction gas limit cap (EIP-7825: 2^24 from
+    /// Osaka on, none before); `None` lifts it (as revm's
+    /// `CfgEnv::tx_gas_limit_cap`, e.g. for benchmarks needing more gas).
+    /// [`Self::set_spec`] resets it to the fork's.
+    pub fn set_tx_gas_limit_cap(&mut self, cap: Option<u64>) {
+        self.tx_gas_limit_cap = cap;
+    }
+
+    /// The transaction gas limit cap in force.
+    pub fn tx_gas_limit_cap(&self) -> Option<u64> {
+        self.tx_gas_limit_cap
     }
 
     /// The fork in force.
@@ -544,10 +562,7 @@ impl<'b, S: State, T: Tracer> Evm<'b, S, T> {
             }
             .into());
         }
-        if spec
-            .tx_gas_limit_cap()
-            .is_some_and(|cap| tx.gas_limit > cap)
-        {
+        if self.tx_gas_limit_cap.is_some_and(|cap| tx.gas_limit > cap) {
             return Err(InvalidTx::GasLimitAboveCap.into());
         }
         if tx.gas_limit > block.gas_limit {

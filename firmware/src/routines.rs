@@ -1,4 +1,4 @@
-//! Routines the host can time on the device: keccak256, ecrecover, BLS12-381 precompiles, ECDSA signing.
+//! Routines the host can time on the device: keccak256, ecrecover, BLS12-381 and P256VERIFY precompiles, ECDSA signing.
 
 use evm_core::buf::SliceVec;
 #[cfg(feature = "test-hooks")]
@@ -69,6 +69,12 @@ pub fn run_routine<P: Platform>(
             }
             bls12(platform, *address, input, out)
         }
+        Routine::P256Verify { input } => {
+            if input.len() > MAX_ROUTINE_INPUT {
+                return Err(too_large(input.len()));
+            }
+            p256_verify(platform, input, out)
+        }
         Routine::Spin { iterations } => spin(platform, *iterations),
         Routine::Sign { digest } => sign_with_bench_key(platform, digest, out),
     }
@@ -107,6 +113,31 @@ fn bls12<P: Platform>(
             Ok((m, 32))
         }
         Some(Err(PrecompileError::Failure)) => Ok((m, 0)),
+        _ => Err(ErrorCode::Unsupported),
+    }
+}
+
+/// P256VERIFY (its fixed 6,900 gas) on `input`; its output is the word 1 or nothing.
+fn p256_verify<P: Platform>(
+    platform: &mut P,
+    input: &[u8],
+    out: &mut [u8; ROUTINE_OUTPUT],
+) -> Result<(Measurement, usize), ErrorCode> {
+    use evm_core::precompile::{p256_verify, Budget, P256VERIFY_GAS};
+    let mut buf = [0u8; 32];
+    let mut result = None;
+    let m = platform.measure(&mut || {
+        let mut output = SliceVec::new(&mut buf);
+        let mut budget = Budget::UNBOUNDED;
+        result = Some(
+            p256_verify(input, P256VERIFY_GAS, &mut output, &mut budget).map(|_| output.len()),
+        );
+    });
+    match result {
+        Some(Ok(len)) => {
+            out[..len].copy_from_slice(&buf[..len]);
+            Ok((m, len))
+        }
         _ => Err(ErrorCode::Unsupported),
     }
 }
@@ -249,6 +280,40 @@ mod tests {
     }
 
     #[test]
+    fn p256verify_answers_one_for_a_valid_signature_and_nothing_else() {
+        // A valid signature (revm-precompile's `secp256r1` test vector `ok_1`).
+        let input = hex_literal(
+            "4cee90eb86eaa050036147a12d49004b6b9c72bd725d39d4785011fe190f0b4d\
+             a73bd4903f0ce3b639bbbf6e8e80d16931ff4bcf5993d58468e8fb19086e8cac\
+             36dbcd03009df8c59286b162af3bd7fcc0450c9aa81be5d10d312af6c66b1d60\
+             4aebd3099c618202fcfe16ae7770b0c49ab5eadf74b754204a3bb6060e44eff3\
+             7618b065f9832de4ca6ca971a7a1adc826d0f7c00181a5fb2ddf79ae00b4e10e",
+        );
+        let mut out = [0u8; ROUTINE_OUTPUT];
+        let (_, len) =
+            run_routine(&mut Host, &Routine::P256Verify { input: &input }, &mut out).unwrap();
+        assert_eq!(
+            (len, out[31], out[..31].iter().all(|b| *b == 0)),
+            (32, 1, true)
+        );
+        let mut bad = input.clone();
+        bad[0] ^= 1;
+        let routine = Routine::P256Verify { input: &bad };
+        assert_eq!(run_routine(&mut Host, &routine, &mut out).unwrap().1, 0);
+        let routine = Routine::P256Verify {
+            input: &input[..159],
+        };
+        assert_eq!(run_routine(&mut Host, &routine, &mut out).unwrap().1, 0);
+    }
+
+    fn hex_literal(s: &str) -> Vec<u8> {
+        let s: Vec<u8> = s.bytes().filter(u8::is_ascii_hexdigit).collect();
+        s.chunks(2)
+            .map(|c| u8::from_str_radix(core::str::from_utf8(c).unwrap(), 16).unwrap())
+            .collect()
+    }
+
+    #[test]
     fn a_bad_signature_recovers_nothing() {
         let input = [0u8; 128];
         let mut out = [0u8; ROUTINE_OUTPUT];
@@ -268,6 +333,7 @@ mod tests {
                 address: 0x0f,
                 input: &data,
             },
+            Routine::P256Verify { input: &data },
         ] {
             assert!(matches!(
                 run_routine(&mut Host, &routine, &mut out),

@@ -380,6 +380,14 @@ pub enum Routine<'a> {
         /// Precompile input.
         input: &'a [u8],
     },
+    /// The EIP-7951 P256VERIFY precompile (0x100, Osaka) on `input`
+    /// (hash ‖ r ‖ s ‖ qx ‖ qy, 160 bytes; at most
+    /// [`crate::limits::MAX_ROUTINE_INPUT`]); output: the 32-byte word 1 for a
+    /// valid signature, or nothing.
+    P256Verify {
+        /// Precompile input.
+        input: &'a [u8],
+    },
     /// Test hook (firmware built with `test-hooks` only): a busy loop of
     /// `iterations` rounds, for checking the instruction clock on long runs.
     Spin {

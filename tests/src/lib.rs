@@ -11,6 +11,7 @@ pub mod device;
 pub mod erc20;
 pub mod host;
 pub mod logs;
+pub mod osaka;
 pub mod proofs;
 pub mod stark;
 pub mod traces;

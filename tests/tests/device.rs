@@ -304,6 +304,39 @@ fn bls12_381_precompiles_on_the_device_agree_with_the_host() {
 }
 
 #[test]
+fn p256verify_and_clz_on_the_device_agree_with_the_host() {
+    use protocol::Routine;
+    use zkevm_tests::osaka;
+    let mut device = boot();
+    let input = osaka::p256_valid_input();
+    let want = osaka::p256_host_output(&input).expect("runs");
+    assert_eq!(want.last(), Some(&1));
+    let (instructions, out) = device
+        .measure(Routine::P256Verify { input: &input })
+        .unwrap();
+    assert_eq!(out, want);
+    println!("P256VERIFY (0x100), a valid signature: {instructions} instructions");
+    // A signature that does not verify: no output, as on the host.
+    let mut bad = input.clone();
+    bad[0] ^= 1;
+    let (_, out) = device.measure(Routine::P256Verify { input: &bad }).unwrap();
+    assert_eq!(Some(out), osaka::p256_host_output(&bad));
+    assert_eq!(osaka::p256_host_output(&bad), Some(Vec::new()));
+    // CLZ in a loop, each run checked against the host's.
+    let c = osaka::clz_loop_counts(&mut device, 1000).unwrap();
+    assert!(c.with_clz > c.without_clz);
+    println!(
+        "CLZ loop of {} rounds: {} instructions ({:.1}/round), without CLZ {}: {:.1} instructions per CLZ",
+        c.rounds,
+        c.with_clz,
+        c.per_round(),
+        c.without_clz,
+        c.per_clz()
+    );
+    answers_ping_then_exits(device);
+}
+
+#[test]
 fn the_instruction_clock_stays_exact_past_the_32_bit_timer_wrap() {
     use protocol::Routine;
     let mut device = boot();

@@ -1,10 +1,11 @@
-//! `cargo xtask bench [--quick]`: host comparisons, device section and STARK line assembled into `BENCHMARKS.md`.
+//! `cargo xtask bench [--quick | --statetest]`: host comparisons, state-test timing, device section and STARK line assembled into `BENCHMARKS.md`.
 //!
 //! The host part is the `compare` bench target of `zkevm-cli`
 //! (`cli/benches/compare.rs`, where revm and alloy-trie are dev-dependencies);
 //! it writes its markdown sections and the interpreter chart, and this module
-//! adds the header (machine, toolchain, commit), the device section from the
-//! function it is given, and the STARK line.
+//! adds the header (machine, toolchain, commit), the whole-process state-test
+//! comparison with revme ([`crate::statetest_bench`], full runs only), the
+//! device section from the function it is given, and the STARK line.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -152,11 +153,18 @@ pub fn run(quick: bool, device: DeviceSection) -> Result<(), String> {
     // the committed result files, and the load when the run starts.
     let mut md = header(&root, quick, load_average());
     let host = host_sections(&root, quick, &out_dir)?;
+    let statetest = if quick {
+        String::new()
+    } else {
+        eprintln!("xtask bench: state-test section (zkevm statetest vs revme)");
+        statetest_section(&root)
+    };
     eprintln!("xtask bench: device section");
     let device = device(quick).unwrap_or_else(|e| {
         format!("## Device (QEMU mps2-an386)\n\nThe device measurements failed: {e}\n")
     });
     md += &host;
+    md += &statetest;
     md += "<!-- device section: produced by the DeviceSection function given to xtask's bench::run -->\n";
     md += &device;
     md += &crate::stark_bench::section(quick)
@@ -169,6 +177,22 @@ pub fn run(quick: bool, device: DeviceSection) -> Result<(), String> {
         file.display(),
         out_dir.join(SVG_NAME).display()
     );
+    Ok(())
+}
+
+/// The state-test section, or a note saying why it failed.
+fn statetest_section(root: &Path) -> String {
+    crate::statetest_bench::section(root).unwrap_or_else(|e| {
+        format!("## State tests (host, whole process)\n\nThe comparison failed: {e}\n\n")
+    })
+}
+
+/// `cargo xtask bench --statetest`: only the state-test section, printed
+/// (`BENCHMARKS.md` is left as it is).
+pub fn statetest_only() -> Result<(), String> {
+    let root = workspace_root();
+    let md = crate::statetest_bench::section(&root)?;
+    println!("{md}");
     Ok(())
 }
 

@@ -3,7 +3,10 @@
 use protocol::limits::BENCH_SECRET_KEY;
 use protocol::{ExecOutcome, Request, Routine};
 use zkevm_tests::cross::build_firmware_with;
-use zkevm_tests::{benchmarks, build_firmware, erc20, proofs, traces, Device, Reply};
+use zkevm_tests::{benchmarks, build_firmware, erc20, osaka, proofs, traces, Device, Reply};
+
+/// Rounds of the CLZ loop (and of the same loop without CLZ).
+const CLZ_ROUNDS: u16 = 1000;
 
 /// Instructions, or why there is no figure.
 fn fmt_count(n: u64) -> String {
@@ -59,6 +62,25 @@ pub fn section(quick: bool) -> Result<String, String> {
         })?;
         md += &format!("| {name} | {} |\n", fmt_count(n));
     }
+    let p256 = osaka::p256_valid_input();
+    let (n, out) = device.measure(Routine::P256Verify { input: &p256 })?;
+    if Some(&out) != osaka::p256_host_output(&p256).as_ref() || out.last() != Some(&1) {
+        return Err(format!("P256VERIFY: device answered {out:02x?}"));
+    }
+    md += &format!(
+        "| P256VERIFY precompile (0x100), a valid signature | {} |\n",
+        fmt_count(n)
+    );
+    let clz = osaka::clz_loop_counts(&mut device, CLZ_ROUNDS)?;
+    md += &format!(
+        "| CLZ loop, {} rounds (`DUP1 CLZ POP` + counter and `JUMPI`) | {} ({:.1} per round) |\n\
+         | same loop without CLZ | {} (CLZ: {:.1} per instruction) |\n",
+        clz.rounds,
+        fmt_count(clz.with_clz),
+        clz.per_round(),
+        fmt_count(clz.without_clz),
+        clz.per_clz()
+    );
     let code = erc20::token_code()?;
     match device.execute(&erc20::transfer_query(&code, 250)?)? {
         Reply::Executed(s) => {

@@ -6,6 +6,7 @@ mod device_bench;
 mod fuzz;
 mod setup;
 mod stark_bench;
+mod statetest_bench;
 mod test;
 
 use std::process::ExitCode;
@@ -16,8 +17,9 @@ commands:
   setup   install what the project needs (QEMU, thumb targets); idempotent
   test    the project's one test command: fmt, clippy, tests, QEMU tests, no_std builds
   demo    build the firmware, boot it in QEMU and talk to it
-  bench   host benchmarks vs revm/alloy-trie and the device section into BENCHMARKS.md
-          (--quick: a short run under target/bench-quick/;
+  bench   host benchmarks vs revm/alloy-trie, zkevm statetest vs revme, and the device
+          section into BENCHMARKS.md (--quick: a short run under target/bench-quick/,
+          without the state-test section; --statetest: only that section, printed;
           --stark: the STARK section alone, into target/bench-stark/STARK.md)
   fuzz    cargo-fuzz targets: replay fuzz/regressions/, then fuzz each target from its seeds
           [--seconds N (default 60)] [--target NAME]... [--sanitizer none|address]";
@@ -36,6 +38,8 @@ fn main() -> ExitCode {
             let quick = args.iter().any(|a| a == "--quick");
             if args.iter().any(|a| a == "--stark") {
                 stark_bench::run(quick)
+            } else if args.iter().any(|a| a == "--statetest") {
+                bench::statetest_only()
             } else {
                 bench::run(quick, device_bench::section)
             }

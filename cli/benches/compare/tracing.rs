@@ -6,7 +6,7 @@ use evm_core::{HeapBuffers, Tracer};
 use evm_trace::eip3155::Eip3155;
 use evm_trace::{NullSink, TraceWriter};
 
-use super::{compare_n, fmt_ms, median, transact, Bench, Plan, BENCH_LIMITS};
+use super::{compare_n, fmt_ms, median, ours_evm, transact, Bench, Plan, BENCH_LIMITS};
 
 /// Run `b` with `tracer`, then read it with `after`; `Err` when the run failed.
 fn run_with<T: Tracer, A>(
@@ -15,7 +15,7 @@ fn run_with<T: Tracer, A>(
     tracer: T,
     after: impl FnOnce(&mut T) -> A,
 ) -> Result<A, String> {
-    let mut evm = evm_core::Evm::with_tracer(&b.ours_state, bufs.buffers(), tracer);
+    let mut evm = ours_evm(b, bufs, tracer);
     transact(&mut evm, b)?;
     Ok(after(evm.tracer_mut()))
 }

@@ -274,6 +274,44 @@ fn gas_limit_above_2_pow_24_is_rejected_from_osaka_on() {
     assert!(run_in(Spec::Osaka, &state, &block, &t).is_ok());
 }
 
+#[test]
+fn gas_limit_cap_can_be_lifted_and_is_reset_by_set_spec() {
+    let state = Mem::contract(&[0x00]);
+    let block = BlockEnv {
+        gas_limit: 60_000_000,
+        ..BlockEnv::default()
+    };
+    let t = TxEnv {
+        gas_limit: 50_000_000,
+        ..tx()
+    };
+    let mut hb = HeapBuffers::new(&Limits::DEVICE);
+    let mut evm = Evm::new(&state, hb.buffers());
+    assert_eq!(evm.tx_gas_limit_cap(), Some(1 << 24));
+    evm.set_tx_gas_limit_cap(None);
+    assert!(evm.transact(&block, &t).is_ok());
+    evm.set_tx_gas_limit_cap(Some(1_000_000));
+    assert_eq!(
+        evm.transact(
+            &block,
+            &TxEnv {
+                gas_limit: 1_000_001,
+                ..tx()
+            }
+        )
+        .map(|o| o.status),
+        Err(Error::InvalidTx(InvalidTx::GasLimitAboveCap))
+    );
+    evm.set_spec(Spec::Osaka);
+    assert_eq!(evm.tx_gas_limit_cap(), Some(1 << 24));
+    assert_eq!(
+        evm.transact(&block, &t).map(|o| o.status),
+        Err(Error::InvalidTx(InvalidTx::GasLimitAboveCap))
+    );
+    evm.set_spec(Spec::Prague);
+    assert_eq!(evm.tx_gas_limit_cap(), None);
+}
+
 // EIP-7691 / 7840 / 7594: blob schedule and blobs per transaction.
 
 #[test]
