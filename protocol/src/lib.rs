@@ -9,6 +9,7 @@ pub mod error;
 pub mod frame;
 pub mod limits;
 pub mod message;
+pub mod witness;
 
 #[cfg(any(test, feature = "std"))]
 pub use client::{Client, ClientError, Reply};
