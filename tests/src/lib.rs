@@ -12,6 +12,7 @@ pub mod erc20;
 pub mod host;
 pub mod logs;
 pub mod proofs;
+pub mod stories;
 pub mod traces;
 
 pub use cross::{build_firmware, workspace_root, Firmware};
