@@ -6,3 +6,4 @@ pub mod statetest;
 pub mod trace;
 pub mod txtest;
 pub mod verify;
+pub mod witness;

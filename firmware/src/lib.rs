@@ -5,6 +5,7 @@
 
 extern crate alloc;
 
+pub mod check;
 pub mod exec;
 pub mod limits;
 pub mod proof;

@@ -135,7 +135,7 @@ fn leading_varint(body: &[u8]) -> Option<u32> {
     None
 }
 
-fn len_u32(len: usize) -> u32 {
+pub(crate) fn len_u32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 

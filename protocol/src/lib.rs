@@ -10,6 +10,7 @@ pub mod frame;
 pub mod limits;
 pub mod message;
 pub mod stark;
+pub mod witness;
 
 #[cfg(any(test, feature = "std"))]
 pub use client::{Client, ClientError, Reply};

@@ -70,3 +70,22 @@ pub const EXIT_PANIC: i32 = 3;
 
 /// Exit code of a firmware hard fault.
 pub const EXIT_HARD_FAULT: i32 = 4;
+
+/// Largest encoded [`crate::witness::Witness`] a device accepts (it is staged).
+pub const MAX_WITNESS_BYTES: usize = MAX_STAGED;
+
+/// Most distinct trie nodes (state and storage tries together) in one witness;
+/// proofs refer to them by a one-byte index, so at most 256.
+pub const MAX_WITNESS_NODES: usize = 192;
+
+/// Most accounts proven by one witness.
+pub const MAX_WITNESS_ACCOUNTS: usize = 24;
+
+/// Most storage slots proven by one witness (all accounts together).
+pub const MAX_WITNESS_SLOTS: usize = 64;
+
+/// Most contract codes carried by one witness.
+pub const MAX_WITNESS_CODES: usize = 16;
+
+/// Most nodes on one proof path (a state or storage trie of up to 16^16 leaves).
+pub const MAX_WITNESS_PROOF_DEPTH: usize = 16;

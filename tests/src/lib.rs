@@ -14,6 +14,7 @@ pub mod logs;
 pub mod osaka;
 pub mod proofs;
 pub mod stark;
+pub mod stories;
 pub mod traces;
 
 pub use cross::{build_firmware, workspace_root, Firmware};
