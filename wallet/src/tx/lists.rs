@@ -69,8 +69,8 @@ impl Count {
     }
 }
 
-/// Walks the list `item` (named `field` in errors): counts each item in
-/// `count`, then checks it with `check`.
+/// Walks the list `item` (named `field` in errors): checks each item with
+/// `check`, then counts it in `count`.
 fn each<'a>(
     item: &Item<'a>,
     field: &'static str,
@@ -78,9 +78,8 @@ fn each<'a>(
     mut check: impl FnMut(&Item<'a>) -> Result<()>,
 ) -> Result<()> {
     for it in list_of(item, field)? {
-        let it = it?;
+        check(&it?)?;
         count.bump()?;
-        check(&it)?;
     }
     Ok(())
 }
