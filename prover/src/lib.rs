@@ -43,6 +43,9 @@ pub enum Error {
     StackOverflow,
     /// A CALLDATALOAD offset past the end of the calldata (not provable yet).
     CalldataOffset,
+    /// A memory access at an offset that is not 32-byte aligned, or past
+    /// `verifier::limits::MAX_MEMORY_WORDS` (not provable yet).
+    MemoryOffset,
     /// The trace is longer than the verifier accepts.
     TooLong,
     /// The recorded gas disagrees with the statement (access list, refunds…).
@@ -70,6 +73,9 @@ impl fmt::Display for Error {
             Error::NotABoundary { pc } => write!(f, "pc {pc} is not an instruction boundary"),
             Error::StackUnderflow => f.write_str("recorded stack too shallow"),
             Error::StackOverflow => f.write_str("stack over 1024"),
+            Error::MemoryOffset => f.write_str(
+                "memory access at an unaligned offset or past the memory limit (not provable yet)",
+            ),
             Error::CalldataOffset => {
                 f.write_str("CALLDATALOAD past the end of the calldata (not provable yet)")
             }

@@ -64,14 +64,20 @@ fn wrong_result_gas_pc_or_stack_value_is_rejected_for_every_class() {
         let res_col = match class {
             Class::Dup => Some(cols::A),
             Class::Swap => Some(cols::B),
-            Class::Stop | Class::Jumpdest | Class::Pop | Class::Jump | Class::Jumpi => None,
+            Class::Stop
+            | Class::Jumpdest
+            | Class::Pop
+            | Class::Jump
+            | Class::Jumpi
+            | Class::MStore => None,
             _ => Some(cols::C),
         };
         if let Some(c) = res_col {
             let mut t = base.clone();
             let v = get(&t, c, r);
             set(&mut t, c, r, v ^ 1);
-            if c == cols::C && matches!(class, Class::Add | Class::Sub | Class::Gas) {
+            if c == cols::C && matches!(class, Class::Add | Class::Sub | Class::Gas | Class::MSize)
+            {
                 // keep C = R so only the arithmetic is wrong
                 set(&mut t, cols::R, r, v ^ 1);
             }
@@ -99,7 +105,7 @@ fn wrong_result_gas_pc_or_stack_value_is_rejected_for_every_class() {
         // wrong stack value read
         if !matches!(
             class,
-            Class::Stop | Class::Jumpdest | Class::Gas | Class::Env | Class::Push
+            Class::Stop | Class::Jumpdest | Class::Gas | Class::Env | Class::Push | Class::MSize
         ) {
             let mut t = base.clone();
             let v = get(&t, cols::A, r);
@@ -109,6 +115,55 @@ fn wrong_result_gas_pc_or_stack_value_is_rejected_for_every_class() {
         }
     }
     assert!(checked >= 50, "{checked}");
+}
+
+#[test]
+fn wrong_memory_value_index_or_size_is_rejected() {
+    let (public, base) = honest();
+    let rows = |class: Class| -> Vec<usize> {
+        (0..base.steps)
+            .filter(|r| get(&base, cols::SEL + class.index(), *r) == 1)
+            .collect()
+    };
+    // MLOAD returns a word other than the one stored (the memory consume is wrong)
+    for r in rows(Class::MLoad) {
+        let mut t = base.clone();
+        let v = get(&t, cols::C, r);
+        set(&mut t, cols::C, r, v ^ 1);
+        rejected(&public, t, "MLOAD wrong word");
+    }
+    // MSTORE claims the word held another value before (its consume is wrong)
+    for r in rows(Class::MStore) {
+        let mut t = base.clone();
+        let v = get(&t, cols::R, r);
+        set(&mut t, cols::R, r, v ^ 1);
+        rejected(&public, t, "MSTORE wrong old word");
+        // ... or writes another word index
+        let mut t = base.clone();
+        let k = get(&t, cols::WIDX, r);
+        set(&mut t, cols::WIDX, r, k + 1);
+        rejected(&public, t, "MSTORE wrong word index");
+        // ... or claims no expansion
+        let mut t = base.clone();
+        let e = get(&t, cols::EXP, r);
+        set(&mut t, cols::EXP, r, 1 - e);
+        rejected(&public, t, "MSTORE wrong expansion flag");
+    }
+    // a final memory row with a different value, or one left out
+    let fin = (0..base.columns[0].len())
+        .find(|r| get(&base, cols::FINM, *r) == 1)
+        .unwrap();
+    let mut t = base.clone();
+    let v = get(&t, cols::A, fin);
+    set(&mut t, cols::A, fin, v ^ 1);
+    rejected(&public, t, "final memory word");
+    let mut t = base.clone();
+    set(&mut t, cols::FINM, fin, 0);
+    rejected(&public, t, "final memory row left out");
+    // a claimed memory size off by one word
+    let mut t = base;
+    t.counts.memory_words += 1;
+    rejected(&public, t, "memory words");
 }
 
 #[test]

@@ -15,7 +15,7 @@ use crate::public::{Counts, PublicInputs, Status};
 /// Magic bytes at the start of a proof file.
 pub const MAGIC: [u8; 8] = *b"ZKEVMPRF";
 /// Framing version written and read.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 /// Largest code (EIP-170).
 pub const MAX_CODE: u64 = 24_576;
 /// Largest calldata and return data.
@@ -110,6 +110,7 @@ impl Proof {
         put_counts(&mut out, &self.counts.code);
         put_counts(&mut out, &self.counts.bytes);
         put_counts(&mut out, &self.counts.calldata);
+        out.extend_from_slice(&self.counts.memory_words.to_le_bytes());
         put_bytes(&mut out, &self.stark);
         out
     }
@@ -141,6 +142,13 @@ impl Proof {
         let code_counts = r.counts(MAX_CODE + 1)?;
         let byte_counts = r.counts(256)?;
         let calldata_counts = r.counts(MAX_DATA + 1)?;
+        let memory_words = r.u32()?;
+        if memory_words > crate::limits::MAX_MEMORY_WORDS {
+            return Err(Error::TooLong {
+                got: u64::from(memory_words),
+                max: u64::from(crate::limits::MAX_MEMORY_WORDS),
+            });
+        }
         let stark = r.bytes(MAX_STARK_BYTES)?;
         if !r.rest.is_empty() {
             return Err(Error::TrailingBytes);
@@ -161,6 +169,7 @@ impl Proof {
                 code: code_counts,
                 bytes: byte_counts,
                 calldata: calldata_counts,
+                memory_words,
             },
             stark,
         })
@@ -199,6 +208,7 @@ mod tests {
                 counts: Counts {
                     code: counts.clone(),
                     bytes: counts.clone(),
+                    memory_words: gas as u32 % (crate::limits::MAX_MEMORY_WORDS + 1),
                     calldata: counts,
                 },
                 stark,
@@ -242,6 +252,7 @@ mod tests {
                 code: vec![],
                 bytes: vec![],
                 calldata: vec![],
+                memory_words: 0,
             },
             stark: vec![],
         };

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use winter_math::fields::f64::BaseElement;
 use winter_math::{FieldElement, ToElements};
 
-use crate::bus::{Challenges, TAG_BYTE, TAG_CALLDATA, TAG_CODE};
+use crate::bus::{Challenges, TAG_BYTE, TAG_CALLDATA, TAG_CODE, TAG_MEMORY};
 use crate::cols::LIMBS;
 use crate::error::Error;
 use crate::opcodes;
@@ -61,6 +61,9 @@ pub struct Counts {
     pub bytes: Vec<u32>,
     /// Times CALLDATALOAD read each offset `0..=calldata.len()`.
     pub calldata: Vec<u32>,
+    /// Memory words the execution touched (its final `MSIZE / 32`): the
+    /// verifier emits a zero token stamped 0 for each, the final rows consume them.
+    pub memory_words: u32,
 }
 
 /// What winterfell sees: the statement and the table multiplicities.
@@ -218,7 +221,7 @@ where
     if counts.code.len() != table.len() {
         return Err(Error::CountsShape);
     }
-    if counts.bytes.len() != 256 {
+    if counts.bytes.len() != 256 || counts.memory_words > crate::limits::MAX_MEMORY_WORDS {
         return Err(Error::CountsShape);
     }
     let mut sum = E::ZERO;
@@ -267,6 +270,16 @@ where
         }
         sum += E::from(*m) / den;
     }
+    for k in 0..counts.memory_words {
+        let den = ch.den(
+            TAG_MEMORY,
+            [u64::from(k), 0].into_iter().chain([0; LIMBS]).map(BaseElement::new),
+        );
+        if den == E::ZERO {
+            return Err(Error::Degenerate);
+        }
+        sum += den.inv();
+    }
     Ok(sum)
 }
 
@@ -296,6 +309,7 @@ impl ToElements<BaseElement> for AirInputs {
             out.push(BaseElement::new(list.len() as u64));
             out.extend(list.iter().map(|m| BaseElement::new(u64::from(*m))));
         }
+        out.push(BaseElement::new(u64::from(self.counts.memory_words)));
         out
     }
 }

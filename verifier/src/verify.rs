@@ -109,6 +109,7 @@ pub fn verify(proof: &Proof) -> Result<(), Error> {
     if proof.counts.code.len() != public.code_table().len()
         || proof.counts.bytes.len() != 256
         || proof.counts.calldata.len() != public.calldata.len() + 1
+        || proof.counts.memory_words > crate::limits::MAX_MEMORY_WORDS
     {
         return Err(Error::CountsShape);
     }
