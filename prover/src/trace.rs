@@ -276,10 +276,27 @@ pub fn build(
                 b.consume(&mut row, 0, at(1)?, clk)?;
                 b.emit(at(1)?, clk)?;
             }
+            Class::Return | Class::Revert => {
+                let (x, y) = (top(0)?, top(1)?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                if y[1..].iter().any(|l| *l != 0) || (y[0] != 0 && y[0] != 32) {
+                    return Err(Error::ReturnData);
+                }
+                if y[0] == 32 {
+                    row[cols::RSZ] = 1;
+                    row[cols::MEMOP] = 1;
+                    let w = b.access(&mut row, &x, None, clk)?;
+                    put_word(&mut row, cols::C, &w);
+                }
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(2)?, clk)?;
+            }
             Class::MLoad => {
                 let (x, c) = (top(0)?, result()?);
                 put_word(&mut row, cols::A, &x);
                 put_word(&mut row, cols::C, &c);
+                row[cols::MEMOP] = 1;
                 b.access(&mut row, &x, None, clk)?;
                 b.consume(&mut row, 0, at(1)?, clk)?;
                 b.emit(at(1)?, clk)?;
@@ -288,6 +305,7 @@ pub fn build(
                 let (x, y) = (top(0)?, top(1)?);
                 put_word(&mut row, cols::A, &x);
                 put_word(&mut row, cols::B, &y);
+                row[cols::MEMOP] = 1;
                 let old = b.access(&mut row, &x, Some(y), clk)?;
                 put_word(&mut row, cols::R, &old);
                 b.consume(&mut row, 0, at(1)?, clk)?;
@@ -340,9 +358,10 @@ pub fn build(
         memw = b.memory.len() as u64;
         b.rows.push(row);
     }
+    let terminal = |op: u8| opcodes::info(op).is_some_and(|i| i.class.terminal());
     match steps.last() {
-        Some(st) if st.op == 0 && st.gas_after == gas_end => {}
-        Some(st) if st.op == 0 => return Err(Error::GasMismatch),
+        Some(st) if terminal(st.op) && st.gas_after == gas_end => {}
+        Some(st) if terminal(st.op) => return Err(Error::GasMismatch),
         _ => return Err(Error::NotStopped),
     }
     // Final-stack rows: consume every live token, top first.
@@ -381,6 +400,9 @@ pub fn build(
         row[cols::MK] = memw;
         common(&mut row, b.rows.len() as u64, 0, gas_end, memw);
         b.rows.push(row);
+    }
+    for row in &mut b.rows {
+        row[cols::STATUS] = public.status as u64;
     }
     // Byte multiplicities over the rows whose transition is checked (all but the last).
     let mut bytes = vec![0u32; 256];

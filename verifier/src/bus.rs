@@ -24,6 +24,9 @@ pub const TAG_CALLDATA: u32 = 4;
 /// Bus tag: memory words (word index, timestamp, value).
 pub const TAG_MEMORY: u32 = 5;
 
+/// Bus tag: the returned word (RETURN/REVERT of 32 bytes).
+pub const TAG_RETURN: u32 = 6;
+
 /// Largest tuple (bytecode: pc, class, n, next pc, 16 limbs).
 pub const MAX_TUPLE: usize = 4 + LIMBS;
 
@@ -131,6 +134,8 @@ pub struct RowFracs<E> {
     pub bytes: [Frac<E>; BYTE_FRACS],
     /// Memory consume and emit.
     pub memory: [Frac<E>; MEM_FRACS],
+    /// The returned-word lookup (RETURN/REVERT of 32 bytes).
+    pub ret: Frac<E>,
 }
 
 fn sel<F: Copy>(row: &[F], c: Class) -> F {
@@ -194,11 +199,14 @@ where
         + s(Class::Jumpi)
         + s(Class::MLoad)
         + s(Class::MStore)
+        + s(Class::Return)
+        + s(Class::Revert)
         + dup
         + swap
         + row[cols::FIN];
     let c0_addr = sp - one + dup * (one - n);
-    let c1_flag = bin + s(Class::Jumpi) + s(Class::MStore) + swap;
+    let c1_flag =
+        bin + s(Class::Jumpi) + s(Class::MStore) + s(Class::Return) + s(Class::Revert) + swap;
     let c1_addr = sp - one - one + swap * (one - n);
     let rmw = isz + not + cdl + s(Class::MLoad);
     let e0_flag = bin + rmw + pushes + dup + swap;
@@ -241,13 +249,15 @@ where
     // consumes word `MK`.
     let (mload, mstore) = (s(Class::MLoad), s(Class::MStore));
     let finm = row[cols::FINM];
-    let mem = mload + mstore;
+    let mem = row[cols::MEMOP];
+    // the word read and re-emitted unchanged: MLOAD's C, RETURN/REVERT's C
+    let reads = mem - mstore;
     let dm = row[cols::DELTA_M]
         + row[cols::DELTA_M + 1] * F::from(256u32)
         + row[cols::DELTA_M + 2] * F::from(65536u32);
     let r = word(row, cols::R);
-    let old: [F; LIMBS] = core::array::from_fn(|i| mload * c[i] + mstore * r[i] + finm * a[i]);
-    let new: [F; LIMBS] = core::array::from_fn(|i| mload * c[i] + mstore * b[i]);
+    let old: [F; LIMBS] = core::array::from_fn(|i| reads * c[i] + mstore * r[i] + finm * a[i]);
+    let new: [F; LIMBS] = core::array::from_fn(|i| reads * c[i] + mstore * b[i]);
     let mtok = |addr: F, t: F, v: [F; LIMBS]| ch.den(TAG_MEMORY, [addr, t].into_iter().chain(v));
     let widx = row[cols::WIDX];
     let memory = [
@@ -260,12 +270,17 @@ where
             den: mtok(widx, clk + one, new),
         },
     ];
+    let ret = Frac {
+        num: E::from(mem - mload - mstore),
+        den: ch.den(TAG_RETURN, c),
+    };
     RowFracs {
         code,
         calldata,
         stack,
         bytes,
         memory,
+        ret,
     }
 }
 

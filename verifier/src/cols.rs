@@ -30,7 +30,7 @@ pub const ZF: usize = 15;
 /// First selector column (one per operation class, see [`crate::opcodes::Class`]).
 pub const SEL: usize = 16;
 /// Number of operation classes.
-pub const NUM_CLASSES: usize = 21;
+pub const NUM_CLASSES: usize = 23;
 /// Three bytes per consume slot of `clk − t_prev − 1` (2 slots).
 pub const DELTA: usize = SEL + NUM_CLASSES;
 /// Word A: the top stack input.
@@ -67,5 +67,11 @@ pub const MK: usize = FINM + 1;
 pub const DELTA_M: usize = MK + 1;
 /// Two range-checked spare bytes (zero; they round the byte lookups up to a helper).
 pub const SPARE: usize = DELTA_M + 3;
+/// 1 when the row accesses a memory word (MLOAD, MSTORE, RETURN/REVERT of 32 bytes).
+pub const MEMOP: usize = SPARE + 2;
+/// RETURN/REVERT: 1 when the size is 32, 0 when it is 0.
+pub const RSZ: usize = MEMOP + 1;
+/// Exit status (1 success, 2 revert), the same on every row.
+pub const STATUS: usize = RSZ + 1;
 /// Main trace width.
-pub const WIDTH: usize = SPARE + 2;
+pub const WIDTH: usize = STATUS + 1;

@@ -33,7 +33,9 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     let bin = sel(Class::Add) + sel(Class::Sub) + sel(Class::Lt) + sel(Class::Gt) + sel(Class::Eq);
     let isz = sel(Class::IsZero);
     let pushes = sel(Class::Push) + sel(Class::Env) + sel(Class::Gas) + sel(Class::MSize);
-    let mem = sel(Class::MLoad) + sel(Class::MStore);
+    let mem = c(cols::MEMOP);
+    let ret = sel(Class::Return) + sel(Class::Revert);
+    let terminal = sel(Class::Stop) + ret;
     let (jump, jumpi) = (sel(Class::Jump), sel(Class::Jumpi));
     let zf = c(cols::ZF);
     let word = |at: usize, i: usize| cur[at + i];
@@ -54,12 +56,37 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     out.push(
         3,
         "only STOP ends the execution",
-        a * (one - n(cols::ACTIVE)) * (one - sel(Class::Stop)),
+        a * (one - n(cols::ACTIVE)) * (one - terminal),
     );
+    out.push(2, "STOP is the last active row", terminal * n(cols::ACTIVE));
+    // exit status: constant, 2 exactly when the execution ends in REVERT
+    let status = c(cols::STATUS);
+    out.push(1, "status is constant", n(cols::STATUS) - status);
+    out.push(2, "REVERT: status 2", sel(Class::Revert) * (status - k(2)));
     out.push(
         2,
-        "STOP is the last active row",
-        sel(Class::Stop) * n(cols::ACTIVE),
+        "STOP/RETURN: status 1",
+        (sel(Class::Stop) + sel(Class::Return)) * (status - one),
+    );
+    // RETURN/REVERT: size 0 or 32; a 32-byte one reads a memory word
+    let rsz = c(cols::RSZ);
+    out.push(2, "RSZ is boolean", rsz * (one - rsz));
+    out.push(
+        2,
+        "RETURN/REVERT: size = 32 RSZ",
+        ret * (word(cols::B, 0) - k(32) * rsz),
+    );
+    for i in 1..LIMBS {
+        out.push(
+            2,
+            "RETURN/REVERT: size fits 16 bits",
+            ret * word(cols::B, i),
+        );
+    }
+    out.push(
+        2,
+        "MEMOP = MLOAD + MSTORE + 32-byte RETURN/REVERT",
+        mem - sel(Class::MLoad) - sel(Class::MStore) - ret * rsz,
     );
 
     // pc and jumps
@@ -67,7 +94,7 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     out.push(
         2,
         "pc' = next pc",
-        (a - sel(Class::Stop) - jump - jumpi) * (n(cols::PC) - c(cols::NPC)),
+        (a - terminal - jump - jumpi) * (n(cols::PC) - c(cols::NPC)),
     );
     out.push(
         2,
@@ -117,6 +144,8 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
         - jumpi
         - mstore
         - mstore
+        - ret
+        - ret
         - fin;
     out.push(1, "sp' = sp + delta", n(cols::SP) - c(cols::SP) - delta_sp);
     out.push(
@@ -296,11 +325,12 @@ pub fn aux<F, E>(
     helpers += h;
     out.push(5, "memory helper", bus::group_constraint(h, &fr.memory));
     out.push(
-        4,
+        5,
         "running sum",
-        (nxt_aux[0] - cur_aux[0] - helpers) * fr.code.den * fr.calldata.den
-            - fr.code.num * fr.calldata.den
-            - fr.calldata.num * fr.code.den,
+        bus::group_constraint(
+            nxt_aux[0] - cur_aux[0] - helpers,
+            &[fr.code, fr.calldata, fr.ret],
+        ),
     );
 }
 

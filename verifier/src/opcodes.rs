@@ -48,6 +48,10 @@ pub enum Class {
     MStore = 19,
     /// MSIZE.
     MSize = 20,
+    /// RETURN of 0 bytes, or of the 32-byte word at an aligned offset.
+    Return = 21,
+    /// REVERT, likewise.
+    Revert = 22,
 }
 
 /// All classes in selector order.
@@ -73,6 +77,8 @@ pub const CLASSES: [Class; crate::cols::NUM_CLASSES] = [
     Class::MLoad,
     Class::MStore,
     Class::MSize,
+    Class::Return,
+    Class::Revert,
 ];
 
 impl Class {
@@ -87,15 +93,15 @@ impl Class {
         self as u64 + 1
     }
 
-    /// Whether the class accesses memory (one word, with expansion gas).
-    pub const fn memory(self) -> bool {
-        matches!(self, Class::MLoad | Class::MStore)
+    /// Whether the class ends the execution.
+    pub const fn terminal(self) -> bool {
+        matches!(self, Class::Stop | Class::Return | Class::Revert)
     }
 
     /// Static gas cost (memory expansion comes on top).
     pub const fn gas(self) -> u64 {
         match self {
-            Class::Stop => 0,
+            Class::Stop | Class::Return | Class::Revert => 0,
             Class::Jumpdest => 1,
             Class::Pop | Class::Gas | Class::Env | Class::MSize => 2,
             Class::Add
@@ -142,6 +148,8 @@ pub const fn info(op: u8) -> Option<OpInfo> {
         0x51 => (Class::MLoad, 0),
         0x52 => (Class::MStore, 0),
         0x59 => (Class::MSize, 0),
+        0xf3 => (Class::Return, 0),
+        0xfd => (Class::Revert, 0),
         0x56 => (Class::Jump, 0),
         0x57 => (Class::Jumpi, 0),
         0x5b => (Class::Jumpdest, 0),
@@ -157,7 +165,7 @@ pub const fn info(op: u8) -> Option<OpInfo> {
 
 /// Mnemonic of a constrained opcode (for `zkevm prove --coverage`).
 pub fn mnemonic(op: u8) -> Option<&'static str> {
-    const NAMES: [(u8, &str); 26] = [
+    const NAMES: [(u8, &str); 28] = [
         (0x00, "STOP"),
         (0x01, "ADD"),
         (0x03, "SUB"),
@@ -178,6 +186,8 @@ pub fn mnemonic(op: u8) -> Option<&'static str> {
         (0x51, "MLOAD"),
         (0x52, "MSTORE"),
         (0x59, "MSIZE"),
+        (0xf3, "RETURN"),
+        (0xfd, "REVERT"),
         (0x56, "JUMP"),
         (0x57, "JUMPI"),
         (0x58, "PC"),
@@ -228,7 +238,7 @@ mod tests {
                 "opcode {op:#04x}"
             );
         }
-        assert_eq!(constrained_count(), 26 + 32 + 16 + 16);
+        assert_eq!(constrained_count(), 28 + 32 + 16 + 16);
     }
 
     #[test]

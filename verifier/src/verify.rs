@@ -16,7 +16,7 @@ use crate::cols;
 use crate::error::{Error, StarkError};
 use crate::options::Options;
 use crate::proof::Proof;
-use crate::public::{AirInputs, Status};
+use crate::public::AirInputs;
 use crate::shape::{self, ExpectedShape, GOLDILOCKS_MODULUS_LE};
 
 /// The Merkle hash.
@@ -102,7 +102,7 @@ fn shape_gate(bytes: &[u8]) -> Result<(), Error> {
 /// Checks `proof` for the statement it carries; `Ok` means the execution is proved.
 pub fn verify(proof: &Proof) -> Result<(), Error> {
     let public = &proof.public;
-    if public.status != Status::Success || !public.return_data.is_empty() {
+    if !crate::public::provable_return(&public.return_data) {
         return Err(Error::NotProvable);
     }
     public.frame_gas()?;
