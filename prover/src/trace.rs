@@ -121,7 +121,7 @@ impl Builder {
         new: Option<Limbs>,
         clk: u64,
     ) -> Result<Limbs, Error> {
-        if offset[2..].iter().any(|l| *l != 0) || offset[0] % 32 != 0 {
+        if offset[2..].iter().any(|l| *l != 0) || !offset[0].is_multiple_of(32) {
             return Err(Error::MemoryOffset);
         }
         let k = (offset[0] + (offset[1] << 16)) / 32;
