@@ -11,7 +11,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use evm_core::result::ExecStatus;
-use verifier::public::{AirInputs, PublicInputs, Status};
+use verifier::public::{AirInputs, PublicInputs};
 use verifier::{Options, Proof};
 use winter_prover::Prover;
 
@@ -30,7 +30,7 @@ pub enum Error {
     },
     /// The execution entered a call frame (only depth 0 is proved).
     Calls,
-    /// The execution did not end in STOP (RETURN/REVERT/halts are not proved yet).
+    /// The execution did not end in STOP, RETURN or REVERT (halts are not proved).
     NotStopped,
     /// A step's pc is not an instruction boundary of the code.
     NotABoundary {
@@ -43,6 +43,11 @@ pub enum Error {
     StackOverflow,
     /// A CALLDATALOAD offset past the end of the calldata (not provable yet).
     CalldataOffset,
+    /// RETURN/REVERT of a size other than 0 or 32 bytes (not provable yet).
+    ReturnData,
+    /// A memory access at an offset that is not 32-byte aligned, or past
+    /// `verifier::limits::MAX_MEMORY_WORDS` (not provable yet).
+    MemoryOffset,
     /// The trace is longer than the verifier accepts.
     TooLong,
     /// The recorded gas disagrees with the statement (access list, refunds…).
@@ -66,10 +71,18 @@ impl fmt::Display for Error {
                 verifier::opcodes::mnemonic(*op).map_or(String::new(), |m| format!(" ({m})"))
             ),
             Error::Calls => f.write_str("the execution makes calls (only depth 0 is proved)"),
-            Error::NotStopped => f.write_str("the execution does not end in STOP"),
+            Error::NotStopped => {
+                f.write_str("the execution does not end in STOP, RETURN or REVERT")
+            }
             Error::NotABoundary { pc } => write!(f, "pc {pc} is not an instruction boundary"),
             Error::StackUnderflow => f.write_str("recorded stack too shallow"),
             Error::StackOverflow => f.write_str("stack over 1024"),
+            Error::MemoryOffset => f.write_str(
+                "memory access at an unaligned offset or past the memory limit (not provable yet)",
+            ),
+            Error::ReturnData => {
+                f.write_str("RETURN/REVERT of other than 0 or 32 bytes (not provable yet)")
+            }
             Error::CalldataOffset => {
                 f.write_str("CALLDATALOAD past the end of the calldata (not provable yet)")
             }
@@ -127,7 +140,7 @@ pub fn check_recording(rec: &Recorder) -> Result<(), Error> {
         return Err(Error::TooLong);
     }
     match rec.exit {
-        Some(ExecStatus::Success) => Ok(()),
+        Some(ExecStatus::Success | ExecStatus::Revert) => Ok(()),
         _ => Err(Error::NotStopped),
     }
 }
@@ -145,8 +158,8 @@ pub fn prove_trace(
     trace: trace::MainTrace,
     checks: Checks,
 ) -> Result<(Proof, Figures), Error> {
-    if public.status != Status::Success || !public.return_data.is_empty() {
-        return Err(Error::NotStopped);
+    if !verifier::public::provable_return(&public.return_data) {
+        return Err(Error::ReturnData);
     }
     if checks == Checks::On {
         verifier::air::check_main(&trace.columns).map_err(Error::Constraint)?;
@@ -207,9 +220,8 @@ pub fn check_buses(public: &PublicInputs, trace: &trace::MainTrace) -> Result<()
     let main = winter_prover::matrix::ColMatrix::new(trace.columns.clone());
     let aux = prove::aux_columns(&main, &rands);
     let ch = verifier::bus::Challenges::new(&rands);
-    let target =
-        verifier::public::table_sum(&public.code_table(), &public.calldata, &trace.counts, &ch)
-            .map_err(Error::Statement)?;
+    let target = verifier::public::table_sum(public, &public.code_table(), &trace.counts, &ch)
+        .map_err(Error::Statement)?;
     let last = aux
         .first()
         .and_then(|c| c.last())

@@ -106,6 +106,12 @@ where
             out[1 + bus::STACK_HELPERS + j][i] = h;
             step += h;
         }
+        if fr.ret.den != E::ZERO {
+            step += fr.ret.num / fr.ret.den;
+        }
+        let h = bus::group_sum(&fr.memory).unwrap_or(E::ZERO);
+        out[bus::MEM_HELPER][i] = h;
+        step += h;
         sum += step;
     }
     out

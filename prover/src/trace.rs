@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use verifier::bus::BYTE_FRACS;
+use verifier::bus::{self, ByteSrc, BYTE_FRACS};
 use verifier::cols::{self, LIMBS};
 use verifier::opcodes::{self, Class};
 use verifier::public::{Counts, PublicInputs};
@@ -87,6 +87,14 @@ fn zero_test(row: &mut Row, word_a: &Limbs, word_b: &Limbs) {
 struct Builder {
     rows: Vec<Row>,
     last_write: Vec<u64>,
+    /// Memory words: the stamp of each word's live token and its value.
+    memory: Vec<(u64, Limbs)>,
+}
+
+fn put_bytes3(row: &mut Row, at: usize, v: u64) {
+    for j in 0..3 {
+        row[at + j] = (v >> (8 * j)) & 0xff;
+    }
 }
 
 impl Builder {
@@ -103,6 +111,39 @@ impl Builder {
         Ok(())
     }
 
+    /// A memory access of word `offset / 32` in row `clk`: expansion, the
+    /// consume of the word's live token and the emit of `new` (or of the
+    /// old value when `new` is `None`); returns the old value.
+    fn access(
+        &mut self,
+        row: &mut Row,
+        offset: &Limbs,
+        new: Option<Limbs>,
+        clk: u64,
+    ) -> Result<Limbs, Error> {
+        if offset[2..].iter().any(|l| *l != 0) || !offset[0].is_multiple_of(32) {
+            return Err(Error::MemoryOffset);
+        }
+        let k = (offset[0] + (offset[1] << 16)) / 32;
+        let w = self.memory.len() as u64;
+        row[cols::WIDX] = k;
+        if k >= w {
+            if k + 1 > u64::from(verifier::limits::MAX_MEMORY_WORDS) {
+                return Err(Error::MemoryOffset);
+            }
+            row[cols::EXP] = 1;
+            put_bytes3(row, cols::EXP_BYTES, k - w);
+            self.memory.resize(k as usize + 1, (0, [0; LIMBS]));
+        } else {
+            put_bytes3(row, cols::EXP_BYTES, w - k - 1);
+        }
+        let slot = &mut self.memory[k as usize];
+        let old = slot.1;
+        put_bytes3(row, cols::DELTA_M, clk - slot.0);
+        *slot = (clk + 1, new.unwrap_or(old));
+        Ok(old)
+    }
+
     fn emit(&mut self, addr: usize, clk: u64) -> Result<(), Error> {
         let slot = self.last_write.get_mut(addr).ok_or(Error::StackOverflow)?;
         *slot = clk;
@@ -110,8 +151,14 @@ impl Builder {
     }
 }
 
-fn common(row: &mut Row, clk: u64, sp: usize, gas: u64) {
+fn common(row: &mut Row, clk: u64, sp: usize, gas: u64, memw: u64) {
     row[cols::CLK] = clk;
+    row[cols::MEMW] = memw;
+    put_bytes3(row, cols::MEMW_BYTES, memw);
+    let sq = memw * memw;
+    row[cols::MQ] = sq / 512;
+    row[cols::MR] = sq % 256;
+    row[cols::MR + 1] = (sq % 512) / 256;
     row[cols::SP] = sp as u64;
     row[cols::GAS] = gas;
     for j in 0..4 {
@@ -138,12 +185,14 @@ pub fn build(
     let mut b = Builder {
         rows: Vec::with_capacity(steps.len() + final_stack.len() + 1),
         last_write: vec![0u64; 1024],
+        memory: Vec::new(),
     };
     let (gas0, gas_end) = public.frame_gas().map_err(Error::Statement)?;
     if steps.first().map(|s| s.gas) != Some(gas0) {
         return Err(Error::GasMismatch);
     }
     // `last_write` holds each address's last emit; a consume needs t_prev < clk.
+    let mut memw = 0u64;
     for (clk, st) in steps.iter().enumerate() {
         let clk = clk as u64;
         let info = opcodes::info(st.op).ok_or(Error::Unconstrained {
@@ -227,6 +276,47 @@ pub fn build(
                 b.consume(&mut row, 0, at(1)?, clk)?;
                 b.emit(at(1)?, clk)?;
             }
+            Class::Return | Class::Revert => {
+                let (x, y) = (top(0)?, top(1)?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                if y[1..].iter().any(|l| *l != 0) || (y[0] != 0 && y[0] != 32) {
+                    return Err(Error::ReturnData);
+                }
+                if y[0] == 32 {
+                    row[cols::RSZ] = 1;
+                    row[cols::MEMOP] = 1;
+                    let w = b.access(&mut row, &x, None, clk)?;
+                    put_word(&mut row, cols::C, &w);
+                }
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(2)?, clk)?;
+            }
+            Class::MLoad => {
+                let (x, c) = (top(0)?, result()?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::C, &c);
+                row[cols::MEMOP] = 1;
+                b.access(&mut row, &x, None, clk)?;
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.emit(at(1)?, clk)?;
+            }
+            Class::MStore => {
+                let (x, y) = (top(0)?, top(1)?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                row[cols::MEMOP] = 1;
+                let old = b.access(&mut row, &x, Some(y), clk)?;
+                put_word(&mut row, cols::R, &old);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(2)?, clk)?;
+            }
+            Class::MSize => {
+                let c = result()?;
+                put_word(&mut row, cols::C, &c);
+                put_word(&mut row, cols::R, &c);
+                b.emit(sp, clk)?;
+            }
             Class::Pop | Class::Jump => {
                 put_word(&mut row, cols::A, &top(0)?);
                 b.consume(&mut row, 0, at(1)?, clk)?;
@@ -264,12 +354,14 @@ pub fn build(
                 b.emit(at(n + 1)?, clk)?;
             }
         }
-        common(&mut row, clk, sp, st.gas);
+        common(&mut row, clk, sp, st.gas, memw);
+        memw = b.memory.len() as u64;
         b.rows.push(row);
     }
+    let terminal = |op: u8| opcodes::info(op).is_some_and(|i| i.class.terminal());
     match steps.last() {
-        Some(st) if st.op == 0 && st.gas_after == gas_end => {}
-        Some(st) if st.op == 0 => return Err(Error::GasMismatch),
+        Some(st) if terminal(st.op) && st.gas_after == gas_end => {}
+        Some(st) if terminal(st.op) => return Err(Error::GasMismatch),
         _ => return Err(Error::NotStopped),
     }
     // Final-stack rows: consume every live token, top first.
@@ -281,9 +373,21 @@ pub fn build(
         row[cols::FIN] = 1;
         put_word(&mut row, cols::A, &final_stack[sp - 1]);
         b.consume(&mut row, 0, sp - 1, clk)?;
-        common(&mut row, clk, sp, gas_end);
+        common(&mut row, clk, sp, gas_end, memw);
         b.rows.push(row);
         sp -= 1;
+    }
+    // Final memory rows: consume every word's live token, word k at MK = k.
+    for k in 0..b.memory.len() {
+        let clk = b.rows.len() as u64;
+        let mut row: Row = [0; cols::WIDTH];
+        row[cols::FINM] = 1;
+        row[cols::MK] = k as u64;
+        let (stamp, v) = b.memory[k];
+        put_word(&mut row, cols::A, &v);
+        put_bytes3(&mut row, cols::DELTA_M, clk - stamp);
+        common(&mut row, clk, 0, gas_end, memw);
+        b.rows.push(row);
     }
     let len = (b.rows.len() + 1).next_power_of_two().max(MIN_ROWS);
     if len > MAX_ROWS {
@@ -293,8 +397,12 @@ pub fn build(
     while b.rows.len() < len {
         let mut row: Row = [0; cols::WIDTH];
         row[cols::PC] = last_pc;
-        common(&mut row, b.rows.len() as u64, 0, gas_end);
+        row[cols::MK] = memw;
+        common(&mut row, b.rows.len() as u64, 0, gas_end, memw);
         b.rows.push(row);
+    }
+    for row in &mut b.rows {
+        row[cols::STATUS] = public.status as u64;
     }
     // Byte multiplicities over the rows whose transition is checked (all but the last).
     let mut bytes = vec![0u32; 256];
@@ -316,6 +424,7 @@ pub fn build(
             code: code_counts,
             bytes,
             calldata: calldata_counts,
+            memory_words: memw as u32,
         },
         steps: exec_rows,
     })
@@ -323,11 +432,8 @@ pub fn build(
 
 /// The byte values of a row's range checks, in bus order (see `verifier::bus::row_fracs`).
 fn byte_values(row: &Row) -> [u64; BYTE_FRACS] {
-    core::array::from_fn(|k| match k {
-        0..=3 => row[cols::GAS_BYTES + k],
-        4..=5 => row[cols::SP_ROOM + k - 4],
-        6..=11 => row[cols::DELTA + k - 6],
-        12..=27 => row[cols::R_HI + k - 12],
-        _ => row[cols::R + k - 28] & 0xff,
+    core::array::from_fn(|k| match bus::byte_src(k) {
+        ByteSrc::Col(at) => row[at],
+        ByteSrc::RLo(i) => row[cols::R + i] & 0xff,
     })
 }

@@ -79,7 +79,7 @@ fn each_public_input_changed_is_rejected() {
         assert!(r.is_err(), "{what} changed but accepted");
         let r2 = verifier::verify(&verifier::Proof::from_bytes(&p.to_bytes()).expect("parse"));
         assert_eq!(r, r2, "{what}");
-        if what == "status" || what == "return data" {
+        if what == "return data" {
             assert_eq!(r, Err(Error::NotProvable));
         }
     }
@@ -92,4 +92,55 @@ fn truncated_push_then_implicit_stop_proves() {
     assert_eq!(rec.steps.last().map(|s| s.pc), Some(3));
     let (proof, _) = prover::prove(public, &rec).expect("prove");
     verifier::verify(&proof).expect("verify");
+}
+
+/// PUSH1 0x2a, PUSH1 0x20, MSTORE, PUSH1 0x20, PUSH1 0x20, RETURN: returns the word 0x2a.
+const RETURNS_A_WORD: [u8; 11] = [
+    0x60, 0x2a, 0x60, 0x20, 0x52, 0x60, 0x20, 0x60, 0x20, 0xf3, 0x00,
+];
+
+#[test]
+fn return_of_a_word_proves_and_binds_the_return_data() {
+    let (public, rec) = common::run(&RETURNS_A_WORD, &[], 0);
+    assert_eq!(public.return_data.len(), 32);
+    assert_eq!(public.return_data[31], 0x2a);
+    let (proof, _) = prover::prove(public, &rec).expect("prove");
+    verifier::verify(&proof).expect("verify");
+    let mut p = proof.clone();
+    p.public.return_data[31] ^= 1;
+    assert!(verifier::verify(&p).is_err(), "other return data accepted");
+    let mut p = proof.clone();
+    p.public.return_data.clear();
+    assert!(verifier::verify(&p).is_err(), "empty return data accepted");
+    let mut p = proof;
+    p.public.status = verifier::Status::Revert;
+    assert!(verifier::verify(&p).is_err(), "revert status accepted");
+}
+
+#[test]
+fn revert_proves_with_its_status() {
+    // PUSH1 7, PUSH0, MSTORE, PUSH0, PUSH0, REVERT (no data), then the same with 32 bytes
+    for (code, len) in [
+        (vec![0x60, 7, 0x5f, 0x52, 0x5f, 0x5f, 0xfd], 0),
+        (vec![0x60, 7, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xfd], 32),
+    ] {
+        let (public, rec) = common::run(&code, &[], 0);
+        assert_eq!(public.status, verifier::Status::Revert);
+        assert_eq!(public.return_data.len(), len);
+        let (proof, _) = prover::prove(public, &rec).expect("prove");
+        verifier::verify(&proof).expect("verify");
+        let mut p = proof;
+        p.public.status = verifier::Status::Success;
+        assert!(verifier::verify(&p).is_err(), "success status accepted");
+    }
+}
+
+#[test]
+fn return_of_other_sizes_is_refused() {
+    // PUSH1 1, PUSH0, RETURN
+    let (public, rec) = common::run(&[0x60, 1, 0x5f, 0xf3], &[], 0);
+    assert_eq!(
+        prover::prove(public, &rec).unwrap_err(),
+        prover::Error::ReturnData
+    );
 }

@@ -15,6 +15,14 @@ fn honest() -> (verifier::PublicInputs, MainTrace) {
     (public, t)
 }
 
+/// Every class but RETURN/REVERT (which end their own programs: see
+/// `wrong_returned_word_size_or_status_is_rejected`).
+fn mixed_classes() -> impl Iterator<Item = Class> {
+    CLASSES
+        .into_iter()
+        .filter(|c| !matches!(c, Class::Return | Class::Revert))
+}
+
 fn get(t: &MainTrace, col: usize, row: usize) -> u64 {
     t.columns[col][row].as_int()
 }
@@ -49,7 +57,7 @@ fn honest_trace_passes_both_evaluators() {
     let (public, t) = honest();
     verifier::air::check_main(&t.columns).unwrap();
     prover::check_buses(&public, &t).unwrap();
-    for class in CLASSES {
+    for class in mixed_classes() {
         assert!(row_of(&t, class).is_some(), "{class:?} not exercised");
     }
 }
@@ -58,20 +66,26 @@ fn honest_trace_passes_both_evaluators() {
 fn wrong_result_gas_pc_or_stack_value_is_rejected_for_every_class() {
     let (public, base) = honest();
     let mut checked = 0;
-    for class in CLASSES {
+    for class in mixed_classes() {
         let r = row_of(&base, class).unwrap();
         // wrong result (the word the row writes)
         let res_col = match class {
             Class::Dup => Some(cols::A),
             Class::Swap => Some(cols::B),
-            Class::Stop | Class::Jumpdest | Class::Pop | Class::Jump | Class::Jumpi => None,
+            Class::Stop
+            | Class::Jumpdest
+            | Class::Pop
+            | Class::Jump
+            | Class::Jumpi
+            | Class::MStore => None,
             _ => Some(cols::C),
         };
         if let Some(c) = res_col {
             let mut t = base.clone();
             let v = get(&t, c, r);
             set(&mut t, c, r, v ^ 1);
-            if c == cols::C && matches!(class, Class::Add | Class::Sub | Class::Gas) {
+            if c == cols::C && matches!(class, Class::Add | Class::Sub | Class::Gas | Class::MSize)
+            {
                 // keep C = R so only the arithmetic is wrong
                 set(&mut t, cols::R, r, v ^ 1);
             }
@@ -99,7 +113,7 @@ fn wrong_result_gas_pc_or_stack_value_is_rejected_for_every_class() {
         // wrong stack value read
         if !matches!(
             class,
-            Class::Stop | Class::Jumpdest | Class::Gas | Class::Env | Class::Push
+            Class::Stop | Class::Jumpdest | Class::Gas | Class::Env | Class::Push | Class::MSize
         ) {
             let mut t = base.clone();
             let v = get(&t, cols::A, r);
@@ -109,6 +123,55 @@ fn wrong_result_gas_pc_or_stack_value_is_rejected_for_every_class() {
         }
     }
     assert!(checked >= 50, "{checked}");
+}
+
+#[test]
+fn wrong_memory_value_index_or_size_is_rejected() {
+    let (public, base) = honest();
+    let rows = |class: Class| -> Vec<usize> {
+        (0..base.steps)
+            .filter(|r| get(&base, cols::SEL + class.index(), *r) == 1)
+            .collect()
+    };
+    // MLOAD returns a word other than the one stored (the memory consume is wrong)
+    for r in rows(Class::MLoad) {
+        let mut t = base.clone();
+        let v = get(&t, cols::C, r);
+        set(&mut t, cols::C, r, v ^ 1);
+        rejected(&public, t, "MLOAD wrong word");
+    }
+    // MSTORE claims the word held another value before (its consume is wrong)
+    for r in rows(Class::MStore) {
+        let mut t = base.clone();
+        let v = get(&t, cols::R, r);
+        set(&mut t, cols::R, r, v ^ 1);
+        rejected(&public, t, "MSTORE wrong old word");
+        // ... or writes another word index
+        let mut t = base.clone();
+        let k = get(&t, cols::WIDX, r);
+        set(&mut t, cols::WIDX, r, k + 1);
+        rejected(&public, t, "MSTORE wrong word index");
+        // ... or claims no expansion
+        let mut t = base.clone();
+        let e = get(&t, cols::EXP, r);
+        set(&mut t, cols::EXP, r, 1 - e);
+        rejected(&public, t, "MSTORE wrong expansion flag");
+    }
+    // a final memory row with a different value, or one left out
+    let fin = (0..base.columns[0].len())
+        .find(|r| get(&base, cols::FINM, *r) == 1)
+        .unwrap();
+    let mut t = base.clone();
+    let v = get(&t, cols::A, fin);
+    set(&mut t, cols::A, fin, v ^ 1);
+    rejected(&public, t, "final memory word");
+    let mut t = base.clone();
+    set(&mut t, cols::FINM, fin, 0);
+    rejected(&public, t, "final memory row left out");
+    // a claimed memory size off by one word
+    let mut t = base;
+    t.counts.memory_words += 1;
+    rejected(&public, t, "memory words");
 }
 
 #[test]
@@ -144,4 +207,34 @@ fn single_byte_changes_are_rejected_without_panic() {
     }
     eprintln!("flipped {samples} bytes: {rejected} rejected with Err, {panics} panicked");
     assert_eq!(rejected + panics, samples);
+}
+
+#[test]
+fn wrong_returned_word_size_or_status_is_rejected() {
+    // PUSH1 0x2a, PUSH0, MSTORE, PUSH1 0x20, PUSH0, RETURN
+    let (public, rec) = common::run(&[0x60, 0x2a, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3], &[], 0);
+    prover::check_recording(&rec).unwrap();
+    let base = trace::build(&public, &rec.steps, &rec.final_stack).unwrap();
+    verifier::air::check_main(&base.columns).unwrap();
+    prover::check_buses(&public, &base).unwrap();
+    let r = row_of(&base, Class::Return).unwrap();
+    let mut t = base.clone();
+    let v = get(&t, cols::C, r);
+    set(&mut t, cols::C, r, v ^ 1);
+    rejected(&public, t, "RETURN wrong word");
+    let mut t = base.clone();
+    set(&mut t, cols::RSZ, r, 0);
+    set(&mut t, cols::MEMOP, r, 0);
+    rejected(&public, t, "RETURN size 0 claimed");
+    let mut t = base.clone();
+    for row in 0..t.columns[0].len() {
+        set(&mut t, cols::STATUS, row, 2);
+    }
+    rejected(&public, t, "RETURN with revert status");
+    let mut t = base;
+    let g = get(&t, cols::GAS, r + 1);
+    for row in r + 1..t.columns[0].len() {
+        set_gas(&mut t, row, g + 3);
+    }
+    rejected(&public, t, "RETURN wrong gas");
 }

@@ -23,7 +23,7 @@ pub struct EvmAir {
 }
 
 /// Boundary assertions on the main trace ([`Air::get_assertions`]).
-pub const MAIN_ASSERTIONS: usize = 9;
+pub const MAIN_ASSERTIONS: usize = 12;
 /// Boundary assertions on the auxiliary trace ([`Air::get_aux_assertions`]).
 pub const AUX_ASSERTIONS: usize = 2;
 
@@ -68,7 +68,7 @@ impl Air for EvmAir {
             .into_iter()
             .map(TransitionConstraintDegree::new)
             .collect();
-        // 9 main assertions, 2 auxiliary ones (see get_assertions / get_aux_assertions).
+        // 12 main assertions, 2 auxiliary ones (see get_assertions / get_aux_assertions).
         let context = AirContext::new_multi_segment(
             trace_info,
             main,
@@ -131,6 +131,9 @@ impl Air for EvmAir {
             Assertion::single(cols::ACTIVE, 0, b(1)),
             Assertion::single(cols::PC, 0, b(0)),
             Assertion::single(cols::SP, 0, b(0)),
+            Assertion::single(cols::MEMW, 0, b(0)),
+            Assertion::single(cols::MK, 0, b(0)),
+            Assertion::single(cols::STATUS, 0, b(self.inputs.public.status as u64)),
             Assertion::single(cols::GAS, 0, b(self.gas.0)),
             Assertion::single(cols::ACTIVE, last, b(0)),
             Assertion::single(cols::FIN, last, b(0)),
@@ -146,13 +149,8 @@ impl Air for EvmAir {
         let ch = Challenges::new(rands.rand_elements());
         let last = self.trace_length() - 1;
         // A degenerate challenge (probability ~2^-120) makes the target unreachable.
-        let target = public::table_sum(
-            &self.table,
-            &self.inputs.public.calldata,
-            &self.inputs.counts,
-            &ch,
-        )
-        .unwrap_or(E::ONE);
+        let target = public::table_sum(&self.inputs.public, &self.table, &self.inputs.counts, &ch)
+            .unwrap_or(E::ONE);
         alloc::vec![
             Assertion::single(0, 0, E::ZERO),
             Assertion::single(0, last, target),

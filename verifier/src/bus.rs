@@ -21,6 +21,12 @@ pub const TAG_BYTE: u32 = 3;
 /// Bus tag: calldata word (offset, word).
 pub const TAG_CALLDATA: u32 = 4;
 
+/// Bus tag: memory words (word index, timestamp, value).
+pub const TAG_MEMORY: u32 = 5;
+
+/// Bus tag: the returned word (RETURN/REVERT of 32 bytes).
+pub const TAG_RETURN: u32 = 6;
+
 /// Largest tuple (bytecode: pc, class, n, next pc, 16 limbs).
 pub const MAX_TUPLE: usize = 4 + LIMBS;
 
@@ -28,16 +34,46 @@ pub const MAX_TUPLE: usize = 4 + LIMBS;
 pub const STACK_FRACS: usize = 4;
 /// Stack fractions per auxiliary helper column.
 pub const STACK_PER_HELPER: usize = 2;
-/// Byte range checks per row (gas 4, sp room 2, deltas 6, R 32).
-pub const BYTE_FRACS: usize = 44;
+/// Byte range checks per row (gas 4, sp room 2, deltas 6, R 32, memory
+/// size 3, its cost remainder 1, expansion test 3, memory delta 3, spare 2).
+pub const BYTE_FRACS: usize = 56;
 /// Byte range checks per auxiliary helper column.
 pub const BYTES_PER_HELPER: usize = 4;
 /// Auxiliary helper columns for the stack.
 pub const STACK_HELPERS: usize = STACK_FRACS / STACK_PER_HELPER;
 /// Auxiliary helper columns for byte range checks.
 pub const BYTE_HELPERS: usize = BYTE_FRACS / BYTES_PER_HELPER;
-/// Auxiliary width: running sum, then the helpers.
-pub const AUX_WIDTH: usize = 1 + STACK_HELPERS + BYTE_HELPERS;
+/// Memory fractions per row: one consume and one emit (one helper column).
+pub const MEM_FRACS: usize = 2;
+/// Auxiliary width: running sum, then the stack, byte and memory helpers.
+pub const AUX_WIDTH: usize = 1 + STACK_HELPERS + BYTE_HELPERS + 1;
+/// Auxiliary column of the memory helper.
+pub const MEM_HELPER: usize = 1 + STACK_HELPERS + BYTE_HELPERS;
+
+/// Where the value of byte lookup `k` of a row comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ByteSrc {
+    /// A byte column.
+    Col(usize),
+    /// The low byte of limb `i` of R: `R_i − 256·R_HI_i`.
+    RLo(usize),
+}
+
+/// The source of byte lookup `k` (`k < BYTE_FRACS`), shared by the AIR and the prover.
+pub const fn byte_src(k: usize) -> ByteSrc {
+    match k {
+        0..=3 => ByteSrc::Col(cols::GAS_BYTES + k),
+        4..=5 => ByteSrc::Col(cols::SP_ROOM + k - 4),
+        6..=11 => ByteSrc::Col(cols::DELTA + k - 6),
+        12..=27 => ByteSrc::Col(cols::R_HI + k - 12),
+        28..=43 => ByteSrc::RLo(k - 28),
+        44..=46 => ByteSrc::Col(cols::MEMW_BYTES + k - 44),
+        47 => ByteSrc::Col(cols::MR),
+        48..=50 => ByteSrc::Col(cols::EXP_BYTES + k - 48),
+        51..=53 => ByteSrc::Col(cols::DELTA_M + k - 51),
+        _ => ByteSrc::Col(cols::SPARE + (k - 54) % 2),
+    }
+}
 /// Random elements of the auxiliary segment: α, γ.
 pub const AUX_RANDS: usize = 2;
 
@@ -96,6 +132,10 @@ pub struct RowFracs<E> {
     pub stack: [Frac<E>; STACK_FRACS],
     /// Byte range checks.
     pub bytes: [Frac<E>; BYTE_FRACS],
+    /// Memory consume and emit.
+    pub memory: [Frac<E>; MEM_FRACS],
+    /// The returned-word lookup (RETURN/REVERT of 32 bytes).
+    pub ret: Frac<E>,
 }
 
 fn sel<F: Copy>(row: &[F], c: Class) -> F {
@@ -120,7 +160,7 @@ where
     let not = s(Class::Not);
     let cdl = s(Class::CallDataLoad);
     let (dup, swap) = (s(Class::Dup), s(Class::Swap));
-    let pushes = s(Class::Push) + s(Class::Env) + s(Class::Gas);
+    let pushes = s(Class::Push) + s(Class::Env) + s(Class::Gas) + s(Class::MSize);
     let imm_sel = s(Class::Push) + s(Class::Env);
     let (a, b, c) = (word(row, cols::A), word(row, cols::B), word(row, cols::C));
 
@@ -157,13 +197,18 @@ where
         + s(Class::Pop)
         + s(Class::Jump)
         + s(Class::Jumpi)
+        + s(Class::MLoad)
+        + s(Class::MStore)
+        + s(Class::Return)
+        + s(Class::Revert)
         + dup
         + swap
         + row[cols::FIN];
     let c0_addr = sp - one + dup * (one - n);
-    let c1_flag = bin + s(Class::Jumpi) + swap;
+    let c1_flag =
+        bin + s(Class::Jumpi) + s(Class::MStore) + s(Class::Return) + s(Class::Revert) + swap;
     let c1_addr = sp - one - one + swap * (one - n);
-    let rmw = isz + not + cdl;
+    let rmw = isz + not + cdl + s(Class::MLoad);
     let e0_flag = bin + rmw + pushes + dup + swap;
     let e0_addr = sp - bin - bin - rmw - n * dup - swap;
     let e0_val: [F; LIMBS] =
@@ -190,22 +235,52 @@ where
     ];
 
     // byte range checks
-    let byte_vals: [F; BYTE_FRACS] = core::array::from_fn(|k| match k {
-        0..=3 => row[cols::GAS_BYTES + k],
-        4..=5 => row[cols::SP_ROOM + k - 4],
-        6..=11 => row[cols::DELTA + k - 6],
-        12..=27 => row[cols::R_HI + k - 12],
-        _ => row[cols::R + k - 28] - row[cols::R_HI + k - 28] * F::from(256u32),
+    let byte_vals: [F; BYTE_FRACS] = core::array::from_fn(|k| match byte_src(k) {
+        ByteSrc::Col(at) => row[at],
+        ByteSrc::RLo(i) => row[cols::R + i] - row[cols::R_HI + i] * F::from(256u32),
     });
     let bytes = byte_vals.map(|v| Frac {
         num: E::ONE,
         den: ch.den(TAG_BYTE, [v]),
     });
+
+    // memory words: an access consumes the word's last token (stamped
+    // `clk − δ`) and emits its new value stamped `clk + 1`; a final row
+    // consumes word `MK`.
+    let (mload, mstore) = (s(Class::MLoad), s(Class::MStore));
+    let finm = row[cols::FINM];
+    let mem = row[cols::MEMOP];
+    // the word read and re-emitted unchanged: MLOAD's C, RETURN/REVERT's C
+    let reads = mem - mstore;
+    let dm = row[cols::DELTA_M]
+        + row[cols::DELTA_M + 1] * F::from(256u32)
+        + row[cols::DELTA_M + 2] * F::from(65536u32);
+    let r = word(row, cols::R);
+    let old: [F; LIMBS] = core::array::from_fn(|i| reads * c[i] + mstore * r[i] + finm * a[i]);
+    let new: [F; LIMBS] = core::array::from_fn(|i| reads * c[i] + mstore * b[i]);
+    let mtok = |addr: F, t: F, v: [F; LIMBS]| ch.den(TAG_MEMORY, [addr, t].into_iter().chain(v));
+    let widx = row[cols::WIDX];
+    let memory = [
+        Frac {
+            num: E::from(mem + finm),
+            den: mtok(mem * widx + finm * row[cols::MK], clk - dm, old),
+        },
+        Frac {
+            num: -E::from(mem),
+            den: mtok(widx, clk + one, new),
+        },
+    ];
+    let ret = Frac {
+        num: E::from(mem - mload - mstore),
+        den: ch.den(TAG_RETURN, c),
+    };
     RowFracs {
         code,
         calldata,
         stack,
         bytes,
+        memory,
+        ret,
     }
 }
 

@@ -30,7 +30,7 @@ pub const ZF: usize = 15;
 /// First selector column (one per operation class, see [`crate::opcodes::Class`]).
 pub const SEL: usize = 16;
 /// Number of operation classes.
-pub const NUM_CLASSES: usize = 18;
+pub const NUM_CLASSES: usize = 23;
 /// Three bytes per consume slot of `clk − t_prev − 1` (2 slots).
 pub const DELTA: usize = SEL + NUM_CLASSES;
 /// Word A: the top stack input.
@@ -45,5 +45,33 @@ pub const R: usize = C + LIMBS;
 pub const R_HI: usize = R + LIMBS;
 /// Carries of the adder, one per limb.
 pub const CARRY: usize = R_HI + LIMBS;
+/// Memory size in 32-byte words before the row (`MSIZE / 32`).
+pub const MEMW: usize = CARRY + LIMBS;
+/// Three bytes of `MEMW` (range check: `MEMW < 2^24`).
+pub const MEMW_BYTES: usize = MEMW + 1;
+/// `⌊MEMW² / 512⌋`, the quadratic part of the memory cost.
+pub const MQ: usize = MEMW_BYTES + 3;
+/// `MEMW² mod 512`: a range-checked low byte, then a boolean high bit.
+pub const MR: usize = MQ + 1;
+/// 1 when the memory access of the row expands the memory.
+pub const EXP: usize = MR + 2;
+/// Three bytes of the expansion test: `k − MEMW` when expanding, else `MEMW − k − 1`.
+pub const EXP_BYTES: usize = EXP + 1;
+/// Word index `k` of the row's memory access (byte offset `32·k`).
+pub const WIDX: usize = EXP_BYTES + 3;
+/// 1 on the padding rows that consume the final memory tokens.
+pub const FINM: usize = WIDX + 1;
+/// Word index of the next final memory row (counts the `FINM` rows before).
+pub const MK: usize = FINM + 1;
+/// Three bytes of `clk − t_prev` of the memory consume.
+pub const DELTA_M: usize = MK + 1;
+/// Two range-checked spare bytes (zero; they round the byte lookups up to a helper).
+pub const SPARE: usize = DELTA_M + 3;
+/// 1 when the row accesses a memory word (MLOAD, MSTORE, RETURN/REVERT of 32 bytes).
+pub const MEMOP: usize = SPARE + 2;
+/// RETURN/REVERT: 1 when the size is 32, 0 when it is 0.
+pub const RSZ: usize = MEMOP + 1;
+/// Exit status (1 success, 2 revert), the same on every row.
+pub const STATUS: usize = RSZ + 1;
 /// Main trace width.
-pub const WIDTH: usize = CARRY + LIMBS;
+pub const WIDTH: usize = STATUS + 1;

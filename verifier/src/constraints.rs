@@ -32,7 +32,10 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     let sel = |cl| s(cur, cl);
     let bin = sel(Class::Add) + sel(Class::Sub) + sel(Class::Lt) + sel(Class::Gt) + sel(Class::Eq);
     let isz = sel(Class::IsZero);
-    let pushes = sel(Class::Push) + sel(Class::Env) + sel(Class::Gas);
+    let pushes = sel(Class::Push) + sel(Class::Env) + sel(Class::Gas) + sel(Class::MSize);
+    let mem = c(cols::MEMOP);
+    let ret = sel(Class::Return) + sel(Class::Revert);
+    let terminal = sel(Class::Stop) + ret;
     let (jump, jumpi) = (sel(Class::Jump), sel(Class::Jumpi));
     let zf = c(cols::ZF);
     let word = |at: usize, i: usize| cur[at + i];
@@ -53,12 +56,37 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     out.push(
         3,
         "only STOP ends the execution",
-        a * (one - n(cols::ACTIVE)) * (one - sel(Class::Stop)),
+        a * (one - n(cols::ACTIVE)) * (one - terminal),
     );
+    out.push(2, "STOP is the last active row", terminal * n(cols::ACTIVE));
+    // exit status: constant, 2 exactly when the execution ends in REVERT
+    let status = c(cols::STATUS);
+    out.push(1, "status is constant", n(cols::STATUS) - status);
+    out.push(2, "REVERT: status 2", sel(Class::Revert) * (status - k(2)));
     out.push(
         2,
-        "STOP is the last active row",
-        sel(Class::Stop) * n(cols::ACTIVE),
+        "STOP/RETURN: status 1",
+        (sel(Class::Stop) + sel(Class::Return)) * (status - one),
+    );
+    // RETURN/REVERT: size 0 or 32; a 32-byte one reads a memory word
+    let rsz = c(cols::RSZ);
+    out.push(2, "RSZ is boolean", rsz * (one - rsz));
+    out.push(
+        2,
+        "RETURN/REVERT: size = 32 RSZ",
+        ret * (word(cols::B, 0) - k(32) * rsz),
+    );
+    for i in 1..LIMBS {
+        out.push(
+            2,
+            "RETURN/REVERT: size fits 16 bits",
+            ret * word(cols::B, i),
+        );
+    }
+    out.push(
+        2,
+        "MEMOP = MLOAD + MSTORE + 32-byte RETURN/REVERT",
+        mem - sel(Class::MLoad) - sel(Class::MStore) - ret * rsz,
     );
 
     // pc and jumps
@@ -66,7 +94,7 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     out.push(
         2,
         "pc' = next pc",
-        (a - sel(Class::Stop) - jump - jumpi) * (n(cols::PC) - c(cols::NPC)),
+        (a - terminal - jump - jumpi) * (n(cols::PC) - c(cols::NPC)),
     );
     out.push(
         2,
@@ -99,10 +127,26 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     for cl in CLASSES {
         cost += sel(cl) * k(cl.gas() as u32);
     }
-    out.push(1, "gas' = gas - cost", n(cols::GAS) - c(cols::GAS) + cost);
+    let expansion = k(3) * (n(cols::MEMW) - c(cols::MEMW)) + n(cols::MQ) - c(cols::MQ);
+    out.push(
+        2,
+        "gas' = gas - cost - expansion",
+        n(cols::GAS) - c(cols::GAS) + cost + mem * expansion,
+    );
 
     // stack pointer
-    let delta_sp = pushes + sel(Class::Dup) - bin - sel(Class::Pop) - jump - jumpi - jumpi - fin;
+    let mstore = sel(Class::MStore);
+    let delta_sp = pushes + sel(Class::Dup)
+        - bin
+        - sel(Class::Pop)
+        - jump
+        - jumpi
+        - jumpi
+        - mstore
+        - mstore
+        - ret
+        - ret
+        - fin;
     out.push(1, "sp' = sp + delta", n(cols::SP) - c(cols::SP) - delta_sp);
     out.push(
         1,
@@ -142,7 +186,7 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     for i in 1..LIMBS {
         out.push(2, "boolean result: upper limbs 0", bools * word(cols::C, i));
     }
-    let via_r = sel(Class::Add) + sel(Class::Sub) + sel(Class::Gas);
+    let via_r = sel(Class::Add) + sel(Class::Sub) + sel(Class::Gas) + sel(Class::MSize);
     for i in 0..LIMBS {
         out.push(
             2,
@@ -172,6 +216,8 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     for i in 2..LIMBS {
         out.push(2, "GAS: upper limbs 0", sel(Class::Gas) * word(cols::R, i));
     }
+
+    memory(cur, nxt, mem, out);
 
     // adder: X + Y = Z + 2^256·carry, limb by limb
     let base = k(65536);
@@ -203,6 +249,55 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     }
 }
 
+/// Memory size, its cost, the word index of an access, the final memory rows.
+fn memory<E: FieldElement>(cur: &[E], nxt: &[E], mem: E, out: &mut impl Sink<E>) {
+    let one = E::ONE;
+    let k = |x: u32| E::from(x);
+    let c = |i: usize| cur[i];
+    let bytes3 = |at: usize| c(at) + c(at + 1) * k(256) + c(at + 2) * k(65536);
+    let (w, widx, exp, finm) = (c(cols::MEMW), c(cols::WIDX), c(cols::EXP), c(cols::FINM));
+    out.push(1, "MEMW = its bytes", w - bytes3(cols::MEMW_BYTES));
+    out.push(
+        2,
+        "MEMW^2 = 512 MQ + MR",
+        w * w - k(512) * c(cols::MQ) - c(cols::MR) - k(256) * c(cols::MR + 1),
+    );
+    let hi = c(cols::MR + 1);
+    out.push(2, "MR high bit is boolean", hi * (one - hi));
+    out.push(2, "EXP is boolean", exp * (one - exp));
+    out.push(2, "EXP only on memory rows", (one - mem) * exp);
+    out.push(
+        3,
+        "expansion test = its bytes",
+        mem * (exp * (widx - w) + (one - exp) * (w - widx - one) - bytes3(cols::EXP_BYTES)),
+    );
+    out.push(
+        2,
+        "MEMW' = MEMW or k + 1",
+        nxt[cols::MEMW] - w - exp * (widx + one - w),
+    );
+    out.push(
+        2,
+        "memory offset = 32 k",
+        mem * (c(cols::A) + c(cols::A + 1) * k(65536) - k(32) * widx),
+    );
+    for i in 2..LIMBS {
+        out.push(2, "memory offset fits 32 bits", mem * c(cols::A + i));
+    }
+    let msize = s(cur, Class::MSize);
+    out.push(
+        2,
+        "MSIZE: R = 32 MEMW",
+        msize * (c(cols::R) + c(cols::R + 1) * k(65536) - k(32) * w),
+    );
+    for i in 2..LIMBS {
+        out.push(2, "MSIZE: upper limbs 0", msize * c(cols::R + i));
+    }
+    out.push(2, "finm is boolean", finm * (one - finm));
+    out.push(2, "finm only on padding", c(cols::ACTIVE) * finm);
+    out.push(1, "MK' = MK + finm", nxt[cols::MK] - c(cols::MK) - finm);
+}
+
 /// Constraints on the auxiliary trace: the helper columns and the running sum.
 pub fn aux<F, E>(
     cur: &[F],
@@ -226,12 +321,16 @@ pub fn aux<F, E>(
         helpers += h;
         out.push(5, "byte helper", bus::group_constraint(h, group));
     }
+    let h = cur_aux[bus::MEM_HELPER];
+    helpers += h;
+    out.push(5, "memory helper", bus::group_constraint(h, &fr.memory));
     out.push(
-        4,
+        5,
         "running sum",
-        (nxt_aux[0] - cur_aux[0] - helpers) * fr.code.den * fr.calldata.den
-            - fr.code.num * fr.calldata.den
-            - fr.calldata.num * fr.code.den,
+        bus::group_constraint(
+            nxt_aux[0] - cur_aux[0] - helpers,
+            &[fr.code, fr.calldata, fr.ret],
+        ),
     );
 }
 

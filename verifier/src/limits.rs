@@ -45,3 +45,7 @@ pub const MAX_DIGEST_BYTES: u8 = 64;
 /// Most constraints (`Context::num_constraints`: transition constraints plus
 /// assertions) a proof may claim.
 pub const MAX_CONSTRAINTS: u64 = 1 << 16;
+
+/// Most memory words a proof may claim (`Counts::memory_words`: 2 MiB of
+/// EVM memory); the verifier sums one table term per word.
+pub const MAX_MEMORY_WORDS: u32 = 1 << 16;

@@ -42,6 +42,16 @@ pub enum Class {
     Not = 16,
     /// CALLDATALOAD (its word from the calldata table).
     CallDataLoad = 17,
+    /// MLOAD at a 32-byte-aligned offset (its word from the memory bus).
+    MLoad = 18,
+    /// MSTORE at a 32-byte-aligned offset.
+    MStore = 19,
+    /// MSIZE.
+    MSize = 20,
+    /// RETURN of 0 bytes, or of the 32-byte word at an aligned offset.
+    Return = 21,
+    /// REVERT, likewise.
+    Revert = 22,
 }
 
 /// All classes in selector order.
@@ -64,6 +74,11 @@ pub const CLASSES: [Class; crate::cols::NUM_CLASSES] = [
     Class::Swap,
     Class::Not,
     Class::CallDataLoad,
+    Class::MLoad,
+    Class::MStore,
+    Class::MSize,
+    Class::Return,
+    Class::Revert,
 ];
 
 impl Class {
@@ -78,12 +93,17 @@ impl Class {
         self as u64 + 1
     }
 
-    /// Static gas cost.
+    /// Whether the class ends the execution.
+    pub const fn terminal(self) -> bool {
+        matches!(self, Class::Stop | Class::Return | Class::Revert)
+    }
+
+    /// Static gas cost (memory expansion comes on top).
     pub const fn gas(self) -> u64 {
         match self {
-            Class::Stop => 0,
+            Class::Stop | Class::Return | Class::Revert => 0,
             Class::Jumpdest => 1,
-            Class::Pop | Class::Gas | Class::Env => 2,
+            Class::Pop | Class::Gas | Class::Env | Class::MSize => 2,
             Class::Add
             | Class::Sub
             | Class::Lt
@@ -94,7 +114,9 @@ impl Class {
             | Class::Dup
             | Class::Swap
             | Class::Not
-            | Class::CallDataLoad => 3,
+            | Class::CallDataLoad
+            | Class::MLoad
+            | Class::MStore => 3,
             Class::Jump => 8,
             Class::Jumpi => 10,
         }
@@ -123,6 +145,11 @@ pub const fn info(op: u8) -> Option<OpInfo> {
         0x19 => (Class::Not, 0),
         0x35 => (Class::CallDataLoad, 0),
         0x50 => (Class::Pop, 0),
+        0x51 => (Class::MLoad, 0),
+        0x52 => (Class::MStore, 0),
+        0x59 => (Class::MSize, 0),
+        0xf3 => (Class::Return, 0),
+        0xfd => (Class::Revert, 0),
         0x56 => (Class::Jump, 0),
         0x57 => (Class::Jumpi, 0),
         0x5b => (Class::Jumpdest, 0),
@@ -138,7 +165,7 @@ pub const fn info(op: u8) -> Option<OpInfo> {
 
 /// Mnemonic of a constrained opcode (for `zkevm prove --coverage`).
 pub fn mnemonic(op: u8) -> Option<&'static str> {
-    const NAMES: [(u8, &str); 23] = [
+    const NAMES: [(u8, &str); 28] = [
         (0x00, "STOP"),
         (0x01, "ADD"),
         (0x03, "SUB"),
@@ -156,6 +183,11 @@ pub fn mnemonic(op: u8) -> Option<&'static str> {
         (0x38, "CODESIZE"),
         (0x3d, "RETURNDATASIZE"),
         (0x50, "POP"),
+        (0x51, "MLOAD"),
+        (0x52, "MSTORE"),
+        (0x59, "MSIZE"),
+        (0xf3, "RETURN"),
+        (0xfd, "REVERT"),
         (0x56, "JUMP"),
         (0x57, "JUMPI"),
         (0x58, "PC"),
@@ -206,7 +238,7 @@ mod tests {
                 "opcode {op:#04x}"
             );
         }
-        assert_eq!(constrained_count(), 23 + 32 + 16 + 16);
+        assert_eq!(constrained_count(), 28 + 32 + 16 + 16);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::public::{Counts, PublicInputs, Status};
 /// Magic bytes at the start of a proof file.
 pub const MAGIC: [u8; 8] = *b"ZKEVMPRF";
 /// Framing version written and read.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 /// Largest code (EIP-170).
 pub const MAX_CODE: u64 = 24_576;
 /// Largest calldata and return data.
@@ -110,6 +110,7 @@ impl Proof {
         put_counts(&mut out, &self.counts.code);
         put_counts(&mut out, &self.counts.bytes);
         put_counts(&mut out, &self.counts.calldata);
+        out.extend_from_slice(&self.counts.memory_words.to_le_bytes());
         put_bytes(&mut out, &self.stark);
         out
     }
@@ -167,6 +168,13 @@ impl<'a> ProofFile<'a> {
         let code_counts = r.counts(MAX_CODE + 1)?;
         let byte_counts = r.counts(256)?;
         let calldata_counts = r.counts(MAX_DATA + 1)?;
+        let memory_words = r.u32()?;
+        if memory_words > crate::limits::MAX_MEMORY_WORDS {
+            return Err(Error::TooLong {
+                got: u64::from(memory_words),
+                max: u64::from(crate::limits::MAX_MEMORY_WORDS),
+            });
+        }
         let n = u64::from(r.u32()?);
         if n > MAX_STARK_BYTES {
             return Err(Error::TooLong {
@@ -194,6 +202,7 @@ impl<'a> ProofFile<'a> {
                 code: code_counts,
                 bytes: byte_counts,
                 calldata: calldata_counts,
+                memory_words,
             },
             stark,
         })
@@ -232,6 +241,7 @@ mod tests {
                 counts: Counts {
                     code: counts.clone(),
                     bytes: counts.clone(),
+                    memory_words: gas as u32 % (crate::limits::MAX_MEMORY_WORDS + 1),
                     calldata: counts,
                 },
                 stark,
@@ -275,6 +285,7 @@ mod tests {
                 code: vec![],
                 bytes: vec![],
                 calldata: vec![],
+                memory_words: 0,
             },
             stark: vec![],
         };

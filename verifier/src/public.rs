@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use winter_math::fields::f64::BaseElement;
 use winter_math::{FieldElement, ToElements};
 
-use crate::bus::{Challenges, TAG_BYTE, TAG_CALLDATA, TAG_CODE};
+use crate::bus::{Challenges, TAG_BYTE, TAG_CALLDATA, TAG_CODE, TAG_MEMORY, TAG_RETURN};
 use crate::cols::LIMBS;
 use crate::error::Error;
 use crate::opcodes;
@@ -61,6 +61,9 @@ pub struct Counts {
     pub bytes: Vec<u32>,
     /// Times CALLDATALOAD read each offset `0..=calldata.len()`.
     pub calldata: Vec<u32>,
+    /// Memory words the execution touched (its final `MSIZE / 32`): the
+    /// verifier emits a zero token stamped 0 for each, the final rows consume them.
+    pub memory_words: u32,
 }
 
 /// What winterfell sees: the statement and the table multiplicities.
@@ -202,23 +205,33 @@ pub fn calldata_word(calldata: &[u8], offset: usize) -> [u64; LIMBS] {
     limbs_be(&w)
 }
 
-/// Expected final value of the running sum: `Σ m/den` over the verifier's tables.
+/// Whether the AIR can prove `return_data`: empty, or one 32-byte word.
+pub fn provable_return(return_data: &[u8]) -> bool {
+    return_data.is_empty() || return_data.len() == 32
+}
+
+/// Expected final value of the running sum: `Σ m/den` over the verifier's
+/// tables (bytecode, calldata, bytes, initial memory, returned word).
 pub fn table_sum<E>(
+    public: &PublicInputs,
     table: &[CodeRow],
-    calldata: &[u8],
     counts: &Counts,
     ch: &Challenges<E>,
 ) -> Result<E, Error>
 where
     E: FieldElement<BaseField = BaseElement>,
 {
+    let calldata = &public.calldata;
+    if !provable_return(&public.return_data) {
+        return Err(Error::NotProvable);
+    }
     if counts.calldata.len() != calldata.len() + 1 {
         return Err(Error::CountsShape);
     }
     if counts.code.len() != table.len() {
         return Err(Error::CountsShape);
     }
-    if counts.bytes.len() != 256 {
+    if counts.bytes.len() != 256 || counts.memory_words > crate::limits::MAX_MEMORY_WORDS {
         return Err(Error::CountsShape);
     }
     let mut sum = E::ZERO;
@@ -267,6 +280,29 @@ where
         }
         sum += E::from(*m) / den;
     }
+    for k in 0..counts.memory_words {
+        let den = ch.den(
+            TAG_MEMORY,
+            [u64::from(k), 0]
+                .into_iter()
+                .chain([0; LIMBS])
+                .map(BaseElement::new),
+        );
+        if den == E::ZERO {
+            return Err(Error::Degenerate);
+        }
+        sum += den.inv();
+    }
+    if !public.return_data.is_empty() {
+        let den = ch.den(
+            TAG_RETURN,
+            limbs_be(&public.return_data).map(BaseElement::new),
+        );
+        if den == E::ZERO {
+            return Err(Error::Degenerate);
+        }
+        sum += den.inv();
+    }
     Ok(sum)
 }
 
@@ -296,6 +332,7 @@ impl ToElements<BaseElement> for AirInputs {
             out.push(BaseElement::new(list.len() as u64));
             out.extend(list.iter().map(|m| BaseElement::new(u64::from(*m))));
         }
+        out.push(BaseElement::new(u64::from(self.counts.memory_words)));
         out
     }
 }

@@ -16,7 +16,7 @@ use crate::cols;
 use crate::error::{Error, StarkError};
 use crate::options::Options;
 use crate::proof::Proof;
-use crate::public::{AirInputs, Counts, PublicInputs, Status};
+use crate::public::{AirInputs, Counts, PublicInputs};
 use crate::shape::{self, ExpectedShape, GOLDILOCKS_MODULUS_LE};
 
 /// The Merkle hash.
@@ -109,13 +109,14 @@ pub fn verify(proof: &Proof) -> Result<(), Error> {
 /// area): the heap then holds the parsed STARK proof only, not a second copy
 /// of its bytes.
 pub fn verify_parts(public: &PublicInputs, counts: &Counts, stark: &[u8]) -> Result<(), Error> {
-    if public.status != Status::Success || !public.return_data.is_empty() {
+    if !crate::public::provable_return(&public.return_data) {
         return Err(Error::NotProvable);
     }
     public.frame_gas()?;
     if counts.code.len() != public.code_table().len()
         || counts.bytes.len() != 256
         || counts.calldata.len() != public.calldata.len() + 1
+        || counts.memory_words > crate::limits::MAX_MEMORY_WORDS
     {
         return Err(Error::CountsShape);
     }

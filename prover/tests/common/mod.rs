@@ -94,7 +94,13 @@ pub fn mixed() -> Vec<u8> {
     c.extend([0x5f, 0x60, 0x00, 0x57]);
     let target = c.len() as u8 + 6;
     c.extend([0x60, 0x01, 0x60, target, 0x57, 0xfe, 0x5b]);
-    // two POPs; the rest stays for the final-stack rows
+    // memory: a store that expands to 3 words, loads, MSIZE, a store
+    // without expansion, a load of a never-written word
+    c.extend([0x60, 0x77, 0x60, 0x40, 0x52]); // MSTORE mem[0x40] = 0x77
+    c.extend([0x60, 0x40, 0x51, 0x59, 0x01, 0x50]); // MLOAD 0x40, MSIZE, ADD, POP
+    c.extend([0x60, 0x05, 0x5f, 0x52]); // MSTORE mem[0] = 5
+    c.extend([0x60, 0x20, 0x51, 0x50, 0x5f, 0x51, 0x50]); // MLOAD 0x20, POP, MLOAD 0, POP
+                                                          // two POPs; the rest stays for the final-stack rows
     c.extend([0x50, 0x50, 0x00]);
     c
 }
