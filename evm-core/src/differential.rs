@@ -1,37 +1,97 @@
-//! Differential property test against `revm`: random bytecode and pre-state, same results.
+//! Differential property test against `revm` at Osaka: random bytecode, pre-state and authorization lists, same results.
+//!
+//! Both sides run [`SPEC`] (revm at the matching `SpecId`). The generators
+//! draw contracts `A` and `B` from random opcodes and snippets (calls with
+//! full arguments to every kind of account, EXTCODE* probes, CLZ, calls of
+//! P256VERIFY, the BLS12-381 precompiles and modexp with valid and broken
+//! inputs), EOAs that are absent, plain, delegated (EIP-7702) or contracts,
+//! a sender that may itself be delegated, and type-4 transactions whose
+//! authorization lists mix valid tuples with every way a tuple can be wrong.
+//! Compared: status, gas used, output, logs and the post-state of every
+//! account (nonce, balance, code, storage).
+
+mod auth;
+mod cases;
+mod edges;
+mod inputs;
 
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use revm::context::result::{EVMError, ExecutionResult};
-use revm::context::transaction::{AccessList, AccessListItem as RAccessListItem};
-use revm::context::{BlockEnv as RBlockEnv, CfgEnv, TxEnv as RTxEnv};
-use revm::context_interface::block::BlobExcessGasAndPrice;
-use revm::database::{CacheDB, EmptyDB};
-use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address as RAddress, Bytes, TxKind, B256 as RB256, U256 as RU256};
-use revm::state::{AccountInfo as RAccountInfo, Bytecode};
-use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
+use revm::{ExecuteEvm, MainBuilder};
 
+use self::auth::AuthSpec;
+use self::cases::*;
+use crate::evm::authorization::designator;
 use crate::evm::keccak256;
+use crate::precompile::P256VERIFY;
+use crate::revm_bridge::{from_ru, insert_account, revm_context, Db};
 use crate::{
-    AccountChange, AccountInfo, Address, BlockEnv, Evm, ExecStatus, HeapBuffers, Limits, State,
-    TxEnv, B256, KECCAK_EMPTY, U256,
+    AccountChange, AccountInfo, Address, Authorization, BlockEnv, Evm, ExecStatus, HeapBuffers,
+    Limits, Spec, State, TxEnv, B256, KECCAK_EMPTY, U256,
 };
 
-const CALLER: Address = [0xca; 20];
+/// The fork both sides run.
+const SPEC: Spec = Spec::Osaka;
+
 const A: Address = [0xaa; 20];
 const B: Address = [0xbb; 20];
 const COINBASE: Address = [0xc0; 20];
+/// An address no pre-state has.
+const NOBODY: Address = [0x77; 20];
+/// The generated EOAs (signers 1–3).
+const EOAS: usize = 3;
 
-/// The fork revm runs, the one evm-core implements: switch both together.
-const REVM_SPEC: SpecId = SpecId::CANCUN;
-
-fn ru(v: &U256) -> RU256 {
-    RU256::from_be_bytes(v.to_be_bytes::<32>())
+/// The sender (signer 0, so that it can authorize itself).
+fn caller() -> Address {
+    auth::address(0)
 }
-fn from_ru(v: &RU256) -> U256 {
-    U256::from_be_bytes(v.to_be_bytes::<32>())
+
+/// EOA `i` (signer `i + 1`).
+fn eoa(i: usize) -> Address {
+    auth::address(i + 1)
+}
+
+/// A precompile's address.
+fn pc(id: u16) -> Address {
+    let mut a = [0u8; 20];
+    a[18..].copy_from_slice(&id.to_be_bytes());
+    a
+}
+
+/// What a delegation points at: the contracts, EOAs (a delegated one: the
+/// chain is not followed), the sender, nothing (zero: clear), precompiles,
+/// an account that does not exist.
+fn targets() -> Vec<Address> {
+    vec![
+        A,
+        B,
+        eoa(0),
+        eoa(1),
+        caller(),
+        [0; 20],
+        pc(1),
+        pc(4),
+        pc(P256VERIFY),
+        pc(0x0b),
+        NOBODY,
+    ]
+}
+
+/// Addresses the generated code pushes, calls and probes.
+fn addresses() -> Vec<Address> {
+    vec![
+        A,
+        B,
+        caller(),
+        eoa(0),
+        eoa(1),
+        eoa(2),
+        [0; 20],
+        pc(4),
+        NOBODY,
+    ]
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,6 +106,13 @@ struct Acct {
 struct World {
     accounts: BTreeMap<Address, Acct>,
     code: BTreeMap<B256, Vec<u8>>,
+}
+
+impl World {
+    fn put(&mut self, a: Address, acct: Acct) {
+        self.code.insert(keccak256(&acct.code), acct.code.clone());
+        self.accounts.insert(a, acct);
+    }
 }
 
 impl State for World {
@@ -87,22 +154,34 @@ struct Result_ {
     post: BTreeMap<Address, Acct>,
 }
 
+/// Large enough for any generated case (a `Capacity` error fails the test).
+const LIMITS: Limits = Limits {
+    memory_bytes: 1 << 24,
+    stack_words: 1 << 16,
+    code_bytes: 1 << 20,
+    frames: crate::limits::CALL_DEPTH_LIMIT + 1,
+    accounts: 1 << 12,
+    slots: 1 << 16,
+    journal: 1 << 18,
+    log_data_bytes: 1 << 24,
+    return_data_bytes: 1 << 24,
+    modexp_operand_bytes: Limits::HOST.modexp_operand_bytes,
+    steps: Limits::HOST.steps,
+    ..Limits::DEVICE
+};
+
 /// `Ok(None)` when the transaction is rejected as invalid; `Err(())` when
-/// the case calls a precompile left out of the test build (KZG).
-fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result_>, ()> {
-    let mut bufs = HeapBuffers::new(&Limits {
-        memory_bytes: 1 << 24,
-        stack_words: 1 << 16,
-        code_bytes: 1 << 20,
-        frames: crate::limits::CALL_DEPTH_LIMIT + 1,
-        log_data_bytes: 1 << 24,
-        return_data_bytes: 1 << 24,
-        modexp_operand_bytes: Limits::HOST.modexp_operand_bytes,
-        steps: Limits::HOST.steps,
-        ..Limits::DEVICE
-    });
+/// the case calls a precompile left out of the test build (BLS12-381 and
+/// KZG without their features).
+fn run_ours(
+    spec: Spec,
+    w: &World,
+    tx: &TxEnv<'_>,
+    block: &BlockEnv,
+) -> Result<Option<Result_>, ()> {
+    let mut bufs = HeapBuffers::new(&LIMITS);
     let mut evm = Evm::new(w, bufs.buffers());
-    evm.set_spec(crate::Spec::Cancun); // revm runs at SpecId::CANCUN here
+    evm.set_spec(spec);
     let out = match evm.transact(block, tx) {
         Ok(o) => o,
         Err(crate::Error::InvalidTx(_)) => return Ok(None),
@@ -131,6 +210,10 @@ fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result
                 e.balance = info.balance;
                 if let Some(c) = code {
                     e.code = c.to_vec();
+                }
+                // A code change must come with its code.
+                if keccak256(&e.code) != info.code_hash {
+                    e.code = b"code hash without its code".to_vec();
                 }
                 if storage_cleared {
                     e.storage.clear();
@@ -163,88 +246,20 @@ fn run_ours(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result
     }))
 }
 
-/// revm's code object for `code` at [`REVM_SPEC`]: legacy bytecode before
-/// Prague; from Prague on, a `0xef0100 ‖ address` designator is a delegation.
-fn revm_code(code: &[u8]) -> Bytecode {
-    let raw = Bytes::from(code.to_vec());
-    if REVM_SPEC.is_enabled_in(SpecId::PRAGUE) {
-        Bytecode::new_raw_checked(raw.clone()).unwrap_or_else(|_| Bytecode::new_legacy(raw))
-    } else {
-        Bytecode::new_legacy(raw)
-    }
-}
-
-/// revm's configuration, block and transaction for ours.
-fn revm_env(tx: &TxEnv<'_>, block: &BlockEnv) -> (CfgEnv, RBlockEnv, RTxEnv) {
-    let cfg = CfgEnv::new_with_spec(REVM_SPEC).with_chain_id(block.chain_id);
-    let rblock = RBlockEnv {
-        number: RU256::from(block.number),
-        beneficiary: RAddress::from(block.coinbase),
-        timestamp: RU256::from(block.timestamp),
-        gas_limit: block.gas_limit,
-        basefee: block.base_fee.saturating_to(),
-        difficulty: RU256::ZERO,
-        prevrandao: Some(RB256::from(block.prev_randao)),
-        blob_excess_gas_and_price: Some(BlobExcessGasAndPrice::new_with_spec(
-            block.excess_blob_gas,
-            REVM_SPEC,
-        )),
-        slot_num: 0,
-    };
-    let rtx = RTxEnv::builder()
-        .caller(RAddress::from(tx.caller))
-        .gas_limit(tx.gas_limit)
-        .gas_price(tx.max_fee_per_gas.saturating_to())
-        .kind(match tx.to {
-            Some(a) => TxKind::Call(RAddress::from(a)),
-            None => TxKind::Create,
-        })
-        .value(ru(&tx.value))
-        .data(Bytes::from(tx.data.to_vec()))
-        .nonce(tx.nonce)
-        .chain_id(Some(block.chain_id))
-        .gas_priority_fee(tx.max_priority_fee_per_gas.map(|p| p.saturating_to()))
-        .access_list(AccessList(
-            tx.access_list
-                .iter()
-                .map(|i| RAccessListItem {
-                    address: RAddress::from(i.address),
-                    storage_keys: i.storage_keys.iter().map(|k| RB256::from(*k)).collect(),
-                })
-                .collect(),
-        ))
-        .blob_hashes(tx.blob_hashes.iter().map(|h| RB256::from(*h)).collect())
-        .max_fee_per_blob_gas(tx.max_fee_per_blob_gas.map_or(0, |f| f.saturating_to()))
-        // The type follows from the fields, as evm-core decides it.
-        .build_fill();
-    (cfg, rblock, rtx)
-}
-
 /// `Ok(None)` when revm rejects the transaction; `Err` with revm's error when
 /// it cannot run it at all.
-fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result_>, String> {
-    let mut db = CacheDB::new(EmptyDB::default());
+fn run_revm(
+    spec: Spec,
+    w: &World,
+    tx: &TxEnv<'_>,
+    block: &BlockEnv,
+) -> Result<Option<Result_>, String> {
+    let mut db = Db::default();
     for (a, x) in &w.accounts {
-        db.insert_account_info(
-            RAddress::from(*a),
-            RAccountInfo::new(
-                ru(&x.balance),
-                x.nonce,
-                RB256::from(keccak256(&x.code)),
-                revm_code(&x.code),
-            ),
-        );
-        for (k, v) in &x.storage {
-            db.insert_account_storage(RAddress::from(*a), ru(k), ru(v))
-                .expect("insert storage");
-        }
+        insert_account(&mut db, spec, a, x.nonce, &x.balance, &x.code, &x.storage);
     }
-    let (cfg, rblock, rtx) = revm_env(tx, block);
-    let mut evm = Context::mainnet()
-        .with_db(db)
-        .with_cfg(cfg)
-        .with_block(rblock)
-        .build_mainnet();
+    let (ctx, rtx) = revm_context(spec, db, block, tx);
+    let mut evm = ctx.build_mainnet();
     let res = match evm.transact(rtx) {
         Ok(r) => r,
         Err(EVMError::Transaction(_)) => return Ok(None),
@@ -303,141 +318,28 @@ fn run_revm(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result
     }))
 }
 
-/// Opcodes the generator draws from (all Cancun families plus garbage bytes).
-const POOL: &[u8] = &[
-    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x10, 0x11, 0x12, 0x13,
-    0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x20, 0x30, 0x31, 0x32, 0x33, 0x34,
-    0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x41, 0x42, 0x43, 0x44,
-    0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59,
-    0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x80, 0x81, 0x82, 0x83, 0x90, 0x91, 0x92, 0xa0, 0xa1, 0xa2,
-    0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xfa, 0xfd, 0xfe, 0xff, 0x0c, 0xef,
-];
-
-fn op() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![
-        4 => (0usize..POOL.len()).prop_map(|i| vec![POOL[i]]),
-        4 => (0u8..40).prop_map(|v| vec![0x60, v]),
-        // MSTORE a random word at 0, then CREATE or CREATE2 from it.
-        1 => (any::<[u8; 32]>(), any::<bool>()).prop_map(|(w, two)| {
-            let mut v = vec![0x7f];
-            v.extend_from_slice(&w);
-            v.extend_from_slice(&[0x60, 0, 0x52]);
-            if two {
-                v.extend_from_slice(&[0x60, 7, 0x60, 32, 0x60, 0, 0x60, 0, 0xf5]);
-            } else {
-                v.extend_from_slice(&[0x60, 32, 0x60, 0, 0x60, 0, 0xf0]);
-            }
-            v
-        }),
-        1 => any::<u16>().prop_map(|v| vec![0x61, (v >> 8) as u8, v as u8]),
-        1 => prop_oneof![Just(A), Just(B), Just(CALLER), Just([0; 20]), Just({
-            let mut p = [0u8; 20];
-            p[19] = 4;
-            p
-        })]
-        .prop_map(|a| {
-            let mut v = vec![0x73];
-            v.extend_from_slice(&a);
-            v
-        }),
-        1 => any::<[u8; 32]>().prop_map(|w| {
-            let mut v = vec![0x7f];
-            v.extend_from_slice(&w);
-            v
-        }),
-    ]
+/// Runs `tx` on both sides and compares; a case calling a precompile left
+/// out of the test build is skipped. Returns our result (`None`: rejected).
+fn same(w: &World, tx: &TxEnv<'_>, block: &BlockEnv) -> Result<Option<Result_>, TestCaseError> {
+    let ours = run_ours(SPEC, w, tx, block);
+    prop_assume!(ours.is_ok());
+    let theirs = run_revm(SPEC, w, tx, block).unwrap_or_else(|e| panic!("revm failed: {e}"));
+    prop_assert_eq!(&ours, &Ok(theirs));
+    Ok(ours.unwrap_or_default())
 }
 
-/// Random code that starts with a few small pushes, so that most programs get
-/// past their first instructions instead of underflowing at once.
-fn code() -> impl Strategy<Value = Vec<u8>> {
-    (
-        prop::collection::vec(0u8..8, 0..8),
-        prop::collection::vec(op(), 0..60),
-    )
-        .prop_map(|(pre, body)| {
-            let mut c: Vec<u8> = pre.iter().flat_map(|v| [0x60, *v]).collect();
-            c.extend(body.concat());
-            c
-        })
-}
-
-fn storage() -> impl Strategy<Value = BTreeMap<U256, U256>> {
-    prop::collection::btree_map(
-        (0u64..6).prop_map(U256::from),
-        (1u64..4).prop_map(U256::from),
-        0..4,
-    )
+/// Runs case `c` on both sides.
+fn check(c: &Case) -> Result<(), TestCaseError> {
+    let w = world(c);
+    with_tx(c, &w, |tx, block| same(&w, tx, block).map(|_| ()))
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
 
     #[test]
-    fn same_as_revm(
-        code_a in code(),
-        code_b in code(),
-        st_a in storage(),
-        st_b in storage(),
-        bal_a in 0u64..1000,
-        value in 0u64..100,
-        data in prop::collection::vec(any::<u8>(), 0..40),
-        gas_limit in 30_000u64..400_000,
-        prio in prop::option::of(0u64..12),
-        list in prop::collection::vec(
-            (prop_oneof![Just(A), Just(B), Just(COINBASE)], prop::collection::vec(0u8..6, 0..3)),
-            0..3,
-        ),
-        (number, timestamp, base_fee) in (1u64..1000, any::<u32>(), 0u64..11),
-    ) {
-        let keys: Vec<(Address, Vec<B256>)> = list
-            .iter()
-            .map(|(a, ks)| {
-                (*a, ks.iter().map(|k| {
-                    let mut b = [0u8; 32];
-                    b[31] = *k;
-                    b
-                }).collect())
-            })
-            .collect();
-        let access_list: Vec<crate::AccessListItem<'_>> = keys
-            .iter()
-            .map(|(a, k)| crate::AccessListItem { address: *a, storage_keys: k })
-            .collect();
-        let mut w = World::default();
-        for c in [&code_a, &code_b] {
-            w.code.insert(keccak256(c), c.clone());
-        }
-        w.accounts.insert(CALLER, Acct { balance: U256::from(10u64.pow(18)), ..Acct::default() });
-        w.accounts.insert(A, Acct { nonce: 1, balance: U256::from(bal_a), code: code_a, storage: st_a });
-        w.accounts.insert(B, Acct { nonce: 1, balance: U256::from(7), code: code_b, storage: st_b });
-        let block = BlockEnv {
-            number,
-            coinbase: COINBASE,
-            timestamp: timestamp as u64,
-            gas_limit: 30_000_000,
-            base_fee: U256::from(base_fee),
-            prev_randao: [3; 32],
-            excess_blob_gas: 0,
-            chain_id: 1,
-        };
-        let tx = TxEnv {
-            caller: CALLER,
-            to: Some(A),
-            value: U256::from(value),
-            data: &data,
-            gas_limit,
-            nonce: 0,
-            max_fee_per_gas: U256::from(10),
-            max_priority_fee_per_gas: prio.map(U256::from),
-            access_list: &access_list,
-            ..TxEnv::default()
-        };
-        // A case calling KZG (not in evm-core's test build; revm has it) is skipped.
-        let ours = run_ours(&w, &tx, &block);
-        prop_assume!(ours.is_ok());
-        let theirs = run_revm(&w, &tx, &block).unwrap_or_else(|e| panic!("revm failed: {e}"));
-        prop_assert_eq!(ours, Ok(theirs));
+    fn same_as_revm(c in case()) {
+        check(&c)?;
     }
 
     #[test]
@@ -448,9 +350,8 @@ proptest! {
         gas_limit in 60_000u64..400_000,
     ) {
         let mut w = World::default();
-        w.code.insert(keccak256(&code_a), code_a.clone());
-        w.accounts.insert(CALLER, Acct { balance: U256::from(10u64.pow(18)), ..Acct::default() });
-        w.accounts.insert(A, Acct { nonce: 1, balance: U256::from(5), code: code_a, storage: BTreeMap::new() });
+        w.put(caller(), Acct { balance: U256::from(10u64.pow(18)), ..Acct::default() });
+        w.put(A, Acct { nonce: 1, balance: U256::from(5), code: code_a, storage: BTreeMap::new() });
         let block = BlockEnv {
             number: 300,
             coinbase: COINBASE,
@@ -458,7 +359,7 @@ proptest! {
             ..BlockEnv::default()
         };
         let tx = TxEnv {
-            caller: CALLER,
+            caller: caller(),
             to: None,
             value: U256::from(value),
             data: &initcode,
@@ -467,11 +368,7 @@ proptest! {
             max_fee_per_gas: U256::from(10),
             ..TxEnv::default()
         };
-        // A case calling KZG (not in evm-core's test build; revm has it) is skipped.
-        let ours = run_ours(&w, &tx, &block);
-        prop_assume!(ours.is_ok());
-        let theirs = run_revm(&w, &tx, &block).unwrap_or_else(|e| panic!("revm failed: {e}"));
-        prop_assert_eq!(ours, Ok(theirs));
+        same(&w, &tx, &block)?;
     }
 
     /// Tiny buffers: random programs end in a result or a `Capacity` error, never a panic.
@@ -487,12 +384,10 @@ proptest! {
         ),
     ) {
         let mut w = World::default();
-        for c in [&code_a, &code_b] {
-            w.code.insert(keccak256(c), c.clone());
-        }
-        w.accounts.insert(CALLER, Acct { balance: U256::from(10u64.pow(18)), ..Acct::default() });
-        w.accounts.insert(A, Acct { nonce: 1, balance: U256::from(9), code: code_a, storage: BTreeMap::new() });
-        w.accounts.insert(B, Acct { nonce: 1, balance: U256::from(7), code: code_b, storage: BTreeMap::new() });
+        w.put(caller(), Acct { balance: U256::from(10u64.pow(18)), ..Acct::default() });
+        w.put(A, Acct { nonce: 1, balance: U256::from(9), code: code_a, storage: BTreeMap::new() });
+        w.put(B, Acct { nonce: 1, balance: U256::from(7), code: code_b, storage: BTreeMap::new() });
+        w.put(eoa(0), Acct { nonce: 1, code: designator(&B).to_vec(), ..Acct::default() });
         let ((memory_bytes, stack_words, code_bytes, frames), (accounts, slots, transient_slots, journal), (logs, log_data_bytes, return_data_bytes)) = sizes;
         let limits = Limits {
             memory_bytes,
@@ -510,9 +405,9 @@ proptest! {
         };
         let mut bufs = HeapBuffers::new(&limits);
         let mut evm = Evm::new(&w, bufs.buffers());
-        evm.set_spec(crate::Spec::Cancun); // revm runs at SpecId::CANCUN here
+        evm.set_spec(SPEC);
         let tx = TxEnv {
-            caller: CALLER,
+            caller: caller(),
             to: Some(A),
             data: &data,
             gas_limit: 200_000,
@@ -524,12 +419,28 @@ proptest! {
                 // The results are readable whatever the buffers held.
                 let _ = evm.changes().count() + evm.storage_changes().count() + evm.logs().count();
             }
-            // Device limits (KZG is not in the test build).
+            // Device limits (and a precompile left out of the build).
             Err(crate::Error::Capacity(_) | crate::Error::PrecompileUnavailable(_)) => {}
             Err(e) => prop_assert!(false, "unexpected {:?}", e),
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+    /// The long sweep (`cargo test --release -p evm-core --all-features
+    /// same_as_revm_sweep -- --ignored`).
+    #[test]
+    #[ignore = "long sweep: minutes; run by hand"]
+    fn same_as_revm_sweep(c in case()) {
+        check(&c)?;
+    }
+}
+
+/// The benchmarks' fork: their transactions' 10^9 gas limit is above
+/// Osaka's 2^24 cap (EIP-7825).
+const BENCH_SPEC: Spec = Spec::Cancun;
 
 /// Same-machine timing against revm on the ipsilon benchmarks (run with
 /// `cargo test --release -p evm-core bench_vs_revm -- --ignored --nocapture`).
@@ -602,30 +513,19 @@ fn bench_vs_revm() {
             max_fee_per_gas: hexu(t["gasPrice"].as_str().unwrap()),
             ..TxEnv::default()
         };
-        let mut bufs = HeapBuffers::new(&Limits {
-            memory_bytes: 1 << 24,
-            stack_words: 1 << 16,
-            code_bytes: 1 << 20,
-            frames: crate::limits::CALL_DEPTH_LIMIT + 1,
-            slots: 1 << 14,
-            journal: 1 << 16,
-            log_data_bytes: 1 << 20,
-            return_data_bytes: 1 << 20,
-            steps: Limits::HOST.steps,
-            ..Limits::DEVICE
-        });
+        let mut bufs = HeapBuffers::new(&LIMITS);
         // Interleaved runs, so that load from other processes hits both alike.
         let mut ours = Vec::new();
         let mut theirs = Vec::new();
         let mut gas = 0;
         for _ in 0..9 {
             let mut evm = Evm::new(&w, bufs.buffers());
-            evm.set_spec(crate::Spec::Cancun); // revm runs at SpecId::CANCUN here
+            evm.set_spec(BENCH_SPEC);
             let start = std::time::Instant::now();
             let out = evm.transact(&block, &tx).unwrap();
             ours.push(start.elapsed().as_secs_f64() * 1e3);
             let start = std::time::Instant::now();
-            let r = run_revm(&w, &tx, &block).unwrap().unwrap();
+            let r = run_revm(BENCH_SPEC, &w, &tx, &block).unwrap().unwrap();
             theirs.push(start.elapsed().as_secs_f64() * 1e3);
             assert_eq!(r.gas_used, out.gas_used, "{name}: gas differs from revm");
             gas = out.gas_used;

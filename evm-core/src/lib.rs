@@ -25,6 +25,9 @@ pub mod tracer;
 
 #[cfg(test)]
 mod differential;
+#[cfg(any(test, feature = "revm-bridge"))]
+#[doc(hidden)]
+pub mod revm_bridge;
 
 pub use env::{AccessListItem, Authorization, BlockEnv, TxEnv};
 pub use error::{Error, InvalidTx, Resource};

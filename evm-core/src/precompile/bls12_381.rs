@@ -39,7 +39,7 @@ mod gas;
 pub use gas::*;
 
 #[cfg(any(test, feature = "bls12-381"))]
-mod encoding;
+pub(crate) mod encoding;
 #[cfg(any(test, feature = "bls12-381"))]
 mod ops;
 #[cfg(any(test, feature = "bls12-381"))]
@@ -50,7 +50,7 @@ mod differential;
 #[cfg(test)]
 mod eest;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// Bytes of an encoded G1 point.
 pub const G1_POINT_LEN: usize = 128;

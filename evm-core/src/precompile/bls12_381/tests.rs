@@ -26,7 +26,7 @@ pub(super) fn unbounded() -> Budget {
     Budget::UNBOUNDED
 }
 
-pub(super) fn hex(s: &str) -> Vec<u8> {
+pub(crate) fn hex(s: &str) -> Vec<u8> {
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
@@ -51,7 +51,7 @@ const G2X1: &str = "13e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f
 const G2Y0: &str = "0ce5d527727d6e118cc9cdc6da2e351aadfd9baa8cbdd3a76d429a695160d12c923ac9cc3baca289e193548608b82801";
 const G2Y1: &str = "0606c4a02ea734cc32acd2b02bc28b99cb3e287e85a763af267492ab572e99ab3f370d275cec1da1aaa9075ff05f79be";
 /// The base-field modulus p, big-endian.
-pub(super) const P: &str = "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab";
+pub(crate) const P: &str = "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab";
 
 /// A 48-byte big-endian value as a 64-byte field element.
 pub(super) fn fe(value: &str) -> Vec<u8> {
@@ -76,7 +76,7 @@ fn scalar_bytes(n: u64) -> Vec<u8> {
 }
 
 /// A point on E(Fp) outside the prime-order subgroup (x = 1, 2, … until one fits).
-pub(super) fn g1_off_subgroup() -> G1Affine {
+pub(crate) fn g1_off_subgroup() -> G1Affine {
     (1u64..)
         .find_map(|x| {
             let x = Fq::from(x);
@@ -88,7 +88,7 @@ pub(super) fn g1_off_subgroup() -> G1Affine {
 }
 
 /// A point on E'(Fp2) outside the prime-order subgroup.
-pub(super) fn g2_off_subgroup() -> G2Affine {
+pub(crate) fn g2_off_subgroup() -> G2Affine {
     let b = Fq2::new(Fq::from(4u64), Fq::from(4u64));
     (1u64..)
         .find_map(|x| {
