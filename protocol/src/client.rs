@@ -74,6 +74,8 @@ pub enum Reply {
         /// The details.
         reason: String,
     },
+    /// Answer to a wallet request.
+    Wallet(crate::WalletReply),
 }
 
 impl From<Response<'_>> for Reply {
@@ -110,6 +112,7 @@ impl From<Response<'_>> for Reply {
                 kind,
                 reason: reason.to_owned(),
             },
+            Response::Wallet(w) => Self::Wallet(w.into()),
         }
     }
 }

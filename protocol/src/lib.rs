@@ -9,6 +9,9 @@ pub mod error;
 pub mod frame;
 pub mod limits;
 pub mod message;
+pub mod wallet;
+#[cfg(any(test, feature = "std"))]
+pub mod wallet_client;
 
 #[cfg(any(test, feature = "std"))]
 pub use client::{Client, ClientError, Reply};
@@ -19,3 +22,6 @@ pub use message::{
     ProofQuery, ProvenAccount, Rejection, Request, Response, Routine, StorageQuery, TraceDigest,
     TraceMode, TxQuery, PROTOCOL_VERSION,
 };
+pub use wallet::{PathIndices, SignTxQuery, WalletError, WalletRequest, WalletResponse};
+#[cfg(any(test, feature = "std"))]
+pub use wallet::WalletReply;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::FrameError;
+use crate::wallet::{WalletError, WalletRequest, WalletResponse};
 #[cfg(doc)]
 use crate::limits::MAX_EXEC_SLOTS;
 use crate::limits::{
@@ -10,7 +11,7 @@ use crate::limits::{
 };
 
 /// Version of this protocol, reported in [`Response::Pong`].
-pub const PROTOCOL_VERSION: u16 = 3;
+pub const PROTOCOL_VERSION: u16 = 4;
 
 /// A request from the host. The device answers every non-empty frame with
 /// exactly one [`Response`].
@@ -52,6 +53,9 @@ pub enum Request<'a> {
         /// Whether and how the device traces the execution.
         trace: TraceMode,
     },
+    /// A wallet request (keys, signing, the user's answer); answered with
+    /// [`Response::Wallet`] or [`Response::Error`] ([`ErrorCode::Wallet`]).
+    Wallet(WalletRequest<'a>),
 }
 
 /// What the device does with the execution trace of a [`Request::Execute`].
@@ -86,7 +90,7 @@ pub struct TraceDigest {
 impl Request<'_> {
     /// Number of request variants; a body whose variant index is at or above
     /// this is [`FrameError::UnknownMessage`].
-    pub const VARIANTS: u32 = 8;
+    pub const VARIANTS: u32 = 9;
 }
 
 /// A transaction and the complete pre-state it runs on, for the device to
@@ -448,11 +452,13 @@ pub enum Response<'a> {
         /// The rows (at most [`crate::limits::MAX_TRACE_CHUNK`] bytes).
         data: &'a [u8],
     },
+    /// Answer to [`Request::Wallet`].
+    Wallet(WalletResponse<'a>),
 }
 
 impl Response<'_> {
     /// Number of response variants.
-    pub const VARIANTS: u32 = 10;
+    pub const VARIANTS: u32 = 11;
 }
 
 /// Why a request was not served.
@@ -480,6 +486,8 @@ pub enum ErrorCode {
     },
     /// The staged bytes are not the message the request needs.
     BadStagedInput(FrameError),
+    /// A wallet request was refused (and any pending request dropped).
+    Wallet(WalletError),
 }
 
 #[cfg(test)]
@@ -489,9 +497,7 @@ mod tests {
     #[test]
     fn variant_count_matches_last_variant() {
         let mut buf = [0u8; 8];
-        let request = Request::Execute {
-            trace: TraceMode::Off,
-        };
+        let request = Request::Wallet(WalletRequest::Confirm { id: 0 });
         let used = postcard::to_slice(&request, &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, Request::VARIANTS);
     }
