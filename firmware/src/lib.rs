@@ -11,5 +11,6 @@ pub mod proof;
 pub mod routines;
 pub mod service;
 pub mod uplink;
+pub mod wallet;
 
 pub use service::{Action, Measurement, MemoryStats, Platform, Service};
