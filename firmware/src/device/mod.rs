@@ -3,6 +3,7 @@
 mod board;
 mod clock;
 mod heap;
+mod keystore;
 mod stack;
 
 use cortex_m_rt::{entry, exception, ExceptionFrame};
@@ -37,6 +38,14 @@ impl Platform for Device {
 
     fn send(&mut self, frame: &[u8]) {
         self.uart.write_all(frame);
+    }
+
+    fn load_seed(&self, seed: &mut [u8; 64]) -> bool {
+        keystore::load(seed)
+    }
+
+    fn store_seed(&mut self, seed: &[u8; 64]) -> bool {
+        keystore::store(seed)
     }
 }
 
