@@ -13,6 +13,7 @@ pub mod host;
 pub mod logs;
 pub mod proofs;
 pub mod traces;
+pub mod wallet;
 
 pub use cross::{build_firmware, workspace_root, Firmware};
 pub use device::{Device, Outcome};
