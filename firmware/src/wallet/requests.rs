@@ -701,6 +701,57 @@ pub(crate) mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Random request sequences: a signature answers only a `Confirm`
+        /// for the id of the display that was the answer just before it.
+        #[test]
+        fn no_signature_without_its_display_and_confirm(
+            ops in proptest::collection::vec((0u8..10, proptest::prelude::any::<u32>()), 1..24),
+        ) {
+            let mut stage = vec![0u8; 1024];
+            let mut s = service(&mut stage);
+            let tx = staged_tx(&eip1559(Some([0x22; 20]), 1, &[]), None);
+            let mut shown: Option<u32> = None;
+            let mut seen_ids = Vec::new();
+            for (op, n) in ops {
+                let confirm_id = match (op, shown) {
+                    (6, Some(id)) => Some(id),
+                    (7, _) => Some(n % 4),
+                    _ => None,
+                };
+                let response = match op {
+                    0 => wallet(&mut s, WalletRequest::GetAddress { path: account0() }),
+                    1 => wallet(&mut s, WalletRequest::SignPersonalMessage { path: account0(), message: &n.to_be_bytes() }),
+                    2 => wallet(&mut s, WalletRequest::SignAuthorization { path: account0(), chain_id: [0; 32], address: [1; 20], nonce: u64::from(n) }),
+                    3 => send(&mut s, &Request::Stage { offset: 0, data: &tx }),
+                    4 => wallet(&mut s, WalletRequest::SignTransaction { path: account0() }),
+                    5 => wallet(&mut s, WalletRequest::Reject { id: shown.unwrap_or(n) }),
+                    6 | 7 => wallet(&mut s, WalletRequest::Confirm { id: confirm_id.unwrap_or(n) }),
+                    8 => send(&mut s, &Request::Ping),
+                    _ => {
+                        let mut out = [0u8; TX_FRAME];
+                        s.handle(Ok(&mut [0x05, 0x11, 0x22]), &mut out);
+                        Response::Error(ErrorCode::Frame(protocol::FrameError::BadCobs))
+                    }
+                };
+                if let Response::Wallet(WalletResponse::Signature { id, .. }) = response {
+                    proptest::prop_assert!(matches!(op, 6 | 7));
+                    proptest::prop_assert_eq!(Some(id), shown, "signed {} after {:?}", id, shown);
+                    proptest::prop_assert_eq!(Some(id), confirm_id.or(Some(n)));
+                    proptest::prop_assert!(seen_ids.contains(&id));
+                }
+                shown = match response {
+                    Response::Wallet(WalletResponse::Display { id, .. }) => {
+                        seen_ids.push(id);
+                        Some(id)
+                    }
+                    _ => None,
+                };
+            }
+        }
+    }
+
     #[cfg(not(feature = "test-hooks"))]
     #[test]
     fn a_production_build_refuses_to_load_a_mnemonic() {
