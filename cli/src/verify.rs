@@ -3,17 +3,29 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: zkevm verify proof.bin";
+/// `zkevm verify` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The proof file written by `zkevm prove`.
+    #[arg(value_name = "proof.bin")]
+    pub file: String,
+}
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Runs `zkevm verify`: `accepted` and a summary, or `rejected: <reason>` and exit code 1.
+/// Runs `zkevm verify` on string arguments.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    let [file] = args else {
-        return Err(USAGE.to_string());
-    };
+    match crate::args::parse::<Args>("verify", args)? {
+        Ok(a) => run_args(a),
+        Err(code) => Ok(code),
+    }
+}
+
+/// Runs `zkevm verify`: `accepted` and a summary, or `rejected: <reason>` and exit code 1.
+pub fn run_args(args: Args) -> Result<ExitCode, String> {
+    let file = &args.file;
     let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
     let start = Instant::now();
     let result = verifier::Proof::from_bytes(&bytes).and_then(|p| verifier::verify(&p).map(|()| p));
