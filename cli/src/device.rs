@@ -91,7 +91,8 @@ impl Connection {
             }),
             Target::Emulator => {
                 let firmware = zkevm_tests::build_firmware()?;
-                let mut device = zkevm_tests::Device::boot_with_limit(&firmware, Duration::from_secs(3600))?;
+                let mut device =
+                    zkevm_tests::Device::boot_with_limit(&firmware, Duration::from_secs(3600))?;
                 let stream = device
                     .stream_mut()
                     .try_clone()

@@ -12,7 +12,12 @@ use zkevm_cli::{prove, statetest, trace, txtest, verify};
 /// The host companion of the embedded-zkevm device: fixture runners, proofs,
 /// and the wallet on a device.
 #[derive(Parser)]
-#[command(name = "zkevm", version, subcommand_required = true, arg_required_else_help = true)]
+#[command(
+    name = "zkevm",
+    version,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
 struct Cli {
     /// The device: a serial device or a Unix socket path.
     #[arg(long, value_name = "PATH", conflicts_with = "emulator")]

@@ -21,7 +21,11 @@ pub struct Args {
     #[arg(long, value_parser = parse_index)]
     pub index: Option<[usize; 3]>,
     /// Where the proof goes.
-    #[arg(short = 'o', value_name = "proof.bin", required_unless_present = "coverage")]
+    #[arg(
+        short = 'o',
+        value_name = "proof.bin",
+        required_unless_present = "coverage"
+    )]
     pub out: Option<String>,
     /// Print the opcodes the AIR constrains instead.
     #[arg(long)]

@@ -98,7 +98,12 @@ pub struct SignMessageArgs {
     #[command(flatten)]
     path: PathArg,
     /// The message, as text.
-    #[arg(long, value_name = "TEXT", conflicts_with = "hex", required_unless_present = "hex")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        conflicts_with = "hex",
+        required_unless_present = "hex"
+    )]
     message: Option<String>,
     /// The message, as hex bytes.
     #[arg(long, value_name = "0x..")]
@@ -153,7 +158,9 @@ fn indices(path: &DerivationPath) -> Result<protocol::PathIndices, String> {
 pub fn address(device: &DeviceOptions, args: AddressArgs) -> Result<ExitCode, String> {
     let mut conn = device.connect()?;
     let path = indices(&args.path.path)?;
-    let reply = progress::with("deriving", || conn.wallet_call(WalletRequest::GetAddress { path }))?;
+    let reply = progress::with("deriving", || {
+        conn.wallet_call(WalletRequest::GetAddress { path })
+    })?;
     let WalletReply::Address {
         checksummed,
         public_key,
@@ -208,11 +215,14 @@ fn conclude(
         println!("rejected: nothing signed");
         return Ok(ExitCode::FAILURE);
     }
-    let reply = progress::with("signing", || conn.wallet_call(WalletRequest::Confirm { id }))?;
+    let reply = progress::with("signing", || {
+        conn.wallet_call(WalletRequest::Confirm { id })
+    })?;
     let WalletReply::Signature { r, s, y_parity, .. } = reply else {
         return Err(format!("unexpected answer {reply:?}"));
     };
-    let sig = RecoverableSignature::new(r, s, y_parity).map_err(|e| format!("device signature: {e}"))?;
+    let sig =
+        RecoverableSignature::new(r, s, y_parity).map_err(|e| format!("device signature: {e}"))?;
     match format {
         Format::Transaction(tx) => {
             let v = match tx.tx_type {
@@ -222,7 +232,8 @@ fn conclude(
                 _ => U256::from(y_parity),
             };
             let mut signed = Vec::new();
-            tx.write_signed(&sig, &mut signed).map_err(|e| e.to_string())?;
+            tx.write_signed(&sig, &mut signed)
+                .map_err(|e| e.to_string())?;
             // The signed form decodes and recovers (to the key that signed).
             let decoded = wallet::SignedTransaction::decode(&signed).map_err(|e| e.to_string())?;
             decoded.sender().map_err(|e| e.to_string())?;
@@ -244,7 +255,9 @@ pub fn sign_tx(device: &DeviceOptions, args: SignTxArgs) -> Result<ExitCode, Str
     if args.prestate.is_some() || args.rpc.is_some() {
         // Merge point: `zkevm_cli::witness::{from_prestate, from_rpc}` (the
         // witness session) build the witness that is staged with the transaction.
-        return Err("--prestate/--rpc: the witness builder is not merged into this build yet".into());
+        return Err(
+            "--prestate/--rpc: the witness builder is not merged into this build yet".into(),
+        );
     }
     let mut conn = device.connect()?;
     let path = indices(&args.path.path)?;
@@ -273,7 +286,10 @@ pub fn sign_message(device: &DeviceOptions, args: SignMessageArgs) -> Result<Exi
 }
 
 /// `zkevm sign-typed-data`.
-pub fn sign_typed_data(device: &DeviceOptions, args: SignTypedDataArgs) -> Result<ExitCode, String> {
+pub fn sign_typed_data(
+    device: &DeviceOptions,
+    args: SignTypedDataArgs,
+) -> Result<ExitCode, String> {
     let json = std::fs::read(&args.json).map_err(|e| format!("{}: {e}", args.json.display()))?;
     let mut conn = device.connect()?;
     conn.try_stage(&json)

@@ -35,7 +35,14 @@ fn address_sign_tx_and_a_rejected_message() {
 
     let tx = eip1559(Some([0x22; 20]), 0, &erc20_transfer([0x33; 20], 250));
     let tx_hex: String = tx.iter().map(|b| format!("{b:02x}")).collect();
-    let out = zkevm(&["sign-tx", "--path", PATH, "--tx", &format!("0x{tx_hex}"), "--yes"]);
+    let out = zkevm(&[
+        "sign-tx",
+        "--path",
+        PATH,
+        "--tx",
+        &format!("0x{tx_hex}"),
+        "--yes",
+    ]);
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("ERC-20 transfer of token"), "{stdout}");
@@ -43,7 +50,10 @@ fn address_sign_tx_and_a_rejected_message() {
         .lines()
         .find(|l| l.starts_with("signature: "))
         .expect("a signature line");
-    assert!(sig.starts_with("signature: v=0 r=0x") || sig.starts_with("signature: v=1 r=0x"), "{sig}");
+    assert!(
+        sig.starts_with("signature: v=0 r=0x") || sig.starts_with("signature: v=1 r=0x"),
+        "{sig}"
+    );
     let signed = stdout
         .lines()
         .find_map(|l| l.strip_prefix("signed: 0x"))
@@ -55,7 +65,14 @@ fn address_sign_tx_and_a_rejected_message() {
     let decoded = SignedTransaction::decode(&bytes).unwrap();
     assert_eq!(checksummed(&decoded.sender().unwrap()).as_str(), ACCOUNT0);
 
-    let out = zkevm(&["sign-message", "--path", PATH, "--hex", &hex_of("hello"), "--reject"]);
+    let out = zkevm(&[
+        "sign-message",
+        "--path",
+        PATH,
+        "--hex",
+        &hex_of("hello"),
+        "--reject",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("text: hello"), "{stdout}");

@@ -22,6 +22,6 @@ pub use message::{
     ProofQuery, ProvenAccount, Rejection, Request, Response, Routine, StorageQuery, TraceDigest,
     TraceMode, TxQuery, PROTOCOL_VERSION,
 };
-pub use wallet::{PathIndices, SignTxQuery, WalletError, WalletRequest, WalletResponse};
 #[cfg(any(test, feature = "std"))]
 pub use wallet::WalletReply;
+pub use wallet::{PathIndices, SignTxQuery, WalletError, WalletRequest, WalletResponse};

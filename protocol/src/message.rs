@@ -3,12 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::FrameError;
-use crate::wallet::{WalletError, WalletRequest, WalletResponse};
 #[cfg(doc)]
 use crate::limits::MAX_EXEC_SLOTS;
 use crate::limits::{
     MAX_EXEC_ACCOUNTS, MAX_EXEC_OUTPUT, MAX_EXEC_WRITES, MAX_QUERY_PROOF_NODES, MAX_QUERY_SLOTS,
 };
+use crate::wallet::{WalletError, WalletRequest, WalletResponse};
 
 /// Version of this protocol, reported in [`Response::Pong`].
 pub const PROTOCOL_VERSION: u16 = 4;

@@ -3,7 +3,9 @@
 use std::io::{Read, Write};
 
 use crate::client::{Client, ClientError, Reply};
-use crate::{ErrorCode, PathIndices, Request, SignTxQuery, WalletError, WalletReply, WalletRequest};
+use crate::{
+    ErrorCode, PathIndices, Request, SignTxQuery, WalletError, WalletReply, WalletRequest,
+};
 
 /// A wallet answer, or the device's refusal.
 pub type WalletAnswer = Result<WalletReply, ErrorCode>;

@@ -73,7 +73,8 @@ pub fn recover(hash: &[u8; 32], r: &[u8; 32], s: &[u8; 32], y_parity: u8) -> Res
         return Err("high s".into());
     }
     let id = RecoveryId::from_byte(y_parity).ok_or("bad parity")?;
-    let key = VerifyingKey::recover_from_prehash(hash, &sig, id).map_err(|e| format!("recover: {e}"))?;
+    let key =
+        VerifyingKey::recover_from_prehash(hash, &sig, id).map_err(|e| format!("recover: {e}"))?;
     let point = key.to_encoded_point(false);
     let digest = evm_core::keccak256(point.as_bytes().get(1..).unwrap_or_default());
     let mut address = [0u8; 20];

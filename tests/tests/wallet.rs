@@ -44,7 +44,10 @@ fn shown(answer: Result<WalletReply, ErrorCode>) -> (u32, String, u64) {
 }
 
 /// `(r, s, y_parity, instructions)` of a signature answer.
-fn signature(answer: Result<WalletReply, ErrorCode>, want_id: u32) -> ([u8; 32], [u8; 32], u8, u64) {
+fn signature(
+    answer: Result<WalletReply, ErrorCode>,
+    want_id: u32,
+) -> ([u8; 32], [u8; 32], u8, u64) {
     match answer {
         Ok(WalletReply::Signature {
             id,
@@ -72,7 +75,10 @@ fn peaks(device: &mut Device) -> (u32, u32) {
 }
 
 fn still_serves(mut device: Device) {
-    assert!(matches!(device.call(&Request::Ping).unwrap(), Reply::Pong { .. }));
+    assert!(matches!(
+        device.call(&Request::Ping).unwrap(),
+        Reply::Pong { .. }
+    ));
     assert_eq!(device.exit(0).unwrap().exit_code, Some(0));
 }
 
@@ -81,28 +87,37 @@ fn keys_addresses_and_a_transaction_signed_after_its_display_and_confirm() {
     let mut device = boot();
     // No seed yet.
     assert_eq!(
-        device.wallet(WalletRequest::GetAddress { path: bip44(0) }).unwrap(),
+        device
+            .wallet(WalletRequest::GetAddress { path: bip44(0) })
+            .unwrap(),
         refused(WalletError::NoSeed)
     );
     let (mut device, seed_instructions) = {
         drop(device);
         boot_with_seed()
     };
-    let (address, public_key, derive, shown_address) =
-        match device.wallet(WalletRequest::GetAddress { path: bip44(0) }).unwrap() {
-            Ok(WalletReply::Address {
+    let (address, public_key, derive, shown_address) = match device
+        .wallet(WalletRequest::GetAddress { path: bip44(0) })
+        .unwrap()
+    {
+        Ok(WalletReply::Address {
+            address,
+            checksummed: text,
+            public_key,
+            derive_instructions,
+            address_instructions,
+        }) => {
+            assert_eq!(text, ACCOUNT0);
+            assert_eq!(checksummed(&address).as_str(), ACCOUNT0);
+            (
                 address,
-                checksummed: text,
                 public_key,
                 derive_instructions,
                 address_instructions,
-            }) => {
-                assert_eq!(text, ACCOUNT0);
-                assert_eq!(checksummed(&address).as_str(), ACCOUNT0);
-                (address, public_key, derive_instructions, address_instructions)
-            }
-            other => panic!("{other:?}"),
-        };
+            )
+        }
+        other => panic!("{other:?}"),
+    };
     let key = k256::PublicKey::from_sec1_bytes(&public_key).unwrap();
     assert_eq!(wallet::address::address_of(&key), address);
     let (heap_after_keys, stack_after_keys) = peaks(&mut device);
@@ -158,7 +173,10 @@ fn messages_and_authorizations_recover_to_the_device_address() {
             })
             .unwrap(),
     );
-    assert!(text.contains("WARNING: authorization with chain id 0"), "{text}");
+    assert!(
+        text.contains("WARNING: authorization with chain id 0"),
+        "{text}"
+    );
     assert_eq!(
         device.wallet(WalletRequest::Reject { id }).unwrap(),
         Ok(WalletReply::Rejected { id })
@@ -201,7 +219,10 @@ fn every_refusal_leaves_nothing_signed_and_the_device_serving() {
     );
     // A signature request without confirmation: anything else comes next.
     let (id, _, _) = shown(device.sign_transaction(bip44(0), &tx, None).unwrap());
-    assert!(matches!(device.call(&Request::Info).unwrap(), Reply::Info { .. }));
+    assert!(matches!(
+        device.call(&Request::Info).unwrap(),
+        Reply::Info { .. }
+    ));
     assert_eq!(
         device.wallet(WalletRequest::Confirm { id }).unwrap(),
         refused(WalletError::NothingPending)
@@ -224,7 +245,9 @@ fn every_refusal_leaves_nothing_signed_and_the_device_serving() {
         })
     );
     assert_eq!(
-        device.wallet(WalletRequest::Confirm { id: second }).unwrap(),
+        device
+            .wallet(WalletRequest::Confirm { id: second })
+            .unwrap(),
         refused(WalletError::NothingPending)
     );
     // Malformed and invalid transactions.
@@ -235,7 +258,9 @@ fn every_refusal_leaves_nothing_signed_and_the_device_serving() {
         refused(WalletError::MalformedTransaction)
     );
     assert_eq!(
-        device.sign_transaction(bip44(0), &[0x02, 0xc0], None).unwrap(),
+        device
+            .sign_transaction(bip44(0), &[0x02, 0xc0], None)
+            .unwrap(),
         refused(WalletError::MalformedTransaction)
     );
     // Oversized inputs: a transaction past the staging area, a long message.
@@ -256,11 +281,15 @@ fn every_refusal_leaves_nothing_signed_and_the_device_serving() {
     ));
     // Not served yet: a witness, typed data.
     assert_eq!(
-        device.sign_transaction(bip44(0), &tx, Some(&[1, 2, 3])).unwrap(),
+        device
+            .sign_transaction(bip44(0), &tx, Some(&[1, 2, 3]))
+            .unwrap(),
         refused(WalletError::WitnessUnsupported)
     );
     assert_eq!(
-        device.wallet(WalletRequest::SignTypedData { path: bip44(0) }).unwrap(),
+        device
+            .wallet(WalletRequest::SignTypedData { path: bip44(0) })
+            .unwrap(),
         refused(WalletError::TypedDataUnsupported)
     );
     // After all that, a request still goes through to its signature.

@@ -267,7 +267,9 @@ fn wallet_figures(device: &mut Device) -> Result<String, String> {
     use protocol::{WalletReply, WalletRequest};
     use zkevm_tests::wallet::{bip44, eip1559, erc20_transfer, TEST_MNEMONIC};
     let call = |device: &mut Device, request| -> Result<WalletReply, String> {
-        device.wallet(request)?.map_err(|e| format!("wallet: {e:?}"))
+        device
+            .wallet(request)?
+            .map_err(|e| format!("wallet: {e:?}"))
     };
     let mut md = String::from("\n### Wallet\n\n| step | instructions |\n|---|---:|\n");
     let WalletReply::Loaded { instructions } = call(
@@ -280,7 +282,10 @@ fn wallet_figures(device: &mut Device) -> Result<String, String> {
     else {
         return Err("LoadMnemonic: unexpected answer".into());
     };
-    md += &format!("| mnemonic → seed (PBKDF2-HMAC-SHA512, 2048 rounds) | {} |\n", fmt_count(instructions));
+    md += &format!(
+        "| mnemonic → seed (PBKDF2-HMAC-SHA512, 2048 rounds) | {} |\n",
+        fmt_count(instructions)
+    );
     let WalletReply::Address {
         derive_instructions,
         address_instructions,
@@ -289,10 +294,18 @@ fn wallet_figures(device: &mut Device) -> Result<String, String> {
     else {
         return Err("GetAddress: unexpected answer".into());
     };
-    md += &format!("| path derivation m/44'/60'/0'/0/0 | {} |\n", fmt_count(derive_instructions));
-    md += &format!("| address (public key, keccak) | {} |\n", fmt_count(address_instructions));
+    md += &format!(
+        "| path derivation m/44'/60'/0'/0/0 | {} |\n",
+        fmt_count(derive_instructions)
+    );
+    md += &format!(
+        "| address (public key, keccak) | {} |\n",
+        fmt_count(address_instructions)
+    );
     let tx = eip1559(Some([0x22; 20]), 0, &erc20_transfer([0x33; 20], 250));
-    let WalletReply::Display { id, instructions, .. } = device
+    let WalletReply::Display {
+        id, instructions, ..
+    } = device
         .sign_transaction(bip44(0), &tx, None)?
         .map_err(|e| format!("SignTransaction: {e:?}"))?
     else {
@@ -306,6 +319,9 @@ fn wallet_figures(device: &mut Device) -> Result<String, String> {
     else {
         return Err("Confirm: unexpected answer".into());
     };
-    md += &format!("| ERC-20 transfer: derive and sign on Confirm | {} |\n", fmt_count(instructions));
+    md += &format!(
+        "| ERC-20 transfer: derive and sign on Confirm | {} |\n",
+        fmt_count(instructions)
+    );
     Ok(md)
 }

@@ -90,7 +90,10 @@ pub fn transaction(out: &mut Text, tx: &Transaction<'_>, from: &Address) -> fmt:
         Some(id) => writeln!(out, "chain: {id}")?,
         None => {
             writeln!(out, "chain: none (pre-EIP-155)")?;
-            writeln!(out, "WARNING: no chain id: the signature is valid on every chain")?;
+            writeln!(
+                out,
+                "WARNING: no chain id: the signature is valid on every chain"
+            )?;
         }
     }
     writeln!(out, "from: {}", checksummed(from))?;
@@ -252,7 +255,12 @@ fn is_plain_text(message: &[u8]) -> Option<&str> {
 }
 
 /// Render an EIP-191 personal message signed by `from`.
-pub fn personal_message(out: &mut Text, from: &Address, message: &[u8], hash: &[u8; 32]) -> fmt::Result {
+pub fn personal_message(
+    out: &mut Text,
+    from: &Address,
+    message: &[u8],
+    hash: &[u8; 32],
+) -> fmt::Result {
     writeln!(out, "Sign message (EIP-191)")?;
     writeln!(out, "from: {}", checksummed(from))?;
     writeln!(out, "length: {} bytes", message.len())?;

@@ -93,8 +93,14 @@ impl Session {
                     let tx = Transaction::decode_unsigned(tx)
                         .map_err(|_| WalletError::MalformedTransaction)?;
                     let chain_id = tx.chain_id.unwrap_or(U256::from(1u8));
-                    rules::check(&tx, &Rules { fork: FORK, chain_id })
-                        .map_err(|_| WalletError::InvalidTransaction)?;
+                    rules::check(
+                        &tx,
+                        &Rules {
+                            fork: FORK,
+                            chain_id,
+                        },
+                    )
+                    .map_err(|_| WalletError::InvalidTransaction)?;
                     display::transaction(text, &tx, from)
                         .map_err(|_| WalletError::DisplayTooLong)?;
                     Ok(Signable {
@@ -201,7 +207,11 @@ impl Session {
         &mut self,
         platform: &mut P,
         path: &[u32],
-        render: impl FnOnce(&mut Text, &wallet::Address, DerivationPath) -> Result<Signable, WalletError>,
+        render: impl FnOnce(
+            &mut Text,
+            &wallet::Address,
+            DerivationPath,
+        ) -> Result<Signable, WalletError>,
     ) -> Result<WalletResponse<'_>, ErrorCode> {
         let path = path_of(path).map_err(err)?;
         let seed = StoredSeed::load(platform).map_err(err)?;
@@ -210,14 +220,13 @@ impl Session {
         let mut render = Some(render);
         let mut result = None;
         let m = platform.measure(&mut || {
-            result = Some(
-                seed.derive(&path)
-                    .map(|key| key.address())
-                    .and_then(|from| match render.take() {
+            result =
+                Some(seed.derive(&path).map(|key| key.address()).and_then(
+                    |from| match render.take() {
                         Some(f) => f(text, &from, path),
                         None => Err(WalletError::Signing),
-                    }),
-            );
+                    },
+                ));
         });
         drop(seed);
         let signable = result.ok_or(err(WalletError::Signing))?.map_err(err)?;
@@ -292,7 +301,8 @@ pub(crate) mod tests {
         let mut out = [0u8; TX_FRAME];
         match service.handle(Ok(&mut wire[..n - 1]), &mut out) {
             Action::Reply(len) => {
-                let leaked: &'static mut [u8] = Box::leak(out[..len - 1].to_vec().into_boxed_slice());
+                let leaked: &'static mut [u8] =
+                    Box::leak(out[..len - 1].to_vec().into_boxed_slice());
                 decode_frame(leaked).unwrap()
             }
             other => panic!("{other:?}"),
@@ -475,10 +485,18 @@ pub(crate) mod tests {
             "  to: 0x3333333333333333333333333333333333333333",
             "  amount: 250 (token base units)",
         ] {
-            assert!(text.lines().any(|l| l == line), "no line {line:?} in\n{text}");
+            assert!(
+                text.lines().any(|l| l == line),
+                "no line {line:?} in\n{text}"
+            );
         }
-        let Response::Wallet(WalletResponse::Signature { id: sid, r, s: sv, y_parity, .. }) =
-            wallet(&mut s, WalletRequest::Confirm { id })
+        let Response::Wallet(WalletResponse::Signature {
+            id: sid,
+            r,
+            s: sv,
+            y_parity,
+            ..
+        }) = wallet(&mut s, WalletRequest::Confirm { id })
         else {
             panic!("no signature");
         };
@@ -503,24 +521,36 @@ pub(crate) mod tests {
         approve.extend_from_slice(&[0x44; 20]);
         approve.extend_from_slice(&[0xff; 32]);
         let (_, text) = text_of(&display_of(&mut s, &eip1559(Some([0x22; 20]), 0, &approve)));
-        assert!(text.contains("  amount: unlimited\nWARNING: unlimited approval"), "{text}");
+        assert!(
+            text.contains("  amount: unlimited\nWARNING: unlimited approval"),
+            "{text}"
+        );
         let (_, text) = text_of(&display_of(&mut s, &eip1559(None, 0, &[0x60, 0x00])));
         assert!(text.contains("to: contract creation\n"), "{text}");
         assert!(text.contains("init code: 2 bytes"), "{text}");
         let (_, text) = text_of(&display_of(
             &mut s,
-            &eip1559(Some([0x22; 20]), 1_500_000_000_000_000_000, &[0xde, 0xad, 0xbe, 0xef, 1]),
+            &eip1559(
+                Some([0x22; 20]),
+                1_500_000_000_000_000_000,
+                &[0xde, 0xad, 0xbe, 0xef, 1],
+            ),
         ));
         assert!(text.contains("value: 1.5 ETH"), "{text}");
         let digest = display::Hex(&evm_core::keccak256(&[0xde, 0xad, 0xbe, 0xef, 1])).to_string();
         assert!(
-            text.contains("WARNING: blind signing: unknown calldata (5 bytes, selector 0xdeadbeef)"),
+            text.contains(
+                "WARNING: blind signing: unknown calldata (5 bytes, selector 0xdeadbeef)"
+            ),
             "{text}"
         );
         assert!(text.contains(&digest), "{text}");
         let (_, text) = text_of(&display_of(&mut s, &eip7702(0)));
         assert!(text.contains("authorization: delegate to 0x4242"), "{text}");
-        assert!(text.contains("WARNING: authorization with chain id 0"), "{text}");
+        assert!(
+            text.contains("WARNING: authorization with chain id 0"),
+            "{text}"
+        );
         let (_, text) = text_of(&display_of(&mut s, &eip7702(1)));
         assert!(!text.contains("chain id 0"), "{text}");
     }
@@ -541,7 +571,10 @@ pub(crate) mod tests {
         );
         // A Ping in between.
         let (id, _) = text_of(&display_of(&mut s, &tx));
-        assert!(matches!(send(&mut s, &Request::Ping), Response::Pong { .. }));
+        assert!(matches!(
+            send(&mut s, &Request::Ping),
+            Response::Pong { .. }
+        ));
         assert_eq!(
             wallet(&mut s, WalletRequest::Confirm { id }),
             refused(WalletError::NothingPending)
@@ -586,8 +619,14 @@ pub(crate) mod tests {
         let tx = eip1559(Some([0x22; 20]), 1, &[]);
         let mut trailing = tx.clone();
         trailing.push(0);
-        assert_eq!(display_of(&mut s, &trailing), refused(WalletError::MalformedTransaction));
-        assert_eq!(display_of(&mut s, &[0x02]), refused(WalletError::MalformedTransaction));
+        assert_eq!(
+            display_of(&mut s, &trailing),
+            refused(WalletError::MalformedTransaction)
+        );
+        assert_eq!(
+            display_of(&mut s, &[0x02]),
+            refused(WalletError::MalformedTransaction)
+        );
         // Gas limit 100 is below the intrinsic 21000.
         let mut low_gas = vec![2u8];
         low_gas.extend(rlp_list(&[
@@ -601,9 +640,18 @@ pub(crate) mod tests {
             rlp_bytes(&[]),
             rlp_list(&[]),
         ]));
-        assert_eq!(display_of(&mut s, &low_gas), refused(WalletError::InvalidTransaction));
+        assert_eq!(
+            display_of(&mut s, &low_gas),
+            refused(WalletError::InvalidTransaction)
+        );
         let staged = staged_tx(&tx, Some(&[1, 2, 3]));
-        send(&mut s, &Request::Stage { offset: 0, data: &staged });
+        send(
+            &mut s,
+            &Request::Stage {
+                offset: 0,
+                data: &staged,
+            },
+        );
         assert_eq!(
             wallet(&mut s, WalletRequest::SignTransaction { path: account0() }),
             refused(WalletError::WitnessUnsupported)
@@ -662,8 +710,9 @@ pub(crate) mod tests {
             },
         ));
         assert!(text.contains("text: hello world"), "{text}");
-        let Response::Wallet(WalletResponse::Signature { r, s: sv, y_parity, .. }) =
-            wallet(&mut s, WalletRequest::Confirm { id })
+        let Response::Wallet(WalletResponse::Signature {
+            r, s: sv, y_parity, ..
+        }) = wallet(&mut s, WalletRequest::Confirm { id })
         else {
             panic!()
         };
@@ -688,8 +737,9 @@ pub(crate) mod tests {
             },
         ));
         assert!(text.contains(&format!("authority: {ACCOUNT0}")), "{text}");
-        let Response::Wallet(WalletResponse::Signature { r, s: sv, y_parity, .. }) =
-            wallet(&mut s, WalletRequest::Confirm { id })
+        let Response::Wallet(WalletResponse::Signature {
+            r, s: sv, y_parity, ..
+        }) = wallet(&mut s, WalletRequest::Confirm { id })
         else {
             panic!()
         };
