@@ -1,27 +1,70 @@
 //! `zkevm`: the host companion of the embedded-zkevm device.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use zkevm_cli::{prove, state_tools, statetest, trace, txtest, verify};
+use clap::{Parser, Subcommand};
+use zkevm_cli::device::Target;
+use zkevm_cli::sign::{self, DeviceOptions};
+use zkevm_cli::state_tools::{self, PathsArgs, StateRootArgs, VerifyProofArgs};
+use zkevm_cli::{prove, statetest, trace, txtest, verify};
 
-const USAGE: &str = "usage: zkevm <command> [args]
+/// The host companion of the embedded-zkevm device: fixture runners, proofs,
+/// and the wallet on a device.
+#[derive(Parser)]
+#[command(
+    name = "zkevm",
+    version,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+struct Cli {
+    /// The device: a serial device or a Unix socket path.
+    #[arg(long, value_name = "PATH", conflicts_with = "emulator")]
+    device: Option<PathBuf>,
+    /// Boot the QEMU firmware (built first if needed) and use it as the device.
+    #[arg(long)]
+    emulator: bool,
+    /// Load this BIP-39 mnemonic into the device first (emulator and test builds only).
+    #[arg(long, value_name = "WORDS")]
+    mnemonic: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  statetest [--fork F] <files|dirs>     run state tests (GeneralStateTests, execution-spec
-                                        tests) for fork F: Cancun, Prague or Osaka
-                                        (default: each test's newest)
-  trace <statetest.json> [--index d:g:v] [--stats]
-                                        EIP-3155 trace of one case (or row figures)
-  trietest <files|dirs>                 run TrieTests fixtures
-  rlptest <files|dirs>                  run RLPTests fixtures
-  txtest <files|dirs>                   run TransactionTests fixtures (wallet decoder)
-  state-root <alloc.json>               print the state root of a genesis alloc
-  verify-proof <response.json> (--root 0x… | --chain chain.rlp --block N)
-                                        check an eth_getProof response
-  prove <statetest.json> [--index d:g:v] -o proof.bin | prove --coverage
-                                        STARK proof of a case's execution (or the opcode list)
-  verify <proof.bin> [--device]         check a proof file on the host (or on the QEMU device)
-  version                               print the tool's version";
+#[derive(Subcommand)]
+enum Command {
+    /// Run state tests (GeneralStateTests, execution-spec tests).
+    Statetest(statetest::Args),
+    /// EIP-3155 trace of one case (or row figures).
+    Trace(trace::Args),
+    /// Run TrieTests fixtures.
+    Trietest(PathsArgs),
+    /// Run RLPTests fixtures.
+    Rlptest(PathsArgs),
+    /// Run TransactionTests fixtures (wallet decoder).
+    Txtest(PathsArgs),
+    /// Print the state root of a genesis alloc.
+    StateRoot(StateRootArgs),
+    /// Check an eth_getProof response.
+    VerifyProof(VerifyProofArgs),
+    /// STARK proof of a case's execution (or the opcode list).
+    Prove(prove::Args),
+    /// Check a proof file on the host (or on the QEMU device with --device).
+    Verify(verify::Args),
+    /// Print the tool's version.
+    Version,
+    /// The device's address at a path (last line: the checksummed address).
+    Address(sign::AddressArgs),
+    /// Sign an unsigned transaction on the device.
+    SignTx(sign::SignTxArgs),
+    /// Sign an EIP-191 personal message on the device.
+    SignMessage(sign::SignMessageArgs),
+    /// Sign EIP-712 typed data on the device.
+    SignTypedData(sign::SignTypedDataArgs),
+    /// Sign an EIP-7702 authorization on the device.
+    SignAuth(sign::SignAuthArgs),
+}
 
 fn report(result: Result<ExitCode, String>) -> ExitCode {
     result.unwrap_or_else(|e| {
@@ -31,31 +74,36 @@ fn report(result: Result<ExitCode, String>) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, rest)) = args.split_first() else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
+    let cli = Cli::parse();
+    let device = || -> Result<DeviceOptions, String> {
+        let target = match (&cli.device, cli.emulator) {
+            (Some(path), false) => Target::Path(path.clone()),
+            (None, true) => Target::Emulator,
+            _ => return Err("give --device PATH or --emulator".into()),
+        };
+        Ok(DeviceOptions {
+            target,
+            mnemonic: cli.mnemonic.clone(),
+        })
     };
-    match command.as_str() {
-        "statetest" => report(statetest::run(rest)),
-        "trace" => report(trace::run(rest)),
-        "txtest" => report(txtest::run(rest)),
-        "trietest" | "rlptest" | "state-root" | "verify-proof" => {
-            report(state_tools::run(command, rest))
-        }
-        "prove" => report(prove::run(rest)),
-        "verify" => report(verify::run(rest)),
-        "version" => {
+    report(match cli.command {
+        Command::Statetest(a) => statetest::run_args(a),
+        Command::Trace(a) => trace::run_args(a),
+        Command::Trietest(a) => state_tools::fixture_runner("trietest", a),
+        Command::Rlptest(a) => state_tools::fixture_runner("rlptest", a),
+        Command::Txtest(a) => txtest::run_args(a),
+        Command::StateRoot(a) => state_tools::state_root(a),
+        Command::VerifyProof(a) => state_tools::verify_proof(a),
+        Command::Prove(a) => prove::run_args(a),
+        Command::Verify(a) => verify::run_args(a),
+        Command::Version => {
             println!("zkevm {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        other => {
-            eprintln!("zkevm: unknown command `{other}`\n\n{USAGE}");
-            ExitCode::from(2)
-        }
-    }
+        Command::Address(a) => device().and_then(|d| sign::address(&d, a)),
+        Command::SignTx(a) => device().and_then(|d| sign::sign_tx(&d, a)),
+        Command::SignMessage(a) => device().and_then(|d| sign::sign_message(&d, a)),
+        Command::SignTypedData(a) => device().and_then(|d| sign::sign_typed_data(&d, a)),
+        Command::SignAuth(a) => device().and_then(|d| sign::sign_auth(&d, a)),
+    })
 }

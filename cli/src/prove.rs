@@ -11,8 +11,26 @@ use std::process::ExitCode;
 use crate::statetest::for_each_case;
 use crate::trace::parse_index;
 
-const USAGE: &str =
-    "usage: zkevm prove <statetest.json> [--index d:g:v] -o proof.bin | zkevm prove --coverage";
+/// `zkevm prove` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The state-test file.
+    #[arg(required_unless_present = "coverage")]
+    pub file: Option<String>,
+    /// The case's data, gas and value indexes, `d:g:v`.
+    #[arg(long, value_parser = parse_index)]
+    pub index: Option<[usize; 3]>,
+    /// Where the proof goes.
+    #[arg(
+        short = 'o',
+        value_name = "proof.bin",
+        required_unless_present = "coverage"
+    )]
+    pub out: Option<String>,
+    /// Print the opcodes the AIR constrains instead.
+    #[arg(long)]
+    pub coverage: bool,
+}
 
 fn coverage() -> ExitCode {
     let defined: Vec<u8> = (0..=255u8)
@@ -31,27 +49,23 @@ fn coverage() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Runs `zkevm prove`.
+/// Runs `zkevm prove` on string arguments.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    let mut file = None;
-    let mut index = None;
-    let mut out = None;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--coverage" => return Ok(coverage()),
-            "--index" => index = Some(parse_index(it.next().ok_or(USAGE)?)?),
-            "-o" => out = Some(it.next().ok_or(USAGE)?.clone()),
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(ExitCode::SUCCESS);
-            }
-            f if file.is_none() && !f.starts_with('-') => file = Some(f.to_string()),
-            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
-        }
+    match crate::args::parse::<Args>("prove", args)? {
+        Ok(a) => run_args(a),
+        Err(code) => Ok(code),
     }
-    let file = file.ok_or(USAGE)?;
-    let out = out.ok_or(USAGE)?;
+}
+
+/// Runs `zkevm prove`.
+pub fn run_args(args: Args) -> Result<ExitCode, String> {
+    if args.coverage {
+        return Ok(coverage());
+    }
+    let (Some(file), Some(out)) = (args.file, args.out) else {
+        return Err("give a state-test file and -o proof.bin (or --coverage)".into());
+    };
+    let index = args.index;
     let mut outcome: Option<Result<(), String>> = None;
     for_each_case(Path::new(&file), index, |info, pre, block, tx| {
         if outcome.is_some() {

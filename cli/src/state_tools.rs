@@ -14,38 +14,79 @@ use zkevm_fixtures::rlp::rlp_file;
 use zkevm_fixtures::runner::run_files;
 use zkevm_fixtures::trie::trie_file;
 
-/// Runs one state subcommand; `Err` for an unknown command or bad arguments.
+/// Arguments of the fixture runners: one or more files or directories.
+#[derive(Debug, clap::Args)]
+pub struct PathsArgs {
+    /// Fixture files or directories (walked).
+    #[arg(required = true, value_name = "files|dirs")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `zkevm state-root` arguments.
+#[derive(Debug, clap::Args)]
+pub struct StateRootArgs {
+    /// A genesis file (`{"alloc": {…}}`) or a bare alloc map.
+    #[arg(value_name = "alloc.json")]
+    pub path: String,
+}
+
+/// `zkevm verify-proof` arguments.
+#[derive(Debug, clap::Args)]
+pub struct VerifyProofArgs {
+    /// The `eth_getProof` response (JSON, or an `.io` exchange).
+    #[arg(value_name = "response.json|.io")]
+    pub file: String,
+    /// The state root to check against.
+    #[arg(long, value_name = "0x…", value_parser = b256, required_unless_present = "chain", conflicts_with_all = ["chain", "block"])]
+    pub root: Option<evm_state::B256>,
+    /// A chain RLP file whose block `--block` gives the state root.
+    #[arg(long, value_name = "chain.rlp", requires = "block")]
+    pub chain: Option<String>,
+    /// The block of `--chain`.
+    #[arg(long, value_name = "N", requires = "chain")]
+    pub block: Option<u64>,
+}
+
+/// Runs one state subcommand on string arguments; `Err` for an unknown command or bad arguments.
 pub fn run(command: &str, args: &[String]) -> Result<ExitCode, String> {
+    fn go<T: clap::Args>(
+        command: &str,
+        args: &[String],
+        f: impl FnOnce(T) -> Result<ExitCode, String>,
+    ) -> Result<ExitCode, String> {
+        crate::args::parse::<T>(command, args)?.map_or_else(Ok, f)
+    }
     match command {
-        "trietest" | "rlptest" => {
-            if args.is_empty() {
-                return Err(format!("usage: zkevm {command} <files|dirs>..."));
-            }
-            let paths: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-            let tally = if command == "trietest" {
-                run_files(&paths, trie_file)?
-            } else {
-                run_files(&paths, rlp_file)?
-            };
-            for f in &tally.failures {
-                println!("FAIL {f}");
-            }
-            println!("{}", tally.summary());
-            Ok(exit(tally.failed == 0))
-        }
-        "state-root" => {
-            let [path] = args else {
-                return Err("usage: zkevm state-root <alloc.json>".into());
-            };
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            let json: Value = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-            let state = state_from_alloc(&json)?;
-            println!("{}", hex(&state.state_root()));
-            Ok(ExitCode::SUCCESS)
-        }
-        "verify-proof" => verify_proof_command(args),
+        "trietest" | "rlptest" => go(command, args, |a| fixture_runner(command, a)),
+        "state-root" => go(command, args, state_root),
+        "verify-proof" => go(command, args, verify_proof),
         other => Err(format!("unknown command `{other}`")),
     }
+}
+
+/// `zkevm trietest` or `zkevm rlptest`.
+pub fn fixture_runner(command: &str, args: PathsArgs) -> Result<ExitCode, String> {
+    let paths = args.paths;
+    let tally = if command == "trietest" {
+        run_files(&paths, trie_file)?
+    } else {
+        run_files(&paths, rlp_file)?
+    };
+    for f in &tally.failures {
+        println!("FAIL {f}");
+    }
+    println!("{}", tally.summary());
+    Ok(exit(tally.failed == 0))
+}
+
+/// `zkevm state-root`.
+pub fn state_root(args: StateRootArgs) -> Result<ExitCode, String> {
+    let path = &args.path;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let json: Value = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    let state = state_from_alloc(&json)?;
+    println!("{}", hex(&state.state_root()));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn exit(ok: bool) -> ExitCode {
@@ -56,31 +97,14 @@ fn exit(ok: bool) -> ExitCode {
     }
 }
 
-fn verify_proof_command(args: &[String]) -> Result<ExitCode, String> {
-    let usage =
-        "usage: zkevm verify-proof <response.json|.io> (--root 0x… | --chain chain.rlp --block N)";
-    let mut file = None;
-    let mut root = None;
-    let mut chain = None;
-    let mut block = None;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--root" => root = Some(b256(it.next().ok_or(usage)?)?),
-            "--chain" => chain = Some(it.next().ok_or(usage)?.clone()),
-            "--block" => {
-                block = Some(
-                    it.next()
-                        .ok_or(usage)?
-                        .parse::<u64>()
-                        .map_err(|e| e.to_string())?,
-                );
-            }
-            f if file.is_none() => file = Some(f.to_string()),
-            _ => return Err(usage.into()),
-        }
-    }
-    let file = file.ok_or(usage)?;
+/// `zkevm verify-proof`.
+pub fn verify_proof(args: VerifyProofArgs) -> Result<ExitCode, String> {
+    let VerifyProofArgs {
+        file,
+        root,
+        chain,
+        block,
+    } = args;
     let root = match (root, chain, block) {
         (Some(r), None, None) => r,
         (None, Some(c), Some(n)) => {
@@ -92,7 +116,7 @@ fn verify_proof_command(args: &[String]) -> Result<ExitCode, String> {
             );
             h.state_root
         }
-        _ => return Err(usage.into()),
+        _ => return Err("give --root 0x… or --chain chain.rlp --block N".into()),
     };
     let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
     let result = proof_response(&text)?;

@@ -830,29 +830,36 @@ pub fn default_threads() -> usize {
         .unwrap_or(1)
 }
 
+/// `zkevm statetest` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The fork to run each test under: Cancun, Prague or Osaka
+    /// (case-insensitive; default: each test's newest).
+    #[arg(long, value_parser = parse_fork)]
+    pub fork: Option<Spec>,
+    /// State-test files or directories (default: the shared GeneralStateTests suites).
+    #[arg(value_name = "files|dirs")]
+    pub paths: Vec<PathBuf>,
+}
+
+fn parse_fork(v: &str) -> Result<Spec, String> {
+    Spec::from_name(v).ok_or_else(|| format!("unknown fork {v:?} (known: Cancun, Prague, Osaka)"))
+}
+
+/// `zkevm statetest` on string arguments.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    match crate::args::parse::<Args>("statetest", args)? {
+        Ok(a) => run_args(a),
+        Err(code) => Ok(code),
+    }
+}
+
 /// `zkevm statetest [--fork F] <files|dirs>`: runs the state tests and prints
 /// failures, skips and totals. Without paths, the GeneralStateTests suites
 /// ([`SUITES`]) of the shared fixtures.
-pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    let mut fork = None;
-    let mut rest = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let value = match a.strip_prefix("--fork=") {
-            Some(v) => Some(v.to_string()),
-            None if a == "--fork" => Some(it.next().ok_or("--fork needs a fork name")?.clone()),
-            None => None,
-        };
-        match value {
-            Some(v) => {
-                fork =
-                    Some(Spec::from_name(&v).ok_or_else(|| {
-                        format!("unknown fork {v:?} (known: Cancun, Prague, Osaka)")
-                    })?)
-            }
-            None => rest.push(a.clone()),
-        }
-    }
+pub fn run_args(args: Args) -> Result<ExitCode, String> {
+    let fork = args.fork;
+    let rest = args.paths;
     let paths: Vec<PathBuf> = if rest.is_empty() {
         let dir = zkevm_fixtures::dir();
         if !dir.exists() {
@@ -864,7 +871,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         SUITES.iter().map(|s| dir.join(s)).collect()
     } else {
-        rest.iter().map(PathBuf::from).collect()
+        rest
     };
     let summary = run_paths_fork(&paths, fork, default_threads());
     print_summary(&summary);

@@ -20,7 +20,19 @@ use crate::statetest::{for_each_case, state_root};
 use evm_core::Spec;
 use evm_state::InMemoryState;
 
-const USAGE: &str = "usage: zkevm trace <statetest.json> [--index d:g:v] [--stats]";
+/// `zkevm trace` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The state-test file.
+    #[arg(value_name = "statetest.json")]
+    pub file: String,
+    /// The case's data, gas and value indexes, `d:g:v`.
+    #[arg(long, value_parser = parse_index)]
+    pub index: Option<[usize; 3]>,
+    /// Print the compact trace-row figures instead.
+    #[arg(long)]
+    pub stats: bool,
+}
 
 /// Traces up to this size are also kept in memory once and re-decoded.
 const CHECK_MAX_BYTES: u64 = 64 << 20;
@@ -180,25 +192,21 @@ fn trace_json(pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Result<(
     Ok(())
 }
 
-/// Runs `zkevm trace`.
+/// Runs `zkevm trace` on string arguments.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    let mut file = None;
-    let mut index = None;
-    let mut want_stats = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--index" => index = Some(parse_index(it.next().ok_or(USAGE)?)?),
-            "--stats" => want_stats = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(ExitCode::SUCCESS);
-            }
-            f if file.is_none() && !f.starts_with("--") => file = Some(f.to_string()),
-            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
-        }
+    match crate::args::parse::<Args>("trace", args)? {
+        Ok(a) => run_args(a),
+        Err(code) => Ok(code),
     }
-    let file = file.ok_or(USAGE)?;
+}
+
+/// Runs `zkevm trace`.
+pub fn run_args(args: Args) -> Result<ExitCode, String> {
+    let Args {
+        file,
+        index,
+        stats: want_stats,
+    } = args;
     let mut outcome: Option<Result<(), String>> = None;
     for_each_case(Path::new(&file), index, |info, pre, block, tx| {
         if outcome.is_some() {

@@ -196,13 +196,17 @@ fn tx_case(test: &Value, fork: Fork, expected: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// `zkevm txtest <files|dirs>`.
+/// `zkevm txtest <files|dirs>` on string arguments.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    if args.is_empty() {
-        return Err("usage: zkevm txtest <files|dirs>...".into());
+    match crate::args::parse::<crate::state_tools::PathsArgs>("txtest", args)? {
+        Ok(a) => run_args(a),
+        Err(code) => Ok(code),
     }
-    let paths: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-    let run = run_paths(&paths)?;
+}
+
+/// `zkevm txtest <files|dirs>`.
+pub fn run_args(args: crate::state_tools::PathsArgs) -> Result<ExitCode, String> {
+    let run = run_paths(&args.paths)?;
     for f in &run.tally.failures {
         println!("FAIL {f}");
     }

@@ -5,43 +5,39 @@ use std::time::Instant;
 
 use protocol::{Rejection, Reply, StarkSummary};
 
-const USAGE: &str = "usage: zkevm verify proof.bin [--device]";
+/// `zkevm verify` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The proof file written by `zkevm prove`.
+    #[arg(value_name = "proof.bin")]
+    pub file: String,
+    /// Check it on the QEMU device (booted for the purpose) with `VerifyStark`.
+    #[arg(long)]
+    pub device: bool,
+}
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Where the proof is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Host,
-    Device,
-}
-
-fn parse_args(args: &[String]) -> Result<(&str, Target), String> {
-    let mut file = None;
-    let mut target = Target::Host;
-    for a in args {
-        match a.as_str() {
-            "--device" => target = Target::Device,
-            s if s.starts_with('-') => return Err(format!("unknown option `{s}`\n{USAGE}")),
-            s if file.is_none() => file = Some(s),
-            _ => return Err(USAGE.to_string()),
-        }
+/// Runs `zkevm verify` on string arguments.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    match crate::args::parse::<Args>("verify", args)? {
+        Ok(a) => run_args(a),
+        Err(code) => Ok(code),
     }
-    Ok((file.ok_or(USAGE)?, target))
 }
 
 /// Runs `zkevm verify`: `accepted` and a summary, or `rejected: <reason>` and exit code 1.
 /// With `--device` the proof file is staged on the QEMU device (booted for the
 /// purpose, see `zkevm_tests::Device::boot_default`) and checked there with
 /// `VerifyStark`.
-pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    let (file, target) = parse_args(args)?;
+pub fn run_args(args: Args) -> Result<ExitCode, String> {
+    let file = &args.file;
     let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
-    match target {
-        Target::Host => Ok(on_host(&bytes)),
-        Target::Device => {
+    match args.device {
+        false => Ok(on_host(&bytes)),
+        true => {
             let reply = zkevm_tests::stark::verify_on_device(&bytes)?;
             device_answer(&reply)
         }
@@ -143,23 +139,21 @@ mod tests {
         v.iter().map(|s| s.to_string()).collect()
     }
 
+    fn parsed(v: &[&str]) -> Option<(String, bool)> {
+        match crate::args::parse::<Args>("verify", &args(v)) {
+            Ok(Ok(a)) => Some((a.file, a.device)),
+            _ => None,
+        }
+    }
+
     #[test]
     fn verify_arguments() {
-        assert_eq!(
-            parse_args(&args(&["p.bin"])).unwrap(),
-            ("p.bin", Target::Host)
-        );
-        assert_eq!(
-            parse_args(&args(&["p.bin", "--device"])).unwrap(),
-            ("p.bin", Target::Device)
-        );
-        assert_eq!(
-            parse_args(&args(&["--device", "p.bin"])).unwrap(),
-            ("p.bin", Target::Device)
-        );
-        assert!(parse_args(&args(&[])).is_err());
-        assert!(parse_args(&args(&["a", "b"])).is_err());
-        assert!(parse_args(&args(&["a", "--emulate"])).is_err());
+        assert_eq!(parsed(&["p.bin"]), Some(("p.bin".into(), false)));
+        assert_eq!(parsed(&["p.bin", "--device"]), Some(("p.bin".into(), true)));
+        assert_eq!(parsed(&["--device", "p.bin"]), Some(("p.bin".into(), true)));
+        assert_eq!(parsed(&[]), None);
+        assert_eq!(parsed(&["a", "b"]), None);
+        assert_eq!(parsed(&["a", "--emulate"]), None);
     }
 
     /// QEMU: the same proof file accepted on host and device; a changed one

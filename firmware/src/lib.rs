@@ -13,5 +13,6 @@ pub mod routines;
 pub mod service;
 pub mod stark;
 pub mod uplink;
+pub mod wallet;
 
 pub use service::{Action, Measurement, MemoryStats, Platform, Service};

@@ -2,13 +2,14 @@
 
 use protocol::{
     decode_frame, encode_frame, DeviceInfo, ErrorCode, FrameError, Request, Response,
-    PROTOCOL_VERSION,
+    WalletRequest, PROTOCOL_VERSION,
 };
 
 use crate::exec::execute_query;
 use crate::proof::verify_query;
 use crate::routines::{run_routine, ROUTINE_OUTPUT};
 use crate::stark::verify_stark;
+use crate::wallet::Session;
 
 /// Heap and stack figures a platform reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,6 +52,18 @@ pub trait Platform {
     fn heap_window_peak(&self) -> u32 {
         self.memory().heap_peak
     }
+    /// Read the seed in the board's key storage into `seed`; `false` if it
+    /// holds none (the default: a board without key storage).
+    fn load_seed(&self, seed: &mut [u8; 64]) -> bool {
+        let _ = seed;
+        false
+    }
+    /// Store `seed` in the board's key storage, replacing any; `false` if it
+    /// cannot (the default).
+    fn store_seed(&mut self, seed: &[u8; 64]) -> bool {
+        let _ = seed;
+        false
+    }
 }
 
 /// What the main loop must do after a frame was handled.
@@ -71,13 +84,15 @@ pub enum Action {
 
 /// Serves requests for a [`Platform`], with a staging area for inputs larger
 /// than a frame. Any request answered with an error or a rejection, and any
-/// frame that does not decode, empties the staging area.
+/// frame that does not decode, empties the staging area. Every frame but a
+/// wallet `Confirm` or `Reject` drops the wallet's pending signing request.
 #[derive(Debug)]
 pub struct Service<'s, P> {
     platform: P,
     build_id: &'static str,
     stage: &'s mut [u8],
     staged: usize,
+    wallet: Session,
 }
 
 impl<'s, P: Platform> Service<'s, P> {
@@ -89,6 +104,7 @@ impl<'s, P: Platform> Service<'s, P> {
             build_id,
             stage,
             staged: 0,
+            wallet: Session::new(),
         }
     }
 
@@ -100,9 +116,16 @@ impl<'s, P: Platform> Service<'s, P> {
             Err(FrameError::Empty) => return Action::Silent,
             Err(e) => {
                 self.staged = 0;
+                self.wallet.interrupt();
                 return reply(&Response::Error(ErrorCode::Frame(e)), out);
             }
         };
+        if !matches!(
+            request,
+            Request::Wallet(WalletRequest::Confirm { .. } | WalletRequest::Reject { .. })
+        ) {
+            self.wallet.interrupt();
+        }
         let mut routine_output = [0u8; ROUTINE_OUTPUT];
         let mut reason = heapless::String::new();
         let response = match request {
@@ -152,6 +175,13 @@ impl<'s, P: Platform> Service<'s, P> {
             Request::VerifyStark => {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
                 verify_stark(&mut self.platform, staged, &mut reason)
+            }
+            Request::Wallet(request) => {
+                let staged = self.stage.get(..self.staged).unwrap_or_default();
+                match self.wallet.handle(&mut self.platform, request, staged) {
+                    Ok(answer) => Response::Wallet(answer),
+                    Err(code) => Response::Error(code),
+                }
             }
         };
         // A refused request leaves nothing staged: a later `Execute` or
@@ -508,7 +538,7 @@ mod tests {
     /// Variant indexes the property sends: every request except the test
     /// hooks (`Panic` panics and `Exit` stops in `test-hooks` builds), and an
     /// unknown one.
-    const VARIANTS: [u8; 7] = [0, 1, 2, 5, 6, 7, 8];
+    const VARIANTS: [u8; 8] = [0, 1, 2, 5, 6, 7, 8, 9];
 
     proptest::proptest! {
         /// Well-framed arbitrary bodies (a variant index, then anything),

@@ -299,6 +299,7 @@ fuzz_target!(|data: &[u8]| {
                 Ok(Request::Execute { .. }),
                 Response::Executed(_) | Response::Rejected { .. } | Response::Error(_),
             ) => {}
+            (Ok(Request::Wallet(_)), Response::Wallet(_) | Response::Error(_)) => {}
             (expected, response) => panic!("{expected:?} answered with {response:?}"),
         }
         // An error or a refusal empties the staging area.

@@ -76,6 +76,8 @@ pub enum Reply {
         /// The details.
         reason: String,
     },
+    /// Answer to a wallet request.
+    Wallet(crate::WalletReply),
 }
 
 impl From<Response<'_>> for Reply {
@@ -113,6 +115,7 @@ impl From<Response<'_>> for Reply {
                 kind,
                 reason: reason.to_owned(),
             },
+            Response::Wallet(w) => Self::Wallet(w.into()),
         }
     }
 }

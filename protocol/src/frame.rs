@@ -226,7 +226,7 @@ mod tests {
     #[test]
     fn response_variant_count_matches_last_variant() {
         let mut buf = [0u8; 512];
-        let last = Response::StarkVerified(crate::stark::tests::sample_summary());
+        let last = Response::Wallet(crate::WalletResponse::Rejected { id: 0 });
         let used = postcard::to_slice(&last, &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, <Response<'_> as Message>::VARIANTS);
     }

@@ -11,6 +11,9 @@ pub mod limits;
 pub mod message;
 pub mod stark;
 pub mod witness;
+pub mod wallet;
+#[cfg(any(test, feature = "std"))]
+pub mod wallet_client;
 
 #[cfg(any(test, feature = "std"))]
 pub use client::{Client, ClientError, Reply};
@@ -22,3 +25,6 @@ pub use message::{
     TraceMode, TxQuery, PROTOCOL_VERSION,
 };
 pub use stark::{StarkFault, StarkSummary};
+#[cfg(any(test, feature = "std"))]
+pub use wallet::WalletReply;
+pub use wallet::{PathIndices, SignTxQuery, WalletError, WalletRequest, WalletResponse};

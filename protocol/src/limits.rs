@@ -89,3 +89,19 @@ pub const MAX_WITNESS_CODES: usize = 16;
 
 /// Most nodes on one proof path (a state or storage trie of up to 16^16 leaves).
 pub const MAX_WITNESS_PROOF_DEPTH: usize = 16;
+/// Most levels of a BIP-32 path in a wallet request (the wallet crate's limit).
+pub const MAX_PATH_DEPTH: usize = 10;
+
+/// Longest mnemonic of a `LoadMnemonic` request, in bytes (the wallet crate's limit).
+pub const MAX_MNEMONIC_CHARS: usize = 512;
+
+/// Longest BIP-39 passphrase of a `LoadMnemonic` request, in bytes (the wallet crate's limit).
+pub const MAX_PASSPHRASE_BYTES: usize = 256;
+
+/// Longest EIP-191 message a device signs (sent in one frame; shown in full,
+/// as hex if it is not printable text).
+pub const MAX_MESSAGE: usize = 1024;
+
+/// Longest display a device sends for a signing request (fits a frame). A
+/// request whose display would be longer is refused, not shown in part.
+pub const MAX_DISPLAY: usize = 3072;

@@ -9,9 +9,10 @@ use crate::limits::{
     MAX_EXEC_ACCOUNTS, MAX_EXEC_OUTPUT, MAX_EXEC_WRITES, MAX_QUERY_PROOF_NODES, MAX_QUERY_SLOTS,
 };
 use crate::stark::{StarkFault, StarkSummary};
+use crate::wallet::{WalletError, WalletRequest, WalletResponse};
 
 /// Version of this protocol, reported in [`Response::Pong`].
-pub const PROTOCOL_VERSION: u16 = 3;
+pub const PROTOCOL_VERSION: u16 = 4;
 
 /// A request from the host. The device answers every non-empty frame with
 /// exactly one [`Response`].
@@ -57,6 +58,9 @@ pub enum Request<'a> {
     /// staging area; answered with [`Response::StarkVerified`] or
     /// [`Response::Rejected`] with [`Rejection::InvalidStark`].
     VerifyStark,
+    /// A wallet request (keys, signing, the user's answer); answered with
+    /// [`Response::Wallet`] or [`Response::Error`] ([`ErrorCode::Wallet`]).
+    Wallet(WalletRequest<'a>),
 }
 
 /// What the device does with the execution trace of a [`Request::Execute`].
@@ -91,7 +95,7 @@ pub struct TraceDigest {
 impl Request<'_> {
     /// Number of request variants; a body whose variant index is at or above
     /// this is [`FrameError::UnknownMessage`].
-    pub const VARIANTS: u32 = 9;
+    pub const VARIANTS: u32 = 10;
 }
 
 /// A transaction and the complete pre-state it runs on, for the device to
@@ -467,11 +471,13 @@ pub enum Response<'a> {
     },
     /// Answer to [`Request::VerifyStark`] when the proof holds.
     StarkVerified(StarkSummary),
+    /// Answer to [`Request::Wallet`].
+    Wallet(WalletResponse<'a>),
 }
 
 impl Response<'_> {
     /// Number of response variants.
-    pub const VARIANTS: u32 = 11;
+    pub const VARIANTS: u32 = 12;
 }
 
 /// Why a request was not served.
@@ -499,6 +505,8 @@ pub enum ErrorCode {
     },
     /// The staged bytes are not the message the request needs.
     BadStagedInput(FrameError),
+    /// A wallet request was refused (and any pending request dropped).
+    Wallet(WalletError),
 }
 
 #[cfg(test)]
@@ -508,7 +516,7 @@ mod tests {
     #[test]
     fn variant_count_matches_last_variant() {
         let mut buf = [0u8; 8];
-        let request = Request::VerifyStark;
+        let request = Request::Wallet(WalletRequest::Confirm { id: 0 });
         let used = postcard::to_slice(&request, &mut buf).unwrap();
         assert_eq!(u32::from(used[0]) + 1, Request::VARIANTS);
     }

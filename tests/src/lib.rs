@@ -16,6 +16,7 @@ pub mod proofs;
 pub mod stark;
 pub mod stories;
 pub mod traces;
+pub mod wallet;
 
 pub use cross::{build_firmware, workspace_root, Firmware};
 pub use device::{Device, Outcome};

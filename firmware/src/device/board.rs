@@ -123,6 +123,17 @@ mod mps2_an386 {
     pub fn exit(code: i32) -> ! {
         semihosting::process::exit(code)
     }
+
+    /// Write `words` at the start of the key storage. QEMU models the code
+    /// SSRAM (the "flash") as RAM: plain stores.
+    pub fn program_keys(base: *mut u32, words: &[u32]) -> bool {
+        for (i, w) in words.iter().enumerate() {
+            // SAFETY: the caller passes the KEYS region's base and at most
+            // as many words as the region holds.
+            unsafe { core::ptr::write_volatile(base.add(i), *w) }
+        }
+        true
+    }
 }
 
 #[cfg(feature = "board-nrf52840")]
@@ -203,6 +214,36 @@ mod nrf52840 {
 
         /// Transfers complete synchronously; nothing is left to flush.
         pub fn flush(&mut self) {}
+    }
+
+    const NVMC: usize = 0x4001_E000;
+    const NVMC_READY: Reg = Reg(NVMC + 0x400);
+    const NVMC_CONFIG: Reg = Reg(NVMC + 0x504);
+    const NVMC_ERASEPAGE: Reg = Reg(NVMC + 0x508);
+    const CONFIG_READ: u32 = 0;
+    const CONFIG_WRITE: u32 = 1;
+    const CONFIG_ERASE: u32 = 2;
+
+    fn nvmc_wait() {
+        while NVMC_READY.read() & 1 == 0 {}
+    }
+
+    /// Erase the key storage's flash page and program `words` at its start
+    /// through the NVMC (not yet run on hardware).
+    pub fn program_keys(base: *mut u32, words: &[u32]) -> bool {
+        nvmc_wait();
+        NVMC_CONFIG.write(CONFIG_ERASE);
+        NVMC_ERASEPAGE.write(base as u32);
+        nvmc_wait();
+        NVMC_CONFIG.write(CONFIG_WRITE);
+        for (i, w) in words.iter().enumerate() {
+            // SAFETY: the caller passes the KEYS page's base and at most as
+            // many words as the page holds; the NVMC is in write mode.
+            unsafe { core::ptr::write_volatile(base.add(i), *w) }
+            nvmc_wait();
+        }
+        NVMC_CONFIG.write(CONFIG_READ);
+        true
     }
 
     /// A real board has nowhere to exit to: reset.

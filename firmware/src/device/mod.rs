@@ -3,6 +3,7 @@
 mod board;
 mod clock;
 mod heap;
+mod keystore;
 mod stack;
 
 use cortex_m_rt::{entry, exception, ExceptionFrame};
@@ -45,6 +46,14 @@ impl Platform for Device {
 
     fn heap_window_peak(&self) -> u32 {
         heap::window_peak()
+    }
+
+    fn load_seed(&self, seed: &mut [u8; 64]) -> bool {
+        keystore::load(seed)
+    }
+
+    fn store_seed(&mut self, seed: &[u8; 64]) -> bool {
+        keystore::store(seed)
     }
 }
 
