@@ -23,6 +23,11 @@ fn eth(n: u64) -> U256 {
 
 /// The unsigned EIP-1559 payload `0x02 ‖ rlp([chain, nonce, tip, cap, gas, to, value, data, []])`.
 pub(crate) fn eip1559(nonce: u64, to: &Address, value: U256, data: &[u8], gas: u64) -> Vec<u8> {
+    eip1559_to(nonce, Some(to), value, data, gas)
+}
+
+/// [`eip1559`] with an optional recipient (`None`: a creation).
+fn eip1559_to(nonce: u64, to: Option<&Address>, value: U256, data: &[u8], gas: u64) -> Vec<u8> {
     let mut fields = Vec::new();
     let put = |f: &mut Vec<u8>, e: &dyn Fn(&mut Vec<u8>)| e(f);
     put(&mut fields, &|f| 1u64.encode(f).unwrap());
@@ -30,7 +35,10 @@ pub(crate) fn eip1559(nonce: u64, to: &Address, value: U256, data: &[u8], gas: u
     put(&mut fields, &|f| GWEI.encode(f).unwrap());
     put(&mut fields, &|f| (10 * GWEI).encode(f).unwrap());
     put(&mut fields, &|f| gas.encode(f).unwrap());
-    put(&mut fields, &|f| to.encode(f).unwrap());
+    put(&mut fields, &|f| match to {
+        Some(to) => to.encode(f).unwrap(),
+        None => f.push(0x80),
+    });
     put(&mut fields, &|f| value.encode(f).unwrap());
     put(&mut fields, &|f| data.encode(f).unwrap());
     rlp::put_list_header(&mut fields, 0).unwrap();
@@ -345,6 +353,33 @@ fn gas_above_the_cap_cannot_be_simulated() {
         })
     );
     assert!(alloc::format!("{err}").starts_with("cannot simulate: gas limit"));
+}
+
+#[test]
+fn a_creation_reports_the_new_contract_without_reading_its_storage() {
+    // Initcode: SSTORE(0, 42) STOP. The new account is proven absent; its slot is not asked for.
+    let created = evm_core::evm::create_address(&SENDER, 3);
+    let s = state();
+    let p = Parts::cut(&s, &[(SENDER, &[]), (created, &[]), (COINBASE, &[])]);
+    let raw = eip1559_to(
+        3,
+        None,
+        U256::ZERO,
+        &[0x60, 0x2a, 0x5f, 0x55, 0x00],
+        100_000,
+    );
+    let tx = Transaction::decode_unsigned(&raw).unwrap();
+    let r = simulate(&tx, &SENDER, &p.encode()).unwrap();
+    assert_eq!(r.created, Some(created));
+    assert_eq!(
+        r.storage.as_slice(),
+        &[StorageChange {
+            address: created,
+            slot: U256::ZERO,
+            old: U256::ZERO,
+            new: U256::from(42u64)
+        }]
+    );
 }
 
 proptest! {
