@@ -50,6 +50,12 @@ fn eip1559_to(nonce: u64, to: Option<&Address>, value: U256, data: &[u8], gas: u
 
 /// A contract that stores its first calldata word in slot 0.
 fn state() -> InMemoryState {
+    // PUSH0 CALLDATALOAD PUSH0 SSTORE STOP
+    state_with(&[0x5f, 0x35, 0x5f, 0x55, 0x00])
+}
+
+/// The test state with `code` at `CONTRACT`.
+fn state_with(code: &[u8]) -> InMemoryState {
     let mut s = InMemoryState::new();
     s.insert_account(
         SENDER,
@@ -67,8 +73,7 @@ fn state() -> InMemoryState {
             code_hash: KECCAK_EMPTY,
         },
     );
-    // PUSH0 CALLDATALOAD PUSH0 SSTORE STOP
-    s.set_code(CONTRACT, alloc::vec![0x5f, 0x35, 0x5f, 0x55, 0x00]);
+    s.set_code(CONTRACT, code.to_vec());
     s.set_storage(CONTRACT, U256::ZERO, U256::from(1u64));
     s.set_storage(CONTRACT, U256::from(5u64), U256::from(7u64));
     for i in 1..=20u8 {
@@ -380,6 +385,67 @@ fn a_creation_reports_the_new_contract_without_reading_its_storage() {
             new: U256::from(42u64)
         }]
     );
+}
+
+fn run_code(code: &[u8]) -> Box<Report> {
+    let s = state_with(code);
+    let p = Parts::cut(&s, &[(SENDER, &[]), (CONTRACT, &[]), (COINBASE, &[])]);
+    run(&p.encode()).unwrap()
+}
+
+#[test]
+fn an_unlimited_approval_is_decoded_and_warned() {
+    let spender = [0x5e; 20];
+    let mut code = alloc::vec![0x7f];
+    code.extend_from_slice(&[0xff; 32]); // PUSH32 2^256-1
+    code.extend_from_slice(&[0x5f, 0x52, 0x73]); // PUSH0 MSTORE PUSH20
+    code.extend_from_slice(&spender);
+    code.extend_from_slice(&[0x33, 0x7f]); // CALLER PUSH32
+    code.extend_from_slice(&report::APPROVAL_TOPIC);
+    code.extend_from_slice(&[0x60, 0x20, 0x5f, 0xa3, 0x00]); // LOG3(0, 32, ..) STOP
+    let r = run_code(&code);
+    assert_eq!(
+        r.tokens.as_slice(),
+        &[TokenEvent {
+            kind: TokenEventKind::Approval,
+            token: CONTRACT,
+            from: SENDER,
+            to: spender,
+            amount: U256::MAX
+        }]
+    );
+    assert_eq!(
+        r.warnings.as_slice(),
+        &[Warning::UnlimitedApproval {
+            token: CONTRACT,
+            owner: SENDER,
+            spender
+        }]
+    );
+    assert!(lines(&r).contains("WARNING: unlimited approval: 0x5e5e"));
+}
+
+#[test]
+fn a_revert_reason_is_decoded() {
+    // CODECOPY(0, 10, 100) REVERT(0, 100), then Error("no").
+    let mut code = alloc::vec![0x60, 0x64, 0x60, 0x0a, 0x5f, 0x39, 0x60, 0x64, 0x5f, 0xfd];
+    code.extend_from_slice(&[0x08, 0xc3, 0x79, 0xa0]);
+    code.extend_from_slice(&U256::from(32u64).to_be_bytes::<32>());
+    code.extend_from_slice(&U256::from(2u64).to_be_bytes::<32>());
+    let mut text = [0u8; 32];
+    text[..2].copy_from_slice(b"no");
+    code.extend_from_slice(&text);
+    let r = run_code(&code);
+    assert!(
+        matches!(&r.outcome, Outcome::Revert(RevertReason::Error { text, cut: false }) if text.as_str() == "no"),
+        "{:?}",
+        r.outcome
+    );
+    // The value went back; only the fee left the sender.
+    assert!(r.storage.is_empty() && r.tokens.is_empty());
+    let sender = r.balances.iter().find(|b| b.address == SENDER).unwrap();
+    assert_eq!(sender.before - sender.after, r.fee);
+    assert!(lines(&r).contains("outcome: reverted: Error(\"no\")\n"));
 }
 
 proptest! {
