@@ -375,7 +375,16 @@ fn collect(
         }
     }
     for (address, slot, new) in evm.storage_changes() {
-        let old = state.storage(&address, &slot)?;
+        // A contract created here starts from empty storage (the EVM reads no
+        // pre-state value for it, so neither may the report).
+        let created = evm.changes().any(|c| {
+            matches!(c, AccountChange::Updated { address: a, storage_cleared: true, .. } if a == address)
+        });
+        let old = if created {
+            U256::ZERO
+        } else {
+            state.storage(&address, &slot)?
+        };
         if old == new {
             continue;
         }

@@ -23,6 +23,11 @@ fn eth(n: u64) -> U256 {
 
 /// The unsigned EIP-1559 payload `0x02 ‖ rlp([chain, nonce, tip, cap, gas, to, value, data, []])`.
 pub(crate) fn eip1559(nonce: u64, to: &Address, value: U256, data: &[u8], gas: u64) -> Vec<u8> {
+    eip1559_to(nonce, Some(to), value, data, gas)
+}
+
+/// [`eip1559`] with an optional recipient (`None`: a creation).
+fn eip1559_to(nonce: u64, to: Option<&Address>, value: U256, data: &[u8], gas: u64) -> Vec<u8> {
     let mut fields = Vec::new();
     let put = |f: &mut Vec<u8>, e: &dyn Fn(&mut Vec<u8>)| e(f);
     put(&mut fields, &|f| 1u64.encode(f).unwrap());
@@ -30,7 +35,10 @@ pub(crate) fn eip1559(nonce: u64, to: &Address, value: U256, data: &[u8], gas: u
     put(&mut fields, &|f| GWEI.encode(f).unwrap());
     put(&mut fields, &|f| (10 * GWEI).encode(f).unwrap());
     put(&mut fields, &|f| gas.encode(f).unwrap());
-    put(&mut fields, &|f| to.encode(f).unwrap());
+    put(&mut fields, &|f| match to {
+        Some(to) => to.encode(f).unwrap(),
+        None => f.push(0x80),
+    });
     put(&mut fields, &|f| value.encode(f).unwrap());
     put(&mut fields, &|f| data.encode(f).unwrap());
     rlp::put_list_header(&mut fields, 0).unwrap();
@@ -42,6 +50,12 @@ pub(crate) fn eip1559(nonce: u64, to: &Address, value: U256, data: &[u8], gas: u
 
 /// A contract that stores its first calldata word in slot 0.
 fn state() -> InMemoryState {
+    // PUSH0 CALLDATALOAD PUSH0 SSTORE STOP
+    state_with(&[0x5f, 0x35, 0x5f, 0x55, 0x00])
+}
+
+/// The test state with `code` at `CONTRACT`.
+fn state_with(code: &[u8]) -> InMemoryState {
     let mut s = InMemoryState::new();
     s.insert_account(
         SENDER,
@@ -59,8 +73,7 @@ fn state() -> InMemoryState {
             code_hash: KECCAK_EMPTY,
         },
     );
-    // PUSH0 CALLDATALOAD PUSH0 SSTORE STOP
-    s.set_code(CONTRACT, alloc::vec![0x5f, 0x35, 0x5f, 0x55, 0x00]);
+    s.set_code(CONTRACT, code.to_vec());
     s.set_storage(CONTRACT, U256::ZERO, U256::from(1u64));
     s.set_storage(CONTRACT, U256::from(5u64), U256::from(7u64));
     for i in 1..=20u8 {
@@ -345,6 +358,94 @@ fn gas_above_the_cap_cannot_be_simulated() {
         })
     );
     assert!(alloc::format!("{err}").starts_with("cannot simulate: gas limit"));
+}
+
+#[test]
+fn a_creation_reports_the_new_contract_without_reading_its_storage() {
+    // Initcode: SSTORE(0, 42) STOP. The new account is proven absent; its slot is not asked for.
+    let created = evm_core::evm::create_address(&SENDER, 3);
+    let s = state();
+    let p = Parts::cut(&s, &[(SENDER, &[]), (created, &[]), (COINBASE, &[])]);
+    let raw = eip1559_to(
+        3,
+        None,
+        U256::ZERO,
+        &[0x60, 0x2a, 0x5f, 0x55, 0x00],
+        100_000,
+    );
+    let tx = Transaction::decode_unsigned(&raw).unwrap();
+    let r = simulate(&tx, &SENDER, &p.encode()).unwrap();
+    assert_eq!(r.created, Some(created));
+    assert_eq!(
+        r.storage.as_slice(),
+        &[StorageChange {
+            address: created,
+            slot: U256::ZERO,
+            old: U256::ZERO,
+            new: U256::from(42u64)
+        }]
+    );
+}
+
+fn run_code(code: &[u8]) -> Box<Report> {
+    let s = state_with(code);
+    let p = Parts::cut(&s, &[(SENDER, &[]), (CONTRACT, &[]), (COINBASE, &[])]);
+    run(&p.encode()).unwrap()
+}
+
+#[test]
+fn an_unlimited_approval_is_decoded_and_warned() {
+    let spender = [0x5e; 20];
+    let mut code = alloc::vec![0x7f];
+    code.extend_from_slice(&[0xff; 32]); // PUSH32 2^256-1
+    code.extend_from_slice(&[0x5f, 0x52, 0x73]); // PUSH0 MSTORE PUSH20
+    code.extend_from_slice(&spender);
+    code.extend_from_slice(&[0x33, 0x7f]); // CALLER PUSH32
+    code.extend_from_slice(&report::APPROVAL_TOPIC);
+    code.extend_from_slice(&[0x60, 0x20, 0x5f, 0xa3, 0x00]); // LOG3(0, 32, ..) STOP
+    let r = run_code(&code);
+    assert_eq!(
+        r.tokens.as_slice(),
+        &[TokenEvent {
+            kind: TokenEventKind::Approval,
+            token: CONTRACT,
+            from: SENDER,
+            to: spender,
+            amount: U256::MAX
+        }]
+    );
+    assert_eq!(
+        r.warnings.as_slice(),
+        &[Warning::UnlimitedApproval {
+            token: CONTRACT,
+            owner: SENDER,
+            spender
+        }]
+    );
+    assert!(lines(&r).contains("WARNING: unlimited approval: 0x5e5e"));
+}
+
+#[test]
+fn a_revert_reason_is_decoded() {
+    // CODECOPY(0, 10, 100) REVERT(0, 100), then Error("no").
+    let mut code = alloc::vec![0x60, 0x64, 0x60, 0x0a, 0x5f, 0x39, 0x60, 0x64, 0x5f, 0xfd];
+    code.extend_from_slice(&[0x08, 0xc3, 0x79, 0xa0]);
+    code.extend_from_slice(&U256::from(32u64).to_be_bytes::<32>());
+    code.extend_from_slice(&U256::from(2u64).to_be_bytes::<32>());
+    let mut text = [0u8; 32];
+    text[..2].copy_from_slice(b"no");
+    code.extend_from_slice(&text);
+    let r = run_code(&code);
+    assert!(
+        matches!(&r.outcome, Outcome::Revert(RevertReason::Error { text, cut: false }) if text.as_str() == "no"),
+        "{:?}",
+        r.outcome
+    );
+    // The value went back; only the fee left the sender.
+    assert!(r.storage.is_empty() && r.tokens.is_empty());
+    let sender = r.balances.iter().find(|b| b.address == SENDER).unwrap();
+    assert_eq!(sender.before - sender.after, r.fee);
+    assert!(lines(&r).contains("outcome: reverted: Error(\"no\")\n"));
 }
 
 proptest! {
