@@ -49,8 +49,10 @@ pub enum WalletRequest<'a> {
         /// The message (at most [`crate::limits::MAX_MESSAGE`] bytes).
         message: &'a [u8],
     },
-    /// Sign the EIP-712 typed data (its JSON) in the staging area. Not served
-    /// yet: answered with [`WalletError::TypedDataUnsupported`].
+    /// Sign the EIP-712 typed data (its JSON, as `eth_signTypedData_v4`
+    /// takes it) in the staging area; answered with [`WalletResponse::Display`]
+    /// (domain and message field by field, and the digest), or
+    /// [`WalletError::MalformedTypedData`].
     SignTypedData {
         /// Derivation path.
         path: PathIndices,
@@ -172,8 +174,9 @@ pub enum WalletError {
     InvalidTransaction,
     /// A witness was sent; simulation on a witness is not built into this firmware yet.
     WitnessUnsupported,
-    /// EIP-712 typed data is not served by this firmware yet.
-    TypedDataUnsupported,
+    /// The staged EIP-712 document does not parse, or breaks a rule or limit
+    /// of `wallet::typed_data`.
+    MalformedTypedData,
     /// The display would exceed [`crate::limits::MAX_DISPLAY`] bytes: the
     /// request cannot be shown in full, so it is not signed.
     DisplayTooLong,
@@ -202,7 +205,7 @@ impl WalletError {
             Self::MalformedTransaction => "malformed transaction",
             Self::InvalidTransaction => "invalid transaction",
             Self::WitnessUnsupported => "witness simulation not built into this firmware yet",
-            Self::TypedDataUnsupported => "EIP-712 typed data not supported yet",
+            Self::MalformedTypedData => "malformed EIP-712 typed data",
             Self::DisplayTooLong => "request too long to display",
             Self::NothingPending => "nothing pending",
             Self::WrongId { .. } => "not the pending request",

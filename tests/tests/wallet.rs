@@ -279,7 +279,7 @@ fn every_refusal_leaves_nothing_signed_and_the_device_serving() {
             .unwrap(),
         Err(ErrorCode::InputTooLarge { .. })
     ));
-    // Not served yet: a witness, typed data.
+    // Not served yet: a witness. Typed data that is no JSON (nothing staged).
     assert_eq!(
         device
             .sign_transaction(bip44(0), &tx, Some(&[1, 2, 3]))
@@ -290,7 +290,7 @@ fn every_refusal_leaves_nothing_signed_and_the_device_serving() {
         device
             .wallet(WalletRequest::SignTypedData { path: bip44(0) })
             .unwrap(),
-        refused(WalletError::TypedDataUnsupported)
+        refused(WalletError::MalformedTypedData)
     );
     // After all that, a request still goes through to its signature.
     let (id, _, _) = shown(device.sign_transaction(bip44(0), &tx, None).unwrap());

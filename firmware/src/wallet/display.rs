@@ -271,6 +271,19 @@ pub fn personal_message(
     writeln!(out, "hash: {}", Hex(hash))
 }
 
+/// Render EIP-712 typed data signed by `from`: the domain and the message
+/// field by field, then the digest signed.
+pub fn typed_data(
+    out: &mut Text,
+    from: &Address,
+    typed: &wallet::typed_data::TypedData<'_>,
+) -> fmt::Result {
+    writeln!(out, "Sign typed data (EIP-712)")?;
+    writeln!(out, "from: {}", checksummed(from))?;
+    typed.display(out).map_err(|_| fmt::Error)?;
+    writeln!(out, "digest: {}", Hex(&typed.digest()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

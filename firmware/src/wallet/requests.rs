@@ -123,9 +123,21 @@ impl Session {
                     Ok(Signable { path, hash })
                 })
             }
-            // Merge point: the eip712 session's `wallet::typed_data` parses
-            // the staged JSON and renders it field by field.
-            WalletRequest::SignTypedData { .. } => Err(err(WalletError::TypedDataUnsupported)),
+            WalletRequest::SignTypedData { path } => {
+                self.show(platform, &path, |text, from, path| {
+                    // About 9 KiB parsed: on the heap, not the stack.
+                    let typed = alloc::boxed::Box::new(
+                        wallet::typed_data::TypedData::parse(staged)
+                            .map_err(|_| WalletError::MalformedTypedData)?,
+                    );
+                    display::typed_data(text, from, &typed)
+                        .map_err(|_| WalletError::DisplayTooLong)?;
+                    Ok(Signable {
+                        path,
+                        hash: typed.digest(),
+                    })
+                })
+            }
             WalletRequest::SignAuthorization {
                 path,
                 chain_id,
@@ -512,6 +524,45 @@ pub(crate) mod tests {
         );
     }
 
+    /// The EIP-712 spec's `Mail` example.
+    const MAIL: &str = r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}"#;
+
+    #[test]
+    fn typed_data_is_shown_field_by_field_then_signed_on_confirm() {
+        let mut stage = vec![0u8; 4096];
+        let mut s = service(&mut stage);
+        send(
+            &mut s,
+            &Request::Stage {
+                offset: 0,
+                data: MAIL.as_bytes(),
+            },
+        );
+        let (id, text) = text_of(&wallet(
+            &mut s,
+            WalletRequest::SignTypedData { path: account0() },
+        ));
+        for line in [
+            "Sign typed data (EIP-712)",
+            "digest: be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2",
+        ] {
+            assert!(text.lines().any(|l| l.contains(line)), "no {line:?} in\n{text}");
+        }
+        assert!(text.contains("Hello, Bob!"), "{text}");
+        let Response::Wallet(WalletResponse::Signature {
+            r, s: sv, y_parity, ..
+        }) = wallet(&mut s, WalletRequest::Confirm { id })
+        else {
+            panic!("no signature");
+        };
+        let sig = wallet::RecoverableSignature::new(r, sv, y_parity).unwrap();
+        let digest = wallet::typed_data::TypedData::parse(MAIL.as_bytes())
+            .unwrap()
+            .digest();
+        let signer = sig.recover_address(&digest).unwrap();
+        assert_eq!(checksummed(&signer).as_str(), ACCOUNT0);
+    }
+
     #[test]
     fn approvals_creations_blind_calls_and_delegations_are_flagged() {
         let mut stage = vec![0u8; 4096];
@@ -658,7 +709,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             wallet(&mut s, WalletRequest::SignTypedData { path: account0() }),
-            refused(WalletError::TypedDataUnsupported)
+            refused(WalletError::MalformedTypedData)
         );
         let long = vec![b'a'; protocol::limits::MAX_MESSAGE + 1];
         assert!(matches!(
