@@ -178,7 +178,7 @@ pub fn address(device: &DeviceOptions, args: AddressArgs) -> Result<ExitCode, St
 /// What a signing command prints for a signature.
 enum Format<'a> {
     /// `v=…` (legacy `v` or `yParity`), then the signed transaction.
-    Transaction(Transaction<'a>),
+    Transaction(Box<Transaction<'a>>),
     /// `yParity=…`.
     Authorization,
     /// `0x` r ‖ s ‖ v (v = 27/28).
@@ -266,7 +266,12 @@ pub fn sign_tx(device: &DeviceOptions, args: SignTxArgs) -> Result<ExitCode, Str
             .map_err(|e| e.to_string())?
             .map_err(crate::device::describe)
     })?;
-    conclude(&mut conn, display, &args.answer, Format::Transaction(tx))
+    conclude(
+        &mut conn,
+        display,
+        &args.answer,
+        Format::Transaction(Box::new(tx)),
+    )
 }
 
 /// `zkevm sign-message`.

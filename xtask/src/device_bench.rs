@@ -270,19 +270,6 @@ fn evm_benchmarks(device: &mut Device) -> Result<String, String> {
     Ok(md)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_get_thousands_separators() {
-        assert_eq!(fmt_count(0), "0");
-        assert_eq!(fmt_count(999), "999");
-        assert_eq!(fmt_count(30_103), "30,103");
-        assert_eq!(fmt_count(1_345_000_022), "1,345,000,022");
-    }
-}
-
 /// The wallet on the device: mnemonic → seed, path derivation, address, and
 /// an ERC-20 transfer's display and signature, with the RAM peaks after them.
 fn wallet_figures(device: &mut Device) -> Result<String, String> {
@@ -346,4 +333,17 @@ fn wallet_figures(device: &mut Device) -> Result<String, String> {
         fmt_count(instructions)
     );
     Ok(md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(fmt_count(0), "0");
+        assert_eq!(fmt_count(999), "999");
+        assert_eq!(fmt_count(30_103), "30,103");
+        assert_eq!(fmt_count(1_345_000_022), "1,345,000,022");
+    }
 }
