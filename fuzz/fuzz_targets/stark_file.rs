@@ -31,7 +31,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(bytes == seed, "a tampered proof file was accepted");
         }
     } else if accepted(data) {
-        assert!(SEEDS.contains(&data), "a proof file that is no seed was accepted");
+        assert!(
+            SEEDS.contains(&data),
+            "a proof file that is no seed was accepted"
+        );
     }
 });
 
@@ -39,10 +42,17 @@ fuzz_target!(|data: &[u8]| {
 /// parses also round-trips through the owned `Proof`.
 fn accepted(bytes: &[u8]) -> bool {
     let Ok(file) = ProofFile::parse(bytes) else {
-        assert!(Proof::from_bytes(bytes).is_err(), "the two parsers disagree");
+        assert!(
+            Proof::from_bytes(bytes).is_err(),
+            "the two parsers disagree"
+        );
         return false;
     };
     let owned = Proof::from_bytes(bytes).expect("the two parsers agree");
-    assert_eq!(owned.to_bytes(), bytes, "a parsed file re-serialises to its bytes");
+    assert_eq!(
+        owned.to_bytes(),
+        bytes,
+        "a parsed file re-serialises to its bytes"
+    );
     verifier::verify_parts(&file.public, &file.counts, file.stark).is_ok()
 }
