@@ -16,26 +16,22 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use evm_core::revm_bridge::{insert_account, revm_context, Db};
 use evm_core::{BlockEnv, Evm, HeapBuffers, Limits, Step, Tracer, TxEnv};
 use evm_state::InMemoryState;
 use evm_trace::eip3155::Eip3155;
 use evm_trace::{Commitment, RowReader, TraceWriter};
-use revm::context::transaction::{AccessList, AccessListItem as RAccessListItem};
-use revm::context::{BlockEnv as RBlockEnv, CfgEnv, TxEnv as RTxEnv};
-use revm::context_interface::block::BlobExcessGasAndPrice;
-use revm::database::{CacheDB, EmptyDB};
 use revm::inspector::inspectors::TracerEip3155;
-use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address as RAddress, Bytes, TxKind, B256 as RB256, U256 as RU256};
-use revm::state::{AccountInfo as RAccountInfo, Bytecode};
-use revm::{Context, InspectEvm, MainBuilder, MainContext};
+use revm::{InspectEvm, MainBuilder};
 use serde_json::Value;
 use zkevm_cli::statetest::{collect_files, for_each_case};
 
-/// The fork revm runs, the one evm-core implements: switch both together.
-const REVM_SPEC: SpecId = SpecId::CANCUN;
-/// The same fork on evm-core's side (its default is Osaka).
-const REVM_EVM_SPEC: evm_core::Spec = evm_core::Spec::Cancun;
+/// The fork both sides run (revm at the matching `SpecId`, see
+/// `evm_core::revm_bridge::spec_id`). Still Cancun: at Osaka (with gas limits
+/// capped at 2^24) the traces agree, 0 mismatches on 151 cases, but the
+/// sampled cases no longer reach RETURNDATASIZE and LOG1, which the
+/// coverage check below requires; not yet understood.
+const SPEC: evm_core::Spec = evm_core::Spec::Cancun;
 /// Fixture files taken from each directory (the first ones, sorted by name).
 const FILES_PER_DIR: usize = 2;
 /// Tests taken from each file (Pyspecs files hold hundreds of near-identical ones).
@@ -111,95 +107,23 @@ impl Tracer for Count {
     }
 }
 
-fn ru(v: &evm_core::U256) -> RU256 {
-    RU256::from_be_bytes(v.to_be_bytes::<32>())
-}
-
-/// revm's code object for `code` at [`REVM_SPEC`]: legacy bytecode before
-/// Prague; from Prague on, a `0xef0100 ‖ address` designator is a delegation.
-fn revm_code(code: Vec<u8>) -> Bytecode {
-    let raw = Bytes::from(code);
-    if REVM_SPEC.is_enabled_in(SpecId::PRAGUE) {
-        Bytecode::new_raw_checked(raw.clone()).unwrap_or_else(|_| Bytecode::new_legacy(raw))
-    } else {
-        Bytecode::new_legacy(raw)
-    }
-}
-
-/// revm's configuration, block and transaction for ours.
-fn revm_env(block: &BlockEnv, tx: &TxEnv<'_>) -> (CfgEnv, RBlockEnv, RTxEnv) {
-    let cfg = CfgEnv::new_with_spec(REVM_SPEC).with_chain_id(block.chain_id);
-    let rblock = RBlockEnv {
-        number: RU256::from(block.number),
-        beneficiary: RAddress::from(block.coinbase),
-        timestamp: RU256::from(block.timestamp),
-        gas_limit: block.gas_limit,
-        basefee: block.base_fee.saturating_to(),
-        difficulty: RU256::ZERO,
-        prevrandao: Some(RB256::from(block.prev_randao)),
-        blob_excess_gas_and_price: Some(BlobExcessGasAndPrice::new_with_spec(
-            block.excess_blob_gas,
-            REVM_SPEC,
-        )),
-        slot_num: 0,
-    };
-    let rtx = RTxEnv::builder()
-        .caller(RAddress::from(tx.caller))
-        .gas_limit(tx.gas_limit)
-        .gas_price(tx.max_fee_per_gas.saturating_to())
-        .kind(match tx.to {
-            Some(a) => TxKind::Call(RAddress::from(a)),
-            None => TxKind::Create,
-        })
-        .value(ru(&tx.value))
-        .data(Bytes::from(tx.data.to_vec()))
-        .nonce(tx.nonce)
-        .chain_id(Some(block.chain_id))
-        .gas_priority_fee(tx.max_priority_fee_per_gas.map(|p| p.saturating_to()))
-        .access_list(AccessList(
-            tx.access_list
-                .iter()
-                .map(|i| RAccessListItem {
-                    address: RAddress::from(i.address),
-                    storage_keys: i.storage_keys.iter().map(|k| RB256::from(*k)).collect(),
-                })
-                .collect(),
-        ))
-        .blob_hashes(tx.blob_hashes.iter().map(|h| RB256::from(*h)).collect())
-        .max_fee_per_blob_gas(tx.max_fee_per_blob_gas.map_or(0, |f| f.saturating_to()))
-        // The type follows from the fields, as evm-core decides it.
-        .build_fill();
-    (cfg, rblock, rtx)
-}
-
 fn revm_trace(pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Vec<u8> {
-    let mut db = CacheDB::new(EmptyDB::default());
+    let mut db = Db::default();
     for (a, x) in pre.accounts() {
-        let code = pre
-            .code_by_hash(&x.info.code_hash)
-            .map(<[u8]>::to_vec)
-            .unwrap_or_default();
-        db.insert_account_info(
-            RAddress::from(*a),
-            RAccountInfo::new(
-                ru(&x.info.balance),
-                x.info.nonce,
-                RB256::from(x.info.code_hash),
-                revm_code(code),
-            ),
+        let code = pre.code_by_hash(&x.info.code_hash).unwrap_or_default();
+        insert_account(
+            &mut db,
+            SPEC,
+            a,
+            x.info.nonce,
+            &x.info.balance,
+            code,
+            &x.storage,
         );
-        for (k, v) in &x.storage {
-            db.insert_account_storage(RAddress::from(*a), ru(k), ru(v))
-                .expect("insert storage");
-        }
     }
     let out = Shared::default();
-    let (cfg, rblock, rtx) = revm_env(block, tx);
-    let mut evm = Context::mainnet()
-        .with_db(db)
-        .with_cfg(cfg)
-        .with_block(rblock)
-        .build_mainnet_with_inspector(TracerEip3155::new(Box::new(out.clone())));
+    let (ctx, rtx) = revm_context(SPEC, db, block, tx);
+    let mut evm = ctx.build_mainnet_with_inspector(TracerEip3155::new(Box::new(out.clone())));
     let _ = evm.inspect_tx(rtx);
     drop(evm);
     let v = out.0.borrow().clone();
@@ -341,7 +265,7 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
                     }
                     let t0 = std::time::Instant::now();
                     let mut evm = Evm::with_tracer(pre, bufs.buffers(), Count(0));
-                    evm.set_spec(REVM_EVM_SPEC);
+                    evm.set_spec(SPEC);
                     let _ = evm.transact(block, tx);
                     if evm.tracer_mut().0 > max_steps {
                         long += 1;
@@ -357,7 +281,7 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
                     // The compact rows: one per step, decodable, same commitment.
                     let mut evm =
                         Evm::with_tracer(pre, bufs.buffers(), TraceWriter::new(Vec::new()));
-                    evm.set_spec(REVM_EVM_SPEC);
+                    evm.set_spec(SPEC);
                     let _ = evm.transact(block, tx);
                     let w = evm.tracer_mut();
                     assert_eq!(w.error(), None, "{}", info.test);
@@ -369,7 +293,7 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
                     assert_eq!(Commitment::of_stream(w.sink()), Ok(digest));
                     row_bytes += digest.bytes;
                     let mut evm = Evm::with_tracer(pre, bufs.buffers(), Eip3155::new(Vec::new()));
-                    evm.set_spec(REVM_EVM_SPEC);
+                    evm.set_spec(SPEC);
                     let status = evm.transact(block, tx).map(|o| o.status);
                     let output = evm.output().to_vec();
                     let ours_text = String::from_utf8(std::mem::take(evm.tracer_mut().writer()))
