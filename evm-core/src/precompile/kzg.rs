@@ -6,6 +6,7 @@ use super::{put, Budget, PrecompileError};
 use crate::buf::SliceVec;
 
 /// Gas of the point evaluation, whatever its input.
+#[cfg(feature = "kzg")]
 pub const POINT_EVALUATION_GAS: u64 = 50_000;
 
 /// The BLS12-381 scalar field modulus, big-endian.
