@@ -1,6 +1,7 @@
 //! One call frame on the explicit frame stack.
 
-use crate::journal::{Checkpoint, CodeLoc};
+use crate::code::CodeLoc;
+use crate::journal::Checkpoint;
 use crate::state::{Address, U256};
 
 /// The saved state of a call or create frame.

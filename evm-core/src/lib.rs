@@ -7,6 +7,7 @@
 extern crate alloc;
 
 pub mod buf;
+pub mod code;
 pub mod env;
 pub mod error;
 pub mod evm;
@@ -14,10 +15,10 @@ pub mod frame;
 pub mod gas;
 pub mod index;
 pub mod journal;
-pub mod keccak;
 pub mod limits;
 pub mod opcode;
 pub mod precompile;
+pub mod primitives;
 pub mod result;
 pub mod spec;
 pub mod state;
@@ -34,8 +35,9 @@ pub use error::{Error, InvalidTx, Resource};
 #[cfg(any(test, feature = "alloc"))]
 pub use evm::HeapBuffers;
 pub use evm::{AccountChange, Buffers, Evm};
-pub use keccak::keccak256;
 pub use limits::Limits;
+pub use primitives::keccak;
+pub use primitives::keccak256;
 pub use result::{ExecStatus, Halt, Outcome};
 pub use spec::{BlobParams, Spec};
 pub use state::{AccountInfo, Address, State, B256, KECCAK_EMPTY, U256};

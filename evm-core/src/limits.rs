@@ -13,6 +13,10 @@ pub const MAX_LOG_TOPICS: usize = 4;
 /// Maximum blobs per block and hence per transaction (EIP-4844, Cancun).
 pub const MAX_BLOBS_PER_TX: usize = 6;
 
+/// Largest modexp operand (base, exponent or modulus, bytes) from Osaka on
+/// (EIP-7823): a longer one fails the call. The device's own bound is
+/// [`Limits::modexp_operand_bytes`].
+pub const MODEXP_MAX_OSAKA: u64 = 1024;
 /// Most points (point-scalar records) of one BLS12-381 G1 MSM call (EIP-2537,
 /// 0x0c): as many as 2^24 gas (the EIP-7825 transaction cap) buys, so no call
 /// valid under Osaka reaches it. A paid call with more ends the transaction

@@ -1,13 +1,25 @@
 //! Precompiled contracts by fork: 0x01–0x0a (Cancun), 0x0b–0x11 BLS12-381 (Prague), 0x100 P256VERIFY (Osaka).
 
 use crate::buf::SliceVec;
-use crate::gas::words;
 use crate::spec::Spec;
 use crate::state::Address;
 
+mod blake2f;
 pub mod bls12_381;
+#[cfg(any(test, feature = "bn254"))]
+mod bn254;
+mod ecrecover;
+mod identity;
+mod kzg;
+#[cfg(any(test, feature = "alloc"))]
+mod modexp;
 mod p256verify;
+mod ripemd160;
+mod sha256;
 
+pub use crate::limits::MODEXP_MAX_OSAKA;
+pub use blake2f::blake2f;
+pub use kzg::BLS_MODULUS;
 pub use p256verify::p256_verify;
 
 /// Highest precompile address in Cancun (0x0a, KZG point evaluation).
@@ -140,111 +152,22 @@ pub fn run_spec(
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
     out.clear();
-    let mut pay = |cost: u64, gas: u64| budget.pay(cost, gas);
-    let put = |out: &mut SliceVec<'_, u8>, b: &[u8]| {
-        out.extend_from_slice(b)
-            .map(|_| ())
-            .map_err(|_| PrecompileError::Capacity)
-    };
     match id {
-        1 => {
-            pay(3000, gas)?;
-            if let Some(a) = ecrecover(input) {
-                put(out, &a)?;
-            }
-            Ok(3000)
-        }
-        2 => {
-            let cost = 60 + 12 * words(input.len() as u64);
-            pay(cost, gas)?;
-            use sha2::Digest;
-            put(out, &sha2::Sha256::digest(input))?;
-            Ok(cost)
-        }
-        3 => {
-            let cost = 600 + 120 * words(input.len() as u64);
-            pay(cost, gas)?;
-            use ripemd::Digest;
-            let h = ripemd::Ripemd160::digest(input);
-            put(out, &[0u8; 12])?;
-            put(out, &h)?;
-            Ok(cost)
-        }
-        4 => {
-            let cost = 15 + 3 * words(input.len() as u64);
-            pay(cost, gas)?;
-            put(out, input)?;
-            Ok(cost)
-        }
+        1 => ecrecover::run(input, gas, out, budget),
+        2 => sha256::run(input, gas, out, budget),
+        3 => ripemd160::run(input, gas, out, budget),
+        4 => identity::run(input, gas, out, budget),
         #[cfg(any(test, feature = "alloc"))]
-        5 => modexp(spec, input, gas, out, budget),
+        5 => modexp::run(spec, input, gas, out, budget),
         #[cfg(any(test, feature = "bn254"))]
-        6 => {
-            pay(150, gas)?;
-            let a = bn::g1(&padded::<64>(input, 0))?;
-            let b = bn::g1(&padded::<64>(input, 64))?;
-            put(out, &bn::encode_g1(a + b))?;
-            Ok(150)
-        }
+        6 => bn254::add(input, gas, out, budget),
         #[cfg(any(test, feature = "bn254"))]
-        7 => {
-            pay(6000, gas)?;
-            let a = bn::g1(&padded::<64>(input, 0))?;
-            let k = padded::<32>(input, 64);
-            let k = substrate_bn::Fr::from_slice(&k).map_err(|_| PrecompileError::Failure)?;
-            put(out, &bn::encode_g1(a * k))?;
-            Ok(6000)
-        }
+        7 => bn254::mul(input, gas, out, budget),
         #[cfg(any(test, feature = "bn254"))]
-        8 => {
-            if !input.len().is_multiple_of(192) {
-                return Err(PrecompileError::Failure);
-            }
-            let k = (input.len() / 192) as u64;
-            let cost = 45_000 + 34_000 * k;
-            pay(cost, gas)?;
-            let ok = bn::pairing(input)?;
-            let mut w = [0u8; 32];
-            w[31] = ok as u8;
-            put(out, &w)?;
-            Ok(cost)
-        }
-        9 => {
-            if input.len() != 213 {
-                return Err(PrecompileError::Failure);
-            }
-            let rounds = u32::from_be_bytes([input[0], input[1], input[2], input[3]]) as u64;
-            pay(rounds, gas)?;
-            let f = match input[212] {
-                0 => false,
-                1 => true,
-                _ => return Err(PrecompileError::Failure),
-            };
-            let mut h = [0u64; 8];
-            let mut m = [0u64; 16];
-            for (i, w) in h.iter_mut().enumerate() {
-                *w = le64(input, 4 + i * 8);
-            }
-            for (i, w) in m.iter_mut().enumerate() {
-                *w = le64(input, 68 + i * 8);
-            }
-            let t = [le64(input, 196), le64(input, 204)];
-            blake2f(rounds as u32, &mut h, &m, t, f);
-            for w in h {
-                put(out, &w.to_le_bytes())?;
-            }
-            Ok(rounds)
-        }
+        8 => bn254::pairing_check(input, gas, out, budget),
+        9 => blake2f::run(input, gas, out, budget),
         #[cfg(feature = "kzg")]
-        10 => {
-            pay(50_000, gas)?;
-            kzg_point_evaluation(input)?;
-            let mut n = [0u8; 32];
-            n[30] = 0x10; // FIELD_ELEMENTS_PER_BLOB = 4096
-            put(out, &n)?;
-            put(out, &BLS_MODULUS)?;
-            Ok(50_000)
-        }
+        10 => kzg::run(input, gas, out, budget),
         0x0b..=0x11 if spec.is_prague() => bls12_381(id, input, gas, out, budget),
         P256VERIFY if spec.is_osaka() => p256_verify(input, gas, out, budget),
         _ => Err(PrecompileError::Unsupported),
@@ -278,53 +201,6 @@ fn bls12_381(
     f(input, gas, out, budget)
 }
 
-/// The BLS12-381 scalar field modulus, big-endian.
-pub const BLS_MODULUS: [u8; 32] = [
-    0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8, 0x08, 0x09, 0xa1, 0xd8, 0x05,
-    0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01,
-];
-
-/// EIP-4844 point evaluation: versioned hash check, then the KZG proof.
-#[cfg(feature = "kzg")]
-fn kzg_point_evaluation(input: &[u8]) -> Result<(), PrecompileError> {
-    use kzg_rs::{get_kzg_settings, Bytes32, Bytes48, KzgProof};
-    use sha2::Digest;
-    if input.len() != 192 {
-        return Err(PrecompileError::Failure);
-    }
-    let (vh, rest) = input.split_at(32);
-    let (z, rest) = rest.split_at(32);
-    let (y, rest) = rest.split_at(32);
-    let (commitment, proof) = rest.split_at(48);
-    let mut h: [u8; 32] = sha2::Sha256::digest(commitment).into();
-    h[0] = 0x01;
-    if h != vh {
-        return Err(PrecompileError::Failure);
-    }
-    let f = |_| PrecompileError::Failure;
-    let ok = KzgProof::verify_kzg_proof(
-        &Bytes48::from_slice(commitment).map_err(f)?,
-        &Bytes32::from_slice(z).map_err(f)?,
-        &Bytes32::from_slice(y).map_err(f)?,
-        &Bytes48::from_slice(proof).map_err(f)?,
-        &get_kzg_settings(),
-    )
-    .map_err(f)?;
-    if ok {
-        Ok(())
-    } else {
-        Err(PrecompileError::Failure)
-    }
-}
-
-fn le64(b: &[u8], off: usize) -> u64 {
-    let mut w = [0u8; 8];
-    if let Some(s) = b.get(off..off + 8) {
-        w.copy_from_slice(s);
-    }
-    u64::from_le_bytes(w)
-}
-
 /// `N` bytes of `input` from `off`, zero-padded.
 fn padded<const N: usize>(input: &[u8], off: usize) -> [u8; N] {
     let mut w = [0u8; N];
@@ -334,249 +210,29 @@ fn padded<const N: usize>(input: &[u8], off: usize) -> [u8; N] {
     w
 }
 
-fn ecrecover(input: &[u8]) -> Option<[u8; 32]> {
-    use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
-    let data = padded::<128>(input, 0);
-    let (hash, rest) = data.split_at(32);
-    let (v, sig) = rest.split_at(32);
-    if v[..31].iter().any(|b| *b != 0) || !(v[31] == 27 || v[31] == 28) {
-        return None;
-    }
-    let mut recid = v[31] - 27;
-    let mut sig = Signature::from_slice(sig).ok()?;
-    if let Some(n) = sig.normalize_s() {
-        sig = n;
-        recid ^= 1;
-    }
-    let key = VerifyingKey::recover_from_prehash(hash, &sig, RecoveryId::from_byte(recid)?).ok()?;
-    let point = key.to_encoded_point(false);
-    let h = crate::evm::keccak256(point.as_bytes().get(1..)?);
-    let mut out = [0u8; 32];
-    out[12..].copy_from_slice(&h[12..]);
-    Some(out)
+/// Appends `b` to `out` (a full return-data buffer is a device limit).
+#[inline]
+fn put(out: &mut SliceVec<'_, u8>, b: &[u8]) -> Result<(), PrecompileError> {
+    out.extend_from_slice(b)
+        .map(|_| ())
+        .map_err(|_| PrecompileError::Capacity)
 }
 
-/// Largest modexp operand from Osaka on (EIP-7823).
-pub const MODEXP_MAX_OSAKA: u64 = 1024;
+/// The 32-byte word 1 or 0 of a check (pairings, P256VERIFY).
+#[inline]
+fn word(ok: bool) -> [u8; 32] {
+    let mut w = [0u8; 32];
+    w[31] = u8::from(ok);
+    w
+}
 
-/// EIP-2565 (EIP-7883 and 7823 under Osaka) gas and the modular exponentiation itself.
-///
-/// Lengths are read as `u64` (saturating: a length above 2^64 costs more gas
-/// than exists). Gas is checked first (out of gas is an EVM result), then the
-/// step budget, then the operand bound: only lengths whose gas is paid and
-/// which fit [`Budget::modexp_operand_bytes`] are allocated. A zero modulus
-/// length gives an empty output and allocates nothing, whatever `bl` and `el`.
-#[cfg(any(test, feature = "alloc"))]
-fn modexp(
-    spec: Spec,
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
-    use crate::state::U256;
-    let len = |off: usize| {
-        let v = U256::from_be_bytes(padded::<32>(input, off));
-        u64::try_from(v).unwrap_or(u64::MAX)
-    };
-    let (bl, el, ml) = (len(0), len(32), len(64));
-    // EIP-7823 (Osaka): each operand at most 1024 bytes, else a failure
-    // (all gas consumed) before any gas computation.
-    if spec.is_osaka() && (bl > MODEXP_MAX_OSAKA || el > MODEXP_MAX_OSAKA || ml > MODEXP_MAX_OSAKA)
-    {
-        return Err(PrecompileError::Failure);
-    }
-    // The input from byte `off` (empty past its end or beyond `usize`).
-    let from = |off: u64| {
-        usize::try_from(off)
-            .ok()
-            .and_then(|o| input.get(o..))
-            .unwrap_or(&[])
-    };
-    // Head of the exponent (its first 32 bytes) for the iteration count.
-    let exp_start = 96u64.saturating_add(bl);
-    let head_len = el.min(32) as usize;
-    let mut head = [0u8; 32];
-    {
-        let src = from(exp_start);
-        let n = src.len().min(head_len);
-        head[32 - head_len..32 - head_len + n].copy_from_slice(&src[..n]);
-    }
-    let head = U256::from_be_bytes(head);
-    let head_bits = head.bit_len() as u64;
-    // Gas in u128 with checked products: a cost beyond u64 is out of gas
-    // whatever the gas limit (saturating here would undercharge).
-    // EIP-2565, and from Osaka EIP-7883: 16 (not 8) per exponent byte past
-    // 32, complexity 16 up to 32 bytes else 2·words², no division by 3, 500 minimum.
-    let per_byte: u128 = if spec.is_osaka() { 16 } else { 8 };
-    let iterations = if el <= 32 {
-        Some(u128::from(head_bits.saturating_sub(1)))
+/// The input must be exactly `len` bytes (else the call fails).
+#[inline]
+fn exact(input: &[u8], len: usize) -> Result<(), PrecompileError> {
+    if input.len() == len {
+        Ok(())
     } else {
-        per_byte
-            .checked_mul(u128::from(el - 32))
-            .map(|i| i + u128::from(head_bits.saturating_sub(1)))
-    }
-    .map(|i| i.max(1));
-    let max_len = bl.max(ml);
-    let words = u128::from(max_len.div_ceil(8));
-    let cost = if spec.is_osaka() {
-        let complexity = if max_len <= 32 {
-            Some(16)
-        } else {
-            words.checked_mul(words).and_then(|w| w.checked_mul(2))
-        };
-        iterations
-            .and_then(|i| complexity?.checked_mul(i))
-            .and_then(|c| u64::try_from(c).ok())
-            .ok_or(PrecompileError::OutOfGas)?
-            .max(500)
-    } else if words == 0 {
-        200
-    } else {
-        iterations
-            .and_then(|i| words.checked_mul(words)?.checked_mul(i))
-            .and_then(|c| u64::try_from(c / 3).ok())
-            .ok_or(PrecompileError::OutOfGas)?
-            .max(200)
-    };
-    budget.pay(cost, gas)?;
-    if ml == 0 {
-        return Ok(cost);
-    }
-    let bound = budget.modexp_operand_bytes as u64;
-    if bl > bound || el > bound || ml > bound {
-        return Err(PrecompileError::OperandTooLarge);
-    }
-    // All three fit the bound, itself a `usize`.
-    let (bl, el, ml) = (bl as usize, el as usize, ml as usize);
-    let read = |src: &[u8], n: usize| -> alloc::vec::Vec<u8> {
-        let mut v = alloc::vec![0u8; n];
-        let k = src.len().min(n);
-        v[..k].copy_from_slice(&src[..k]);
-        v
-    };
-    let base = read(from(96), bl);
-    let exp = read(from(exp_start), el);
-    let modulus = read(from(exp_start.saturating_add(el as u64)), ml);
-    let r = aurora_engine_modexp::modexp(&base, &exp, &modulus);
-    let pad = ml.saturating_sub(r.len());
-    for _ in 0..pad {
-        out.push(0).map_err(|_| PrecompileError::Capacity)?;
-    }
-    let tail = r.get(r.len().saturating_sub(ml)..).unwrap_or(&[]);
-    out.extend_from_slice(tail)
-        .map_err(|_| PrecompileError::Capacity)?;
-    Ok(cost)
-}
-
-#[cfg(any(test, feature = "bn254"))]
-mod bn {
-    //! BN254 helpers over `substrate-bn`.
-    use super::PrecompileError;
-    use substrate_bn::{AffineG1, AffineG2, Fq, Fq2, Group, Gt, G1, G2};
-
-    fn fq(b: &[u8]) -> Result<Fq, PrecompileError> {
-        Fq::from_slice(b).map_err(|_| PrecompileError::Failure)
-    }
-
-    pub(super) fn g1(b: &[u8; 64]) -> Result<G1, PrecompileError> {
-        let x = fq(&b[..32])?;
-        let y = fq(&b[32..])?;
-        if x.is_zero() && y.is_zero() {
-            Ok(G1::zero())
-        } else {
-            AffineG1::new(x, y)
-                .map(G1::from)
-                .map_err(|_| PrecompileError::Failure)
-        }
-    }
-
-    pub(super) fn encode_g1(p: G1) -> [u8; 64] {
-        let mut out = [0u8; 64];
-        if let Some(a) = AffineG1::from_jacobian(p) {
-            let _ = a.x().to_big_endian(&mut out[..32]);
-            let _ = a.y().to_big_endian(&mut out[32..]);
-        }
-        out
-    }
-
-    pub(super) fn pairing(input: &[u8]) -> Result<bool, PrecompileError> {
-        let mut pairs = alloc::vec::Vec::with_capacity(input.len() / 192);
-        for c in input.as_chunks::<192>().0 {
-            let mut a = [0u8; 64];
-            a.copy_from_slice(&c[..64]);
-            let a = g1(&a)?;
-            let x = Fq2::new(fq(&c[96..128])?, fq(&c[64..96])?);
-            let y = Fq2::new(fq(&c[160..192])?, fq(&c[128..160])?);
-            let b = if x.is_zero() && y.is_zero() {
-                G2::zero()
-            } else {
-                G2::from(AffineG2::new(x, y).map_err(|_| PrecompileError::Failure)?)
-            };
-            pairs.push((a, b));
-        }
-        Ok(substrate_bn::pairing_batch(&pairs) == Gt::one())
-    }
-}
-
-const BLAKE2B_IV: [u64; 8] = [
-    0x6a09e667f3bcc908,
-    0xbb67ae8584caa73b,
-    0x3c6ef372fe94f82b,
-    0xa54ff53a5f1d36f1,
-    0x510e527fade682d1,
-    0x9b05688c2b3e6c1f,
-    0x1f83d9abfb41bd6b,
-    0x5be0cd19137e2179,
-];
-
-const SIGMA: [[usize; 16]; 10] = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
-    [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
-    [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4],
-    [7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8],
-    [9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13],
-    [2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9],
-    [12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11],
-    [13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10],
-    [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
-    [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
-];
-
-/// The BLAKE2b compression function F (EIP-152).
-pub fn blake2f(rounds: u32, h: &mut [u64; 8], m: &[u64; 16], t: [u64; 2], f: bool) {
-    let mut v = [0u64; 16];
-    v[..8].copy_from_slice(h);
-    v[8..].copy_from_slice(&BLAKE2B_IV);
-    v[12] ^= t[0];
-    v[13] ^= t[1];
-    if f {
-        v[14] = !v[14];
-    }
-    #[inline(always)]
-    fn g(v: &mut [u64; 16], a: usize, b: usize, c: usize, d: usize, x: u64, y: u64) {
-        v[a] = v[a].wrapping_add(v[b]).wrapping_add(x);
-        v[d] = (v[d] ^ v[a]).rotate_right(32);
-        v[c] = v[c].wrapping_add(v[d]);
-        v[b] = (v[b] ^ v[c]).rotate_right(24);
-        v[a] = v[a].wrapping_add(v[b]).wrapping_add(y);
-        v[d] = (v[d] ^ v[a]).rotate_right(16);
-        v[c] = v[c].wrapping_add(v[d]);
-        v[b] = (v[b] ^ v[c]).rotate_right(63);
-    }
-    for i in 0..rounds as usize {
-        let s = &SIGMA[i % 10];
-        g(&mut v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-        g(&mut v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-        g(&mut v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-        g(&mut v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-        g(&mut v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-        g(&mut v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-        g(&mut v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-        g(&mut v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
-    }
-    for i in 0..8 {
-        h[i] ^= v[i] ^ v[i + 8];
+        Err(PrecompileError::Failure)
     }
 }
 

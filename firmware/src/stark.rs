@@ -164,12 +164,14 @@ mod tests {
                 code: vec![1, 0],
                 bytes: vec![0; 256],
                 calldata: vec![0],
+                memory_words: 0,
             },
             stark: vec![0; 64],
         };
         let stark_fault = answer(&p.to_bytes()).expect("rejected").0;
         assert_eq!(stark_fault, Rejection::InvalidStark(StarkFault::Shape));
-        p.public.status = Status::Revert;
+        // Return data of 3 bytes: a statement the AIR cannot prove.
+        p.public.return_data = vec![1, 2, 3];
         assert_eq!(
             answer(&p.to_bytes()).expect("rejected").0,
             Rejection::InvalidStark(StarkFault::Statement)

@@ -5,7 +5,7 @@ use crate::env::Authorization;
 use crate::error::Error;
 use crate::gas;
 use crate::journal::EXISTED;
-use crate::keccak::keccak256;
+use crate::primitives::keccak256;
 use crate::state::{Address, State, B256, U256};
 use crate::tracer::Tracer;
 

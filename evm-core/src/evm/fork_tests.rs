@@ -1,65 +1,14 @@
 //! Tests of the Prague and Osaka rules, one or more per EIP, each run against the fork before it.
 
 use super::authorization::{designator, signing_hash};
+use super::test_support::{Mem, CONTRACT, SENDER};
 use super::*;
 use crate::env::Authorization;
+use crate::error::InvalidTx;
 use crate::opcode::op;
-use crate::state::AccountInfo;
+use crate::precompile::PrecompileError;
+use crate::result::{ExecStatus, Halt};
 use crate::{HeapBuffers, Limits};
-use std::collections::BTreeMap;
-
-#[derive(Default, Clone)]
-struct Mem {
-    accounts: BTreeMap<Address, AccountInfo>,
-    code: BTreeMap<B256, Vec<u8>>,
-}
-
-impl State for Mem {
-    type Error = ();
-    fn account(&self, a: &Address) -> Result<Option<AccountInfo>, ()> {
-        Ok(self.accounts.get(a).copied())
-    }
-    fn code(&self, h: &B256) -> Result<&[u8], ()> {
-        self.code.get(h).map(|c| c.as_slice()).ok_or(())
-    }
-    fn storage(&self, _: &Address, _: &U256) -> Result<U256, ()> {
-        Ok(U256::ZERO)
-    }
-    fn block_hash(&self, _: u64) -> Result<B256, ()> {
-        Ok([0; 32])
-    }
-}
-
-const SENDER: Address = [0xaa; 20];
-const CONTRACT: Address = [0xcc; 20];
-
-impl Mem {
-    fn with(mut self, a: Address, nonce: u64, balance: u64, code: &[u8]) -> Self {
-        let code_hash = if code.is_empty() {
-            KECCAK_EMPTY
-        } else {
-            let h = keccak256(code);
-            self.code.insert(h, code.to_vec());
-            h
-        };
-        self.accounts.insert(
-            a,
-            AccountInfo {
-                nonce,
-                balance: U256::from(balance),
-                code_hash,
-            },
-        );
-        self
-    }
-
-    /// A funded sender and `code` at `CONTRACT`.
-    fn contract(code: &[u8]) -> Self {
-        Mem::default()
-            .with(SENDER, 0, 10u64.pow(18), &[])
-            .with(CONTRACT, 1, 0, code)
-    }
-}
 
 fn tx() -> TxEnv<'static> {
     TxEnv {

@@ -1,6 +1,6 @@
 //! EIP-2935 (Prague): the block-hash history contract and the system call that feeds it.
 
-use super::{CallKind, Evm, Input, Started, R};
+use super::{CallInput, CallKind, Evm, Input, Started, R};
 use crate::env::{BlockEnv, TxEnv};
 use crate::result::{ExecStatus, Outcome};
 use crate::state::{Address, State, B256, KECCAK_EMPTY, U256};
@@ -63,19 +63,21 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
             gas_limit: SYSTEM_CALL_GAS,
             ..TxEnv::default()
         };
-        let started = self.start_call(
-            CallKind::Call,
-            SYSTEM_CALL_GAS,
-            SYSTEM_ADDRESS,
-            *address,
-            (*address, false),
-            U256::ZERO,
-            false,
-            (Input::Tx, data),
-            0,
-            0,
-            0,
-        )?;
+        let started = self.start_call(CallInput {
+            kind: CallKind::Call,
+            gas: SYSTEM_CALL_GAS,
+            caller: SYSTEM_ADDRESS,
+            address: *address,
+            code_address: *address,
+            delegated: false,
+            value: U256::ZERO,
+            is_static: false,
+            input: Input::Tx,
+            tx_data: data,
+            ret_off: 0,
+            ret_len: 0,
+            depth: 0,
+        })?;
         let (status, gas_left) = match started {
             Started::Done { status, gas_left } => (status, gas_left),
             Started::Frame => {
@@ -109,35 +111,12 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::Mem;
     use super::*;
-    use crate::state::AccountInfo;
     use crate::{HeapBuffers, Limits};
-    use std::collections::BTreeMap;
 
     /// The history contract's runtime code (EIP-2935).
     const HISTORY_CODE: &str = "3373fffffffffffffffffffffffffffffffffffffffe14604657602036036042575f35600143038111604257611fff81430311604257611fff9006545f5260205ff35b5f5ffd5b5f35611fff60014303065500";
-
-    #[derive(Default)]
-    struct Mem {
-        accounts: BTreeMap<Address, AccountInfo>,
-        code: BTreeMap<B256, Vec<u8>>,
-    }
-
-    impl State for Mem {
-        type Error = ();
-        fn account(&self, a: &Address) -> Result<Option<AccountInfo>, ()> {
-            Ok(self.accounts.get(a).copied())
-        }
-        fn code(&self, h: &B256) -> Result<&[u8], ()> {
-            self.code.get(h).map(|c| c.as_slice()).ok_or(())
-        }
-        fn storage(&self, _: &Address, _: &U256) -> Result<U256, ()> {
-            Ok(U256::ZERO)
-        }
-        fn block_hash(&self, _: u64) -> Result<B256, ()> {
-            Ok([0; 32])
-        }
-    }
 
     #[test]
     fn parent_hash_lands_in_its_ring_slot() {
@@ -145,17 +124,7 @@ mod tests {
             .step_by(2)
             .map(|i| u8::from_str_radix(&HISTORY_CODE[i..i + 2], 16).unwrap())
             .collect();
-        let mut m = Mem::default();
-        let h = crate::keccak256(&code);
-        m.code.insert(h, code);
-        m.accounts.insert(
-            HISTORY_STORAGE_ADDRESS,
-            AccountInfo {
-                nonce: 1,
-                balance: U256::ZERO,
-                code_hash: h,
-            },
-        );
+        let m = Mem::default().with(HISTORY_STORAGE_ADDRESS, 1, 0, &code);
         let mut hb = HeapBuffers::new(&Limits::DEVICE);
         let mut evm = crate::Evm::new(&m, hb.buffers());
         let block = BlockEnv {

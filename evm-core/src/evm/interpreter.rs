@@ -1,15 +1,13 @@
 //! The instruction loop: runs the top frame until it calls, creates or exits.
 
-use super::{
-    abs, addr_to_u256, as_u64_sat, copy_padded, ext_code, is_neg, keccak256, u256_to_addr, Action,
-    CallKind, Evm, R, SIGN,
-};
+use super::{abs, copy_padded, ext_code, is_neg, Action, CallKind, Evm, R, SIGN};
 use crate::env::TxEnv;
 use crate::error::{Error, Resource};
 use crate::gas;
 use crate::journal::{CREATED, SELFDESTRUCTED};
 use crate::limits::{self, STACK_LIMIT};
 use crate::opcode::{op, OPCODES};
+use crate::primitives::{addr_to_u256, as_u64_sat, keccak256, u256_to_addr};
 use crate::result::{ExecStatus, Halt};
 use crate::state::{u256_is_zero, State, KECCAK_EMPTY, U256};
 use crate::tracer::{hooks_on, Step, StepEnd, Tracer};
@@ -945,7 +943,7 @@ fn jump_target(jumpdests: &[u8], d: &U256) -> Option<usize> {
 }
 
 /// The big-endian value of the `n` (2..=32) immediate bytes at `code[pc..]`,
-/// read without an intermediate buffer. `code` carries [`crate::journal::CODE_PADDING`] zero
+/// read without an intermediate buffer. `code` carries [`crate::code::CODE_PADDING`] zero
 /// bytes after its end, so `pc + 32` is in bounds for every push the loop
 /// reaches; the fallbacks only keep the function total.
 #[inline(always)]

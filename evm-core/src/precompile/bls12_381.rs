@@ -31,7 +31,7 @@
 //! `bls12-381` feature once its length and gas are checked: the transaction
 //! then ends with [`crate::Error::PrecompileUnavailable`], never an EVM result.
 
-use super::{Budget, PrecompileError};
+use super::{exact, put, word, Budget, PrecompileError};
 use crate::buf::SliceVec;
 use crate::limits::{BLS12_G1MSM_MAX_POINTS, BLS12_G2MSM_MAX_POINTS, BLS12_PAIRING_MAX_PAIRS};
 
@@ -72,11 +72,13 @@ pub fn g1_add(
     out: &mut SliceVec<'_, u8>,
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
-    out.clear();
-    exact(input, 2 * G1_POINT_LEN)?;
-    budget.pay(G1ADD_GAS, gas)?;
-    put(out, &imp::g1_add(input)?)?;
-    Ok(G1ADD_GAS)
+    let call = Call {
+        input,
+        gas,
+        out,
+        budget,
+    };
+    call.fixed(2 * G1_POINT_LEN, G1ADD_GAS, imp::g1_add)
 }
 
 /// BLS12_G2ADD (0x0d): the sum of two G2 points (on the curve, any subgroup).
@@ -86,11 +88,13 @@ pub fn g2_add(
     out: &mut SliceVec<'_, u8>,
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
-    out.clear();
-    exact(input, 2 * G2_POINT_LEN)?;
-    budget.pay(G2ADD_GAS, gas)?;
-    put(out, &imp::g2_add(input)?)?;
-    Ok(G2ADD_GAS)
+    let call = Call {
+        input,
+        gas,
+        out,
+        budget,
+    };
+    call.fixed(2 * G2_POINT_LEN, G2ADD_GAS, imp::g2_add)
 }
 
 /// BLS12_G1MSM (0x0c): `Σ sᵢ·Pᵢ` over k ≥ 1 records (points in G1's subgroup).
@@ -100,13 +104,14 @@ pub fn g1_msm(
     out: &mut SliceVec<'_, u8>,
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
-    out.clear();
-    let k = records(input, G1_MSM_RECORD_LEN)?;
-    let cost = msm_gas(k, G1MUL_GAS, &G1_MSM_DISCOUNT).ok_or(PrecompileError::OutOfGas)?;
-    budget.pay(cost, gas)?;
-    cap(k, BLS12_G1MSM_MAX_POINTS)?;
-    put(out, &imp::g1_msm(input)?)?;
-    Ok(cost)
+    let call = Call {
+        input,
+        gas,
+        out,
+        budget,
+    };
+    let cost = |k| msm_gas(k, G1MUL_GAS, &G1_MSM_DISCOUNT);
+    call.records(G1_MSM_RECORD_LEN, cost, BLS12_G1MSM_MAX_POINTS, imp::g1_msm)
 }
 
 /// BLS12_G2MSM (0x0e): `Σ sᵢ·Pᵢ` over k ≥ 1 records (points in G2's subgroup).
@@ -116,13 +121,14 @@ pub fn g2_msm(
     out: &mut SliceVec<'_, u8>,
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
-    out.clear();
-    let k = records(input, G2_MSM_RECORD_LEN)?;
-    let cost = msm_gas(k, G2MUL_GAS, &G2_MSM_DISCOUNT).ok_or(PrecompileError::OutOfGas)?;
-    budget.pay(cost, gas)?;
-    cap(k, BLS12_G2MSM_MAX_POINTS)?;
-    put(out, &imp::g2_msm(input)?)?;
-    Ok(cost)
+    let call = Call {
+        input,
+        gas,
+        out,
+        budget,
+    };
+    let cost = |k| msm_gas(k, G2MUL_GAS, &G2_MSM_DISCOUNT);
+    call.records(G2_MSM_RECORD_LEN, cost, BLS12_G2MSM_MAX_POINTS, imp::g2_msm)
 }
 
 /// BLS12_PAIRING_CHECK (0x0f): the 32-byte word 1 if `∏ e(Pᵢ, Qᵢ) = 1` over
@@ -133,15 +139,18 @@ pub fn pairing_check(
     out: &mut SliceVec<'_, u8>,
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
-    out.clear();
-    let k = records(input, PAIRING_RECORD_LEN)?;
-    let cost = pairing_gas(k).ok_or(PrecompileError::OutOfGas)?;
-    budget.pay(cost, gas)?;
-    cap(k, BLS12_PAIRING_MAX_PAIRS)?;
-    let mut word = [0u8; 32];
-    word[31] = u8::from(imp::pairing_check(input)?);
-    put(out, &word)?;
-    Ok(cost)
+    let call = Call {
+        input,
+        gas,
+        out,
+        budget,
+    };
+    call.records(
+        PAIRING_RECORD_LEN,
+        pairing_gas,
+        BLS12_PAIRING_MAX_PAIRS,
+        |i| imp::pairing_check(i).map(word),
+    )
 }
 
 /// BLS12_MAP_FP_TO_G1 (0x10): the G1 point of one Fp element.
@@ -151,11 +160,13 @@ pub fn map_fp_to_g1(
     out: &mut SliceVec<'_, u8>,
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
-    out.clear();
-    exact(input, 64)?;
-    budget.pay(MAP_FP_TO_G1_GAS, gas)?;
-    put(out, &imp::map_fp_to_g1(input)?)?;
-    Ok(MAP_FP_TO_G1_GAS)
+    let call = Call {
+        input,
+        gas,
+        out,
+        budget,
+    };
+    call.fixed(64, MAP_FP_TO_G1_GAS, imp::map_fp_to_g1)
 }
 
 /// BLS12_MAP_FP2_TO_G2 (0x11): the G2 point of one Fp2 element.
@@ -165,19 +176,55 @@ pub fn map_fp2_to_g2(
     out: &mut SliceVec<'_, u8>,
     budget: &mut Budget,
 ) -> Result<u64, PrecompileError> {
-    out.clear();
-    exact(input, 128)?;
-    budget.pay(MAP_FP2_TO_G2_GAS, gas)?;
-    put(out, &imp::map_fp2_to_g2(input)?)?;
-    Ok(MAP_FP2_TO_G2_GAS)
+    let call = Call {
+        input,
+        gas,
+        out,
+        budget,
+    };
+    call.fixed(128, MAP_FP2_TO_G2_GAS, imp::map_fp2_to_g2)
 }
 
-/// The input must be exactly `len` bytes.
-fn exact(input: &[u8], len: usize) -> Result<(), PrecompileError> {
-    if input.len() == len {
-        Ok(())
-    } else {
-        Err(FAIL)
+/// One call's arguments, and the two shapes of the seven precompiles.
+struct Call<'c, 'o> {
+    input: &'c [u8],
+    gas: u64,
+    out: &'c mut SliceVec<'o, u8>,
+    budget: &'c mut Budget,
+}
+
+impl Call<'_, '_> {
+    /// Exactly `len` bytes at a fixed `cost`: checks the length, pays, runs `op`.
+    fn fixed<const N: usize>(
+        self,
+        len: usize,
+        cost: u64,
+        op: impl FnOnce(&[u8]) -> Result<[u8; N], PrecompileError>,
+    ) -> Result<u64, PrecompileError> {
+        self.out.clear();
+        exact(self.input, len)?;
+        self.budget.pay(cost, self.gas)?;
+        put(self.out, &op(self.input)?)?;
+        Ok(cost)
+    }
+
+    /// k ≥ 1 records of `len` bytes for `cost(k)` gas (`None`: beyond `u64`,
+    /// out of gas), at most `max` of them (a device limit, checked after the
+    /// gas is paid), then runs `op`.
+    fn records<const N: usize>(
+        self,
+        len: usize,
+        cost: impl FnOnce(u64) -> Option<u64>,
+        max: usize,
+        op: impl FnOnce(&[u8]) -> Result<[u8; N], PrecompileError>,
+    ) -> Result<u64, PrecompileError> {
+        self.out.clear();
+        let k = records(self.input, len)?;
+        let cost = cost(k).ok_or(PrecompileError::OutOfGas)?;
+        self.budget.pay(cost, self.gas)?;
+        cap(k, max)?;
+        put(self.out, &op(self.input)?)?;
+        Ok(cost)
     }
 }
 
@@ -196,12 +243,6 @@ fn cap(k: u64, max: usize) -> Result<(), PrecompileError> {
     } else {
         Ok(())
     }
-}
-
-fn put(out: &mut SliceVec<'_, u8>, b: &[u8]) -> Result<(), PrecompileError> {
-    out.extend_from_slice(b)
-        .map(|_| ())
-        .map_err(|_| PrecompileError::Capacity)
 }
 
 /// Without the `bls12-381` feature: every call is a device limit.

@@ -1,6 +1,6 @@
 //! EIP-7951 P256VERIFY (secp256r1 ECDSA verification, 0x100 from Osaka): not yet dispatched by [`super::run`].
 
-use super::{Budget, PrecompileError, P256VERIFY_GAS};
+use super::{put, word, Budget, PrecompileError, P256VERIFY_GAS};
 use crate::buf::SliceVec;
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use p256::ecdsa::{Signature, VerifyingKey};
@@ -27,10 +27,7 @@ pub fn p256_verify(
     out.clear();
     budget.pay(P256VERIFY_GAS, gas)?;
     if verify(input) {
-        let mut one = [0u8; 32];
-        one[31] = 1;
-        out.extend_from_slice(&one)
-            .map_err(|_| PrecompileError::Capacity)?;
+        put(out, &word(true))?;
     }
     Ok(P256VERIFY_GAS)
 }

@@ -2,6 +2,7 @@
 
 use super::super::PrecompileError;
 use ark_bls12_381::{Fq, Fq2, Fr, G1Affine, G2Affine};
+use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInt, PrimeField, Zero};
 
@@ -50,27 +51,34 @@ pub fn fp2(b: &[u8]) -> Result<Fq2, PrecompileError> {
 /// A G1 point from the first 128 bytes of `b`: all zeros is the point at
 /// infinity, anything else must lie on the curve (no subgroup check).
 pub fn g1(b: &[u8]) -> Result<G1Affine, PrecompileError> {
-    let x = fp(word(b, 0)?)?;
-    let y = fp(word(b, 1)?)?;
-    if x.is_zero() && y.is_zero() {
-        return Ok(G1Affine::zero());
-    }
-    let p = G1Affine::new_unchecked(x, y);
-    if p.is_on_curve() {
-        Ok(p)
-    } else {
-        Err(FAIL)
-    }
+    on_curve(fp(word(b, 0)?)?, fp(word(b, 1)?)?)
 }
 
 /// A G2 point from the first 256 bytes of `b`, as [`g1`].
 pub fn g2(b: &[u8]) -> Result<G2Affine, PrecompileError> {
-    let x = fp2(b)?;
-    let y = fp2(b.get(2 * FP_LEN..).ok_or(FAIL)?)?;
+    on_curve(fp2(b)?, fp2(b.get(2 * FP_LEN..).ok_or(FAIL)?)?)
+}
+
+/// A G1 point that must also be in the prime-order subgroup (MSM, pairing).
+pub fn g1_in_subgroup(b: &[u8]) -> Result<G1Affine, PrecompileError> {
+    in_subgroup(g1(b)?)
+}
+
+/// A G2 point that must also be in the prime-order subgroup (MSM, pairing).
+pub fn g2_in_subgroup(b: &[u8]) -> Result<G2Affine, PrecompileError> {
+    in_subgroup(g2(b)?)
+}
+
+/// The point `(x, y)` of either curve: `(0, 0)` is the point at infinity,
+/// anything else must lie on the curve.
+fn on_curve<C: SWCurveConfig>(
+    x: C::BaseField,
+    y: C::BaseField,
+) -> Result<Affine<C>, PrecompileError> {
     if x.is_zero() && y.is_zero() {
-        return Ok(G2Affine::zero());
+        return Ok(Affine::zero());
     }
-    let p = G2Affine::new_unchecked(x, y);
+    let p = Affine::new_unchecked(x, y);
     if p.is_on_curve() {
         Ok(p)
     } else {
@@ -78,19 +86,8 @@ pub fn g2(b: &[u8]) -> Result<G2Affine, PrecompileError> {
     }
 }
 
-/// A G1 point that must also be in the prime-order subgroup (MSM, pairing).
-pub fn g1_in_subgroup(b: &[u8]) -> Result<G1Affine, PrecompileError> {
-    let p = g1(b)?;
-    if p.is_in_correct_subgroup_assuming_on_curve() {
-        Ok(p)
-    } else {
-        Err(FAIL)
-    }
-}
-
-/// A G2 point that must also be in the prime-order subgroup (MSM, pairing).
-pub fn g2_in_subgroup(b: &[u8]) -> Result<G2Affine, PrecompileError> {
-    let p = g2(b)?;
+/// `p` (on its curve) if it is in the prime-order subgroup.
+fn in_subgroup<C: SWCurveConfig>(p: Affine<C>) -> Result<Affine<C>, PrecompileError> {
     if p.is_in_correct_subgroup_assuming_on_curve() {
         Ok(p)
     } else {

@@ -13,6 +13,7 @@ use ark_bls12_381::{Bls12_381, Fq12, Fr, G1Affine, G2Affine};
 use ark_ec::hashing::curve_maps::wb::WBMap;
 use ark_ec::hashing::map_to_curve_hasher::MapToCurve;
 use ark_ec::pairing::{MillerLoopOutput, Pairing};
+use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{One, Zero};
 
@@ -20,16 +21,22 @@ const FAIL: PrecompileError = PrecompileError::Failure;
 
 /// `a + b` of two G1 points given as 256 bytes (on the curve, any subgroup).
 pub fn g1_add(input: &[u8]) -> Result<[u8; G1_LEN], PrecompileError> {
-    let (a, b) = input.split_at_checked(G1_LEN).ok_or(FAIL)?;
-    let sum = g1(a)?.into_group() + g1(b)?;
-    Ok(encode_g1(&sum.into_affine()))
+    Ok(encode_g1(&add(input, G1_LEN, g1)?))
 }
 
 /// `a + b` of two G2 points given as 512 bytes (on the curve, any subgroup).
 pub fn g2_add(input: &[u8]) -> Result<[u8; G2_LEN], PrecompileError> {
-    let (a, b) = input.split_at_checked(G2_LEN).ok_or(FAIL)?;
-    let sum = g2(a)?.into_group() + g2(b)?;
-    Ok(encode_g2(&sum.into_affine()))
+    Ok(encode_g2(&add(input, G2_LEN, g2)?))
+}
+
+/// The sum of the two points of `point_len` bytes each in `input`, decoded by `decode`.
+fn add<C: SWCurveConfig>(
+    input: &[u8],
+    point_len: usize,
+    decode: impl Fn(&[u8]) -> Result<Affine<C>, PrecompileError>,
+) -> Result<Affine<C>, PrecompileError> {
+    let (a, b) = input.split_at_checked(point_len).ok_or(FAIL)?;
+    Ok((decode(a)?.into_group() + decode(b)?).into_affine())
 }
 
 /// `Σ sᵢ·Pᵢ` over `input`, a whole number of `point ‖ scalar` records of

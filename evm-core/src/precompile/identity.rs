@@ -1,0 +1,18 @@
+//! 0x04 identity: the input, copied.
+
+use super::{put, Budget, PrecompileError};
+use crate::buf::SliceVec;
+use crate::gas::words;
+
+/// `input` itself: 15 gas and 3 per word.
+pub fn run(
+    input: &[u8],
+    gas: u64,
+    out: &mut SliceVec<'_, u8>,
+    budget: &mut Budget,
+) -> Result<u64, PrecompileError> {
+    let cost = 15 + 3 * words(input.len() as u64);
+    budget.pay(cost, gas)?;
+    put(out, input)?;
+    Ok(cost)
+}

@@ -1,0 +1,19 @@
+//! 0x02 sha256 (`sha2`).
+
+use super::{put, Budget, PrecompileError};
+use crate::buf::SliceVec;
+use crate::gas::words;
+
+/// SHA-256 of `input`: 60 gas and 12 per word.
+pub fn run(
+    input: &[u8],
+    gas: u64,
+    out: &mut SliceVec<'_, u8>,
+    budget: &mut Budget,
+) -> Result<u64, PrecompileError> {
+    use sha2::Digest;
+    let cost = 60 + 12 * words(input.len() as u64);
+    budget.pay(cost, gas)?;
+    put(out, &sha2::Sha256::digest(input))?;
+    Ok(cost)
+}
