@@ -224,12 +224,39 @@ fn transaction_seeds() {
     let one = rlp::to_vec(&1u64);
     let gas = rlp::to_vec(&21_000u64);
     let data = rlp_bytes(&[0xa9, 0x05, 0x9c, 0xbb, 0, 1]);
-    let access = rlp_list(&[rlp_list(&[rlp_bytes(&[2; 20]), rlp_list(&[rlp_bytes(&[3; 32])])])]);
-    let pre155 = rlp_list(&[one.clone(), one.clone(), gas.clone(), to.clone(), one.clone(), data.clone()]);
+    let access = rlp_list(&[rlp_list(&[
+        rlp_bytes(&[2; 20]),
+        rlp_list(&[rlp_bytes(&[3; 32])]),
+    ])]);
+    let pre155 = rlp_list(&[
+        one.clone(),
+        one.clone(),
+        gas.clone(),
+        to.clone(),
+        one.clone(),
+        data.clone(),
+    ]);
     write("transaction", "legacy-pre155-unsigned", &pre155);
-    let create = rlp_list(&[one.clone(), one.clone(), gas.clone(), rlp_bytes(&[]), one.clone(), data.clone()]);
+    let create = rlp_list(&[
+        one.clone(),
+        one.clone(),
+        gas.clone(),
+        rlp_bytes(&[]),
+        one.clone(),
+        data.clone(),
+    ]);
     write("transaction", "legacy-create-unsigned", &create);
-    let head = [one.clone(), one.clone(), one.clone(), one.clone(), gas.clone(), to.clone(), one.clone(), data.clone(), access.clone()];
+    let head = [
+        one.clone(),
+        one.clone(),
+        one.clone(),
+        one.clone(),
+        gas.clone(),
+        to.clone(),
+        one.clone(),
+        data.clone(),
+        access.clone(),
+    ];
     let typed = |t: u8, fields: &[Vec<u8>]| [vec![t], rlp_list(fields)].concat();
     let mut f2930 = head.to_vec();
     f2930.remove(2);
@@ -240,7 +267,14 @@ fn transaction_seeds() {
     f4844.push(rlp_list(&[rlp_bytes(&[1; 32])]));
     write("transaction", "eip4844-unsigned", &typed(3, &f4844));
     let mut f7702 = head.to_vec();
-    let auth = rlp_list(&[one.clone(), rlp_bytes(&[4; 20]), one.clone(), rlp::to_vec(&0u64), one.clone(), one.clone()]);
+    let auth = rlp_list(&[
+        one.clone(),
+        rlp_bytes(&[4; 20]),
+        one.clone(),
+        rlp::to_vec(&0u64),
+        one.clone(),
+        one.clone(),
+    ]);
     f7702.push(rlp_list(&[auth]));
     write("transaction", "eip7702-unsigned", &typed(4, &f7702));
 
@@ -256,13 +290,24 @@ fn transaction_seeds() {
         .collect();
     files.sort();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else { continue };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
         for (name, test) in json.as_object().into_iter().flatten() {
-            let Some(tx) = test["txbytes"].as_str() else { continue };
-            let Ok(bytes) = hex::decode(tx.trim_start_matches("0x")) else { continue };
+            let Some(tx) = test["txbytes"].as_str() else {
+                continue;
+            };
+            let Ok(bytes) = hex::decode(tx.trim_start_matches("0x")) else {
+                continue;
+            };
             if bytes.len() <= 1024 {
-                let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+                let name: String = name
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .collect();
                 write("transaction", &format!("tt-{name}"), &bytes);
             }
         }
@@ -274,12 +319,25 @@ fn transaction_seeds() {
 /// target's value mode (mode byte `132 + i` selects `TYPES[i]`).
 fn typed_data_seeds() {
     let docs = [
-        ("mail", r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}"#),
-        ("arrays", r#"{"types":{"EIP712Domain":[],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address[]"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person[]"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{},"message":{"from":{"name":"Cow","wallet":["0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826","0xDD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"]},"to":[{"name":"Bob","wallet":["0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"]}],"contents":"Hello, Bob!"}}"#),
-        ("recursive", r#"{"types":{"Node":[{"name":"v","type":"int256[2][]"},{"name":"next","type":"Node"}]},"primaryType":"Node","domain":{"chainId":"0x1","salt":"0x0000000000000000000000000000000000000000000000000000000000000001"},"message":{"v":[[1,-1],["0x2","-3"]],"next":{"v":[],"next":null}}}"#),
+        (
+            "mail",
+            r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}"#,
+        ),
+        (
+            "arrays",
+            r#"{"types":{"EIP712Domain":[],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address[]"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person[]"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{},"message":{"from":{"name":"Cow","wallet":["0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826","0xDD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"]},"to":[{"name":"Bob","wallet":["0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"]}],"contents":"Hello, Bob!"}}"#,
+        ),
+        (
+            "recursive",
+            r#"{"types":{"Node":[{"name":"v","type":"int256[2][]"},{"name":"next","type":"Node"}]},"primaryType":"Node","domain":{"chainId":"0x1","salt":"0x0000000000000000000000000000000000000000000000000000000000000001"},"message":{"v":[[1,-1],["0x2","-3"]],"next":{"v":[],"next":null}}}"#,
+        ),
     ];
     for (name, doc) in docs {
-        write("typed_data", &format!("doc-{name}"), &[&[0u8][..], doc.as_bytes()].concat());
+        write(
+            "typed_data",
+            &format!("doc-{name}"),
+            &[&[0u8][..], doc.as_bytes()].concat(),
+        );
     }
     let values = [
         r#""0x1f""#,
@@ -297,7 +355,11 @@ fn typed_data_seeds() {
     ];
     for (i, value) in values.iter().enumerate() {
         let mode = 132 + u8::try_from(i).expect("12 values");
-        write("typed_data", &format!("value-{i:02}"), &[&[mode][..], value.as_bytes()].concat());
+        write(
+            "typed_data",
+            &format!("value-{i:02}"),
+            &[&[mode][..], value.as_bytes()].concat(),
+        );
     }
 }
 

@@ -30,8 +30,7 @@ fuzz_target!(|data: &[u8]| {
             }
             // Only a legacy chain id too large for v (or a signed form past the input limit).
             Err(e) => assert!(
-                tx.tx_type == TxType::Legacy
-                    && matches!(e, wallet::Error::ChainIdTooLarge),
+                tx.tx_type == TxType::Legacy && matches!(e, wallet::Error::ChainIdTooLarge),
                 "write_signed failed: {e}"
             ),
         }
@@ -48,7 +47,10 @@ fuzz_target!(|data: &[u8]| {
         inspect(&signed.tx);
         // The signing payload of a signed transaction decodes as unsigned.
         let mut payload = Vec::new();
-        signed.tx.write_signing_payload(&mut payload).expect("a Vec sink");
+        signed
+            .tx
+            .write_signing_payload(&mut payload)
+            .expect("a Vec sink");
         let unsigned = Transaction::decode_unsigned(&payload).expect("its signing payload decodes");
         assert_eq!(unsigned.signing_hash(), signed.tx.signing_hash());
     }

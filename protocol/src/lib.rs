@@ -10,10 +10,10 @@ pub mod frame;
 pub mod limits;
 pub mod message;
 pub mod stark;
-pub mod witness;
 pub mod wallet;
 #[cfg(any(test, feature = "std"))]
 pub mod wallet_client;
+pub mod witness;
 
 #[cfg(any(test, feature = "std"))]
 pub use client::{Client, ClientError, Reply};

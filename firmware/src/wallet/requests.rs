@@ -546,7 +546,10 @@ pub(crate) mod tests {
             "Sign typed data (EIP-712)",
             "digest: be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2",
         ] {
-            assert!(text.lines().any(|l| l.contains(line)), "no {line:?} in\n{text}");
+            assert!(
+                text.lines().any(|l| l.contains(line)),
+                "no {line:?} in\n{text}"
+            );
         }
         assert!(text.contains("Hello, Bob!"), "{text}");
         let Response::Wallet(WalletResponse::Signature {
