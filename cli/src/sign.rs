@@ -252,17 +252,27 @@ fn conclude(
 pub fn sign_tx(device: &DeviceOptions, args: SignTxArgs) -> Result<ExitCode, String> {
     let bytes = unhex(&args.tx)?;
     let tx = Transaction::decode_unsigned(&bytes).map_err(|e| format!("--tx: {e}"))?;
-    if args.prestate.is_some() || args.rpc.is_some() {
-        // Merge point: `zkevm_cli::witness::{from_prestate, from_rpc}` (the
-        // witness session) build the witness that is staged with the transaction.
-        return Err(
-            "--prestate/--rpc: the witness builder is not merged into this build yet".into(),
-        );
-    }
     let mut conn = device.connect()?;
     let path = indices(&args.path.path)?;
+    // With --prestate or --rpc: the device's address at the path is the
+    // sender the host run and the witness are for.
+    let witness = match (&args.prestate, &args.rpc) {
+        (None, None) => None,
+        (prestate, rpc) => {
+            let reply = conn.wallet_call(WalletRequest::GetAddress { path: path.clone() })?;
+            let WalletReply::Address { address, .. } = reply else {
+                return Err(format!("unexpected answer {reply:?}"));
+            };
+            let built = progress::with("building the witness", || match (prestate, rpc) {
+                (Some(file), _) => crate::witness::from_prestate(file, &tx, &address),
+                (None, Some(url)) => crate::witness::from_rpc(url, args.block, &tx, &address),
+                (None, None) => Err("no witness source".to_string()),
+            })?;
+            Some(built)
+        }
+    };
     let display = progress::with("checking the transaction", || {
-        conn.sign_transaction(path, &bytes, None)
+        conn.sign_transaction(path, &bytes, witness.as_deref())
             .map_err(|e| e.to_string())?
             .map_err(crate::device::describe)
     })?;

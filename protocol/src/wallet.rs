@@ -172,14 +172,23 @@ pub enum WalletError {
     MalformedTransaction,
     /// The transaction decodes but is not valid (the rules of the newest fork on its own chain).
     InvalidTransaction,
-    /// A witness was sent; simulation on a witness is not built into this firmware yet.
-    WitnessUnsupported,
+    /// The witness is malformed or does not verify against its state root
+    /// (a wrong root, a changed node), or the proven state is malformed.
+    WitnessRejected,
     /// The staged EIP-712 document does not parse, or breaks a rule or limit
     /// of `wallet::typed_data`.
     MalformedTypedData,
     /// The display would exceed [`crate::limits::MAX_DISPLAY`] bytes: the
     /// request cannot be shown in full, so it is not signed.
     DisplayTooLong,
+    /// The transaction reads an account, slot, code or block hash the
+    /// witness does not prove: refused, never guessed.
+    WitnessIncomplete,
+    /// A device limit (memory, a precompile this build lacks, the gas cap)
+    /// stopped the simulation: no result is shown.
+    CannotSimulate,
+    /// The transaction is invalid on the proven pre-state (nonce, funds, fees).
+    SimulationInvalidTx,
     /// A `Confirm` or `Reject` with nothing pending.
     NothingPending,
     /// A `Confirm` or `Reject` for another id than the pending request's (which is dropped).
@@ -204,7 +213,16 @@ impl WalletError {
             Self::Derivation => "path cannot be derived",
             Self::MalformedTransaction => "malformed transaction",
             Self::InvalidTransaction => "invalid transaction",
-            Self::WitnessUnsupported => "witness simulation not built into this firmware yet",
+            Self::WitnessRejected => "witness rejected: it does not verify against its state root",
+            Self::WitnessIncomplete => {
+                "witness incomplete: the transaction reads a key it does not prove"
+            }
+            Self::CannotSimulate => {
+                "cannot simulate: a device limit was hit (memory, a precompile, the gas cap)"
+            }
+            Self::SimulationInvalidTx => {
+                "the transaction is invalid on the proven state (nonce, funds or fees)"
+            }
             Self::MalformedTypedData => "malformed EIP-712 typed data",
             Self::DisplayTooLong => "request too long to display",
             Self::NothingPending => "nothing pending",

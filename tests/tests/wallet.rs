@@ -279,12 +279,12 @@ fn every_refusal_leaves_nothing_signed_and_the_device_serving() {
             .unwrap(),
         Err(ErrorCode::InputTooLarge { .. })
     ));
-    // Not served yet: a witness. Typed data that is no JSON (nothing staged).
+    // A witness that is no witness; typed data that is no JSON (nothing staged).
     assert_eq!(
         device
             .sign_transaction(bip44(0), &tx, Some(&[1, 2, 3]))
             .unwrap(),
-        refused(WalletError::WitnessUnsupported)
+        refused(WalletError::WitnessRejected)
     );
     assert_eq!(
         device

@@ -15,7 +15,7 @@ pub mod state;
 pub mod verify;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;

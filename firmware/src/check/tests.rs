@@ -196,6 +196,25 @@ fn tx_bytes() -> Vec<u8> {
     eip1559(3, &CONTRACT, eth(1), &word, 100_000)
 }
 
+/// The honest transaction and its witness with `sender` as the signer (a
+/// wallet test's derived account): the unsigned transaction and the witness bytes.
+pub(crate) fn tx_and_witness_for(sender: Address) -> (Vec<u8>, Vec<u8>) {
+    let mut s = state();
+    s.insert_account(
+        sender,
+        AccountInfo {
+            nonce: 3,
+            balance: eth(10),
+            code_hash: KECCAK_EMPTY,
+        },
+    );
+    let parts = Parts::cut(
+        &s,
+        &[(sender, &[]), (CONTRACT, &[U256::ZERO]), (COINBASE, &[])],
+    );
+    (tx_bytes(), parts.encode())
+}
+
 fn run(witness: &[u8]) -> Result<Box<Report>, Refusal> {
     let raw = tx_bytes();
     let tx = Transaction::decode_unsigned(&raw).unwrap();

@@ -32,6 +32,17 @@ fn err(e: WalletError) -> ErrorCode {
     ErrorCode::Wallet(e)
 }
 
+/// The wallet error a simulation's refusal is answered with.
+fn refusal_error(refusal: crate::check::Refusal) -> WalletError {
+    use crate::check::Refusal;
+    match refusal {
+        Refusal::BadWitness(_) | Refusal::State(_) => WalletError::WitnessRejected,
+        Refusal::Incomplete(_) => WalletError::WitnessIncomplete,
+        Refusal::CannotSimulate(_) => WalletError::CannotSimulate,
+        Refusal::InvalidTx(_) => WalletError::SimulationInvalidTx,
+    }
+}
+
 /// What a signing request shows and signs.
 struct Signable {
     path: DerivationPath,
@@ -83,12 +94,8 @@ impl Session {
             WalletRequest::SignTransaction { path } => {
                 let query: SignTxQuery<'_> =
                     protocol::decode_exact(staged).map_err(ErrorCode::BadStagedInput)?;
-                if query.witness.is_some() {
-                    // Merge point: the witness session's `firmware::check::simulate`
-                    // verifies the witness and adds the simulation to the display.
-                    return Err(err(WalletError::WitnessUnsupported));
-                }
                 let tx = query.tx;
+                let witness = query.witness;
                 self.show(platform, &path, |text, from, path| {
                     let tx = Transaction::decode_unsigned(tx)
                         .map_err(|_| WalletError::MalformedTransaction)?;
@@ -103,6 +110,15 @@ impl Session {
                     .map_err(|_| WalletError::InvalidTransaction)?;
                     display::transaction(text, &tx, from)
                         .map_err(|_| WalletError::DisplayTooLong)?;
+                    if let Some(witness) = witness {
+                        // Verify the witness, run the transaction on the proven
+                        // state and show what it does; any refusal drops the request.
+                        let report =
+                            crate::check::simulate(&tx, from, witness).map_err(refusal_error)?;
+                        report
+                            .render(text)
+                            .map_err(|_| WalletError::DisplayTooLong)?;
+                    }
                     Ok(Signable {
                         path,
                         hash: tx.signing_hash(),
@@ -524,6 +540,57 @@ pub(crate) mod tests {
         );
     }
 
+    #[test]
+    fn a_transaction_with_a_witness_shows_its_simulation_then_signs() {
+        let mut stage = vec![0u8; 16 * 1024];
+        let mut s = service(&mut stage);
+        let from = wallet::parse_address(ACCOUNT0).unwrap();
+        let (tx, witness) = crate::check::tests::tx_and_witness_for(from);
+        send(
+            &mut s,
+            &Request::Stage {
+                offset: 0,
+                data: &staged_tx(&tx, Some(&witness)),
+            },
+        );
+        let (id, text) = text_of(&wallet(
+            &mut s,
+            WalletRequest::SignTransaction { path: account0() },
+        ));
+        assert!(
+            text.contains("(supplied by the host)\noutcome: success\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("WARNING: proxy implementation changes: slot 0 of"),
+            "{text}"
+        );
+        let Response::Wallet(WalletResponse::Signature { .. }) =
+            wallet(&mut s, WalletRequest::Confirm { id })
+        else {
+            panic!("no signature");
+        };
+        // A changed byte in a proof node: refused, nothing pending.
+        let mut bad = witness.clone();
+        let at = bad.len() / 2;
+        bad[at] ^= 0x40;
+        send(
+            &mut s,
+            &Request::Stage {
+                offset: 0,
+                data: &staged_tx(&tx, Some(&bad)),
+            },
+        );
+        assert!(matches!(
+            wallet(&mut s, WalletRequest::SignTransaction { path: account0() }),
+            Response::Error(ErrorCode::Wallet(_))
+        ));
+        assert_eq!(
+            wallet(&mut s, WalletRequest::Confirm { id: id + 1 }),
+            refused(WalletError::NothingPending)
+        );
+    }
+
     /// The EIP-712 spec's `Mail` example.
     const MAIL: &str = r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}"#;
 
@@ -544,7 +611,7 @@ pub(crate) mod tests {
         ));
         for line in [
             "Sign typed data (EIP-712)",
-            "digest: be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2",
+            "be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2",
         ] {
             assert!(
                 text.lines().any(|l| l.contains(line)),
@@ -708,7 +775,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             wallet(&mut s, WalletRequest::SignTransaction { path: account0() }),
-            refused(WalletError::WitnessUnsupported)
+            refused(WalletError::WitnessRejected)
         );
         assert_eq!(
             wallet(&mut s, WalletRequest::SignTypedData { path: account0() }),
