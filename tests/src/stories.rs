@@ -151,15 +151,20 @@ pub const TRANSFER_AMOUNT: u64 = 1_000;
 /// Alice (1 ether, nonce 7, 1,000,000 tokens) sends Bob (5 tokens) 1,000 tokens;
 /// 30 other accounts (`[0x10 + i; 20]`) hold `i + 1` tokens and `i + 1` wei.
 pub fn erc20_transfer() -> Result<Story> {
+    erc20_transfer_from(ALICE)
+}
+
+/// [`erc20_transfer`] with `sender` in Alice's place (a device's account, in the demo).
+pub fn erc20_transfer_from(sender: [u8; 20]) -> Result<Story> {
     let code = erc20::token_code()?;
     // Alice, Bob and 30 other holders, so that proofs are realistic (the
     // tries have full branches) and a key outside the witness is missing.
     let mut holdings = vec![
-        (erc20::balance_slot(&ALICE), word(1_000_000)),
+        (erc20::balance_slot(&sender), word(1_000_000)),
         (erc20::balance_slot(&BOB), word(5)),
     ];
     let mut pre = vec![
-        (ALICE, account(1_000_000_000_000_000_000, 7, &[], &[])),
+        (sender, account(1_000_000_000_000_000_000, 7, &[], &[])),
         (BOB, account(0, 0, &[], &[])),
     ];
     for i in 0..30u8 {
@@ -178,7 +183,7 @@ pub fn erc20_transfer() -> Result<Story> {
             &erc20::transfer_data(&BOB, TRANSFER_AMOUNT),
             100_000,
         ),
-        sender: ALICE,
+        sender,
     })
 }
 
@@ -186,6 +191,11 @@ pub fn erc20_transfer() -> Result<Story> {
 /// with operation DELEGATECALL: Safe → (DELEGATECALL) singleton →
 /// (DELEGATECALL) attacker, which writes ATTACKER_IMPL into the Safe's slot 0.
 pub fn safe_upgrade() -> Result<Story> {
+    safe_upgrade_by(OWNER)
+}
+
+/// [`safe_upgrade`] signed by `owner` (a device's account, in the demo).
+pub fn safe_upgrade_by(owner: [u8; 20]) -> Result<Story> {
     let mut data = EXEC_TRANSACTION.to_vec();
     data.extend_from_slice(&address_word(&ATTACKER));
     data.extend_from_slice(&erc20::TRANSFER);
@@ -203,12 +213,12 @@ pub fn safe_upgrade() -> Result<Story> {
         ),
         (SINGLETON, account(0, 1, SINGLETON_CODE, &[])),
         (ATTACKER, account(0, 1, ATTACKER_CODE, &[])),
-        (OWNER, account(1_000_000_000_000_000_000, 3, &[], &[])),
+        (owner, account(1_000_000_000_000_000_000, 3, &[], &[])),
     ];
     Ok(Story {
         name: "safe-upgrade",
         prestate: prestate("safe_upgrade", pre),
         tx: eip1559(3, &SAFE, 0, &data, 200_000),
-        sender: OWNER,
+        sender: owner,
     })
 }

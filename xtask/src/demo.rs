@@ -168,7 +168,9 @@ pub fn run() -> Result<(), String> {
         println!("  {line}");
     }
     match outcome.exit_code {
-        Some(0) => Ok(()),
-        code => Err(format!("the device exited with {code:?}")),
+        Some(0) => {}
+        code => return Err(format!("the device exited with {code:?}")),
     }
+    // The wallet: the companion boots the same firmware for each command.
+    crate::wallet_demo::run(&firmware.elf)
 }

@@ -8,6 +8,7 @@ mod setup;
 mod stark_bench;
 mod statetest_bench;
 mod test;
+mod wallet_demo;
 
 use std::process::ExitCode;
 
