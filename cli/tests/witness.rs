@@ -17,9 +17,13 @@ use zkevm_fixtures::hex::{address, hex, u256, unhex};
 use zkevm_tests::erc20::{balance_slot, ALICE, BOB, TOKEN};
 use zkevm_tests::stories::{self, Story, ATTACKER, ATTACKER_IMPL, COINBASE, SAFE, SINGLETON, TIP};
 
+/// The story's pre-state in a file of its own (tests run in parallel: one
+/// name per call, not per process).
 fn file(story: &Story) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = std::env::temp_dir().join(format!(
-        "zkevm-witness-{}-{}.json",
+        "zkevm-witness-{}-{}-{n}.json",
         story.name,
         std::process::id()
     ));

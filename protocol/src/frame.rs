@@ -340,10 +340,13 @@ mod tests {
 
     #[test]
     fn unknown_variant_and_trailing_bytes_are_typed() {
-        let mut unknown = frame(&[9]);
+        let past_last = Request::VARIANTS as u8;
+        let mut unknown = frame(&[past_last]);
         assert_eq!(
             decode_frame::<Request<'_>>(&mut unknown),
-            Err(FrameError::UnknownMessage { variant: 9 })
+            Err(FrameError::UnknownMessage {
+                variant: u32::from(past_last)
+            })
         );
         let mut trailing = frame(&[0, 1, 2]);
         assert_eq!(
