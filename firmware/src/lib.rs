@@ -11,6 +11,7 @@ pub mod limits;
 pub mod proof;
 pub mod routines;
 pub mod service;
+#[cfg(feature = "stark")]
 pub mod stark;
 pub mod uplink;
 pub mod wallet;

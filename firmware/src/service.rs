@@ -8,6 +8,7 @@ use protocol::{
 use crate::exec::execute_query;
 use crate::proof::verify_query;
 use crate::routines::{run_routine, ROUTINE_OUTPUT};
+#[cfg(feature = "stark")]
 use crate::stark::verify_stark;
 use crate::wallet::Session;
 
@@ -172,10 +173,14 @@ impl<'s, P: Platform> Service<'s, P> {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
                 execute_query(&mut self.platform, staged, trace, &mut reason)
             }
+            #[cfg(feature = "stark")]
             Request::VerifyStark => {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
                 verify_stark(&mut self.platform, staged, &mut reason)
             }
+            // A build without the verifier (the nRF52840's) says so.
+            #[cfg(not(feature = "stark"))]
+            Request::VerifyStark => Response::Error(ErrorCode::Unsupported),
             Request::Wallet(request) => {
                 let staged = self.stage.get(..self.staged).unwrap_or_default();
                 match self.wallet.handle(&mut self.platform, request, staged) {

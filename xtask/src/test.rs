@@ -266,6 +266,7 @@ pub fn run() -> Result<(), String> {
         "firmware",
         "--profile",
         "board",
+        "--no-default-features",
         "--features",
         "board-nrf52840",
     ]);
