@@ -299,6 +299,10 @@ fuzz_target!(|data: &[u8]| {
                 Ok(Request::Execute { .. }),
                 Response::Executed(_) | Response::Rejected { .. } | Response::Error(_),
             ) => {}
+            (
+                Ok(Request::VerifyStark),
+                Response::StarkVerified(_) | Response::Rejected { .. } | Response::Error(_),
+            ) => {}
             (Ok(Request::Wallet(_)), Response::Wallet(_) | Response::Error(_)) => {}
             (expected, response) => panic!("{expected:?} answered with {response:?}"),
         }

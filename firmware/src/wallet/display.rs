@@ -272,7 +272,7 @@ pub fn personal_message(
 }
 
 /// Render EIP-712 typed data signed by `from`: the domain and the message
-/// field by field, then the digest signed.
+/// field by field, then the hashes and the digest signed (`TypedData::display`).
 pub fn typed_data(
     out: &mut Text,
     from: &Address,
@@ -280,8 +280,7 @@ pub fn typed_data(
 ) -> fmt::Result {
     writeln!(out, "Sign typed data (EIP-712)")?;
     writeln!(out, "from: {}", checksummed(from))?;
-    typed.display(out).map_err(|_| fmt::Error)?;
-    writeln!(out, "digest: {}", Hex(&typed.digest()))
+    typed.display(out).map_err(|_| fmt::Error)
 }
 
 #[cfg(test)]
