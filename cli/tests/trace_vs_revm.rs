@@ -17,21 +17,29 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use evm_core::revm_bridge::{insert_account, revm_context, Db};
-use evm_core::{BlockEnv, Evm, HeapBuffers, Limits, Step, Tracer, TxEnv};
+use evm_core::{BlockEnv, Evm, HeapBuffers, Limits, Spec, Step, Tracer, TxEnv};
 use evm_state::InMemoryState;
 use evm_trace::eip3155::Eip3155;
 use evm_trace::{Commitment, RowReader, TraceWriter};
 use revm::inspector::inspectors::TracerEip3155;
 use revm::{InspectEvm, MainBuilder};
 use serde_json::Value;
-use zkevm_cli::statetest::{collect_files, for_each_case};
+use zkevm_cli::statetest::{collect_files, for_each_case_at};
 
-/// The fork both sides run (revm at the matching `SpecId`, see
-/// `evm_core::revm_bridge::spec_id`). Still Cancun: at Osaka (with gas limits
-/// capped at 2^24) the traces agree, 0 mismatches on 151 cases, but the
-/// sampled cases no longer reach RETURNDATASIZE and LOG1, which the
-/// coverage check below requires; not yet understood.
-const SPEC: evm_core::Spec = evm_core::Spec::Cancun;
+/// The suites compared and the fork both sides run them under (revm at the
+/// matching `SpecId`, see `evm_core::revm_bridge::spec_id`): the Cancun
+/// suites under Cancun, the execution-spec tests (Prague and Osaka features:
+/// CLZ, type-4 transactions, delegations, the new precompiles) under Osaka.
+/// The Cancun suites are not run at Osaka: their gas limits mostly exceed
+/// EIP-7825's cap of 2^24, so most of them would end before the first step.
+const SUITES: &[(&str, Spec)] = &[
+    (
+        "ethereum-legacytests/Cancun/GeneralStateTests",
+        Spec::Cancun,
+    ),
+    ("ethereum-tests/GeneralStateTests", Spec::Cancun),
+    ("eest/state_tests", Spec::Osaka),
+];
 /// Fixture files taken from each directory (the first ones, sorted by name).
 const FILES_PER_DIR: usize = 2;
 /// Tests taken from each file (Pyspecs files hold hundreds of near-identical ones).
@@ -107,13 +115,13 @@ impl Tracer for Count {
     }
 }
 
-fn revm_trace(pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Vec<u8> {
+fn revm_trace(spec: Spec, pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Vec<u8> {
     let mut db = Db::default();
     for (a, x) in pre.accounts() {
         let code = pre.code_by_hash(&x.info.code_hash).unwrap_or_default();
         insert_account(
             &mut db,
-            SPEC,
+            spec,
             a,
             x.info.nonce,
             &x.info.balance,
@@ -122,7 +130,7 @@ fn revm_trace(pre: &InMemoryState, block: &BlockEnv, tx: &TxEnv<'_>) -> Vec<u8> 
         );
     }
     let out = Shared::default();
-    let (ctx, rtx) = revm_context(SPEC, db, block, tx);
+    let (ctx, rtx) = revm_context(spec, db, block, tx);
     let mut evm = ctx.build_mainnet_with_inspector(TracerEip3155::new(Box::new(out.clone())));
     let _ = evm.inspect_tx(rtx);
     drop(evm);
@@ -236,23 +244,28 @@ fn every_case_matches_revm() {
 )]
 fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
     // Missing fixtures fail the test with how to get them.
-    let roots = [
-        "ethereum-legacytests/Cancun/GeneralStateTests",
-        "ethereum-tests/GeneralStateTests",
-    ]
-    .map(|r| zkevm_fixtures::require(r).unwrap_or_else(|e| panic!("{e}")));
+    let roots: Vec<(PathBuf, Spec)> = SUITES
+        .iter()
+        .map(|&(r, spec)| {
+            (
+                zkevm_fixtures::require(r).unwrap_or_else(|e| panic!("{e}")),
+                spec,
+            )
+        })
+        .collect();
     let start = std::time::Instant::now();
     let mut bufs = HeapBuffers::new(&Limits::HOST);
     let (mut cases, mut lines, mut long, mut dirs_seen) = (0u64, 0u64, 0u64, 0usize);
     let mut row_bytes = 0u64;
     let mut ops = BTreeSet::new();
     let mut failures = Vec::new();
-    for root in &roots {
+    for (root, spec) in &roots {
+        let spec = *spec;
         for (dir, files) in fixture_dirs(root) {
             dirs_seen += 1;
             for file in files.iter().take(files_per_dir) {
                 let mut done_tests = BTreeSet::new();
-                for_each_case(file, None, |info, pre, block, tx| {
+                for_each_case_at(file, spec, None, |info, pre, block, tx| {
                     // One case per test, valid transactions only.
                     if info.expect_exception.is_some()
                         || done_tests.len() >= tests_per_file
@@ -265,7 +278,7 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
                     }
                     let t0 = std::time::Instant::now();
                     let mut evm = Evm::with_tracer(pre, bufs.buffers(), Count(0));
-                    evm.set_spec(SPEC);
+                    evm.set_spec(spec);
                     let _ = evm.transact(block, tx);
                     if evm.tracer_mut().0 > max_steps {
                         long += 1;
@@ -281,7 +294,7 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
                     // The compact rows: one per step, decodable, same commitment.
                     let mut evm =
                         Evm::with_tracer(pre, bufs.buffers(), TraceWriter::new(Vec::new()));
-                    evm.set_spec(SPEC);
+                    evm.set_spec(spec);
                     let _ = evm.transact(block, tx);
                     let w = evm.tracer_mut();
                     assert_eq!(w.error(), None, "{}", info.test);
@@ -293,12 +306,13 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
                     assert_eq!(Commitment::of_stream(w.sink()), Ok(digest));
                     row_bytes += digest.bytes;
                     let mut evm = Evm::with_tracer(pre, bufs.buffers(), Eip3155::new(Vec::new()));
-                    evm.set_spec(SPEC);
+                    evm.set_spec(spec);
                     let status = evm.transact(block, tx).map(|o| o.status);
                     let output = evm.output().to_vec();
                     let ours_text = String::from_utf8(std::mem::take(evm.tracer_mut().writer()))
                         .expect("utf-8");
-                    let theirs_text = String::from_utf8(revm_trace(pre, block, tx)).expect("utf-8");
+                    let theirs_text =
+                        String::from_utf8(revm_trace(spec, pre, block, tx)).expect("utf-8");
                     cases += 1;
                     if t0.elapsed().as_secs_f64() > 0.5 {
                         println!("slow: {} {} {:?}", file.display(), info.test, t0.elapsed());
@@ -401,6 +415,7 @@ fn sweep(files_per_dir: usize, tests_per_file: usize, max_steps: u64) {
         ("push, dup, swap", &[0x5f, 0x60, 0x7f, 0x80, 0x90]),
         ("log", &[0xa0, 0xa1]),
         ("system", &[0xf0, 0xf1, 0xf3]),
+        ("Osaka", &[0x1e]),
     ];
     for (class, want) in classes {
         let missing: Vec<_> = want.iter().filter(|o| !ops.contains(o)).collect();
