@@ -184,18 +184,7 @@ fn spin<P: Platform>(_: &mut P, _: u32) -> Result<(Measurement, usize), ErrorCod
 mod tests {
     use super::*;
 
-    struct Host;
-
-    impl Platform for Host {
-        fn memory(&self) -> crate::MemoryStats {
-            crate::MemoryStats::default()
-        }
-        fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
-            routine();
-            Measurement::default()
-        }
-        fn send(&mut self, _frame: &[u8]) {}
-    }
+    use crate::service::TestHost as Host;
 
     #[cfg(feature = "test-hooks")]
     #[test]
