@@ -13,14 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use evm_core::{
-    AccessListItem, AccountInfo, Address, BlockEnv, Evm, HeapBuffers, Limits, Spec, State, TxEnv,
-    B256, U256,
+    AccessListItem, AccountInfo, Address, BlockEnv, Evm, HeapBuffers, Limits, Spec, State, B256,
+    U256,
 };
 use evm_state::{InMemoryState, KECCAK_EMPTY};
 use protocol::limits::{MAX_WITNESS_NODES, MAX_WITNESS_PROOF_DEPTH};
+use protocol::run_env::{authorization, tx_env};
 use protocol::witness::{AccountProof, SlotProof, Witness, WitnessBlock};
 use serde_json::Value;
-use wallet::tx::TxType;
 use wallet::Transaction;
 use zkevm_fixtures::hex::{address, b256, u256, unhex};
 
@@ -78,19 +78,7 @@ impl<S: State> State for Recording<'_, S> {
     }
 }
 
-/// The block environment of a witness' block values.
-pub fn block_env(b: &WitnessBlock) -> BlockEnv {
-    BlockEnv {
-        number: b.number,
-        coinbase: b.coinbase,
-        timestamp: b.timestamp,
-        gas_limit: b.gas_limit,
-        base_fee: U256::from_be_bytes(b.base_fee),
-        prev_randao: b.prev_randao,
-        excess_blob_gas: b.excess_blob_gas,
-        chain_id: b.chain_id,
-    }
-}
+pub use protocol::run_env::block_env;
 
 /// Runs `tx` from `sender` on `state` in `block` (Osaka, host buffers) and
 /// returns what it read. An invalid transaction is still a run: the keys
@@ -115,30 +103,9 @@ pub fn discover<S: State>(
     let auths: Vec<evm_core::Authorization> = tx
         .authorizations
         .iter()
-        .map(|a| evm_core::Authorization {
-            chain_id: a.chain_id,
-            address: a.address,
-            nonce: a.nonce,
-            y_parity: a.y_parity,
-            r: a.r,
-            s: a.s,
-        })
+        .map(|a| authorization(&a))
         .collect();
-    let typed = !matches!(tx.tx_type, TxType::Legacy | TxType::Eip2930);
-    let env = TxEnv {
-        caller: *sender,
-        to: tx.to,
-        value: tx.value,
-        data: tx.input,
-        gas_limit: tx.gas_limit,
-        nonce: tx.nonce,
-        max_fee_per_gas: tx.max_fee_per_gas,
-        max_priority_fee_per_gas: typed.then_some(tx.max_priority_fee_per_gas),
-        access_list: &access,
-        blob_hashes: &blobs,
-        max_fee_per_blob_gas: (tx.tx_type == TxType::Eip4844).then_some(tx.max_fee_per_blob_gas),
-        authorization_list: (tx.tx_type == TxType::Eip7702).then_some(&auths[..]),
-    };
+    let env = tx_env(tx, sender, &access, &blobs, &auths);
     let recording = Recording::new(state);
     let mut buffers = HeapBuffers::new(&Limits::HOST);
     let mut evm = Evm::new(&recording, buffers.buffers());

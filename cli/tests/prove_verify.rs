@@ -2,7 +2,7 @@
 //! by loop programs, and the ipsilon `jump_around` benchmark's code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::Value;
@@ -33,11 +33,10 @@ fn args(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-#[test]
-fn countdown_case_proves_verifies_and_a_flipped_file_is_rejected() {
-    // PUSH1 50, JUMPDEST, PUSH1 1, SWAP1, SUB, DUP1, PUSH1 2, JUMPI, POP, STOP
-    let case = case_with_code("0x60325b60019003806002575000");
-    let out = tmp("countdown.bin");
+/// Proves `case` into the temporary file `name`, checks that the proof
+/// verifies, and returns the file.
+fn prove_and_verify(case: &Path, name: &str) -> PathBuf {
+    let out = tmp(name);
     let r = prove::run(&args(&[
         case.to_str().unwrap(),
         "-o",
@@ -49,6 +48,14 @@ fn countdown_case_proves_verifies_and_a_flipped_file_is_rejected() {
         verify::run(&args(&[out.to_str().unwrap()])).unwrap(),
         ExitCode::SUCCESS
     );
+    out
+}
+
+#[test]
+fn countdown_case_proves_verifies_and_a_flipped_file_is_rejected() {
+    // PUSH1 50, JUMPDEST, PUSH1 1, SWAP1, SUB, DUP1, PUSH1 2, JUMPI, POP, STOP
+    let case = case_with_code("0x60325b60019003806002575000");
+    let out = prove_and_verify(&case, "countdown.bin");
     let mut bytes = std::fs::read(&out).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x40;
@@ -85,18 +92,7 @@ fn ipsilon_jump_around_code_proves_and_verifies() {
     let to = test["transaction"]["to"].as_str().unwrap();
     let code = test["pre"][to]["code"].as_str().unwrap();
     let case = case_with_code(code);
-    let out = tmp("jump_around.bin");
-    let r = prove::run(&args(&[
-        case.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]))
-    .unwrap();
-    assert_eq!(r, ExitCode::SUCCESS);
-    assert_eq!(
-        verify::run(&args(&[out.to_str().unwrap()])).unwrap(),
-        ExitCode::SUCCESS
-    );
+    prove_and_verify(&case, "jump_around.bin");
 }
 
 #[test]

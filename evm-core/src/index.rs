@@ -104,6 +104,26 @@ impl<'b> KeyIndex<'b> {
         false
     }
 
+    /// Records the new entry number `entry` under hash `h`, after the
+    /// `existing` entries (their hashes in entry order, read only when the
+    /// table must be rebuilt); `false` when the load factor would pass one
+    /// half (nothing recorded). A disabled index records nothing and answers
+    /// `true`.
+    #[inline]
+    #[must_use]
+    pub fn add(&mut self, h: u64, entry: usize, existing: impl Iterator<Item = u64>) -> bool {
+        if !self.enabled() {
+            return true;
+        }
+        if !self.has_room(entry) {
+            return false;
+        }
+        if !self.insert(h, entry) {
+            self.rebuild(existing.chain(core::iter::once(h)));
+        }
+        true
+    }
+
     /// Empties the table and records the entries with these hashes, in order
     /// (the fallback when old buckets crowd the table).
     pub fn rebuild(&mut self, hashes: impl Iterator<Item = u64>) {

@@ -497,16 +497,10 @@ impl<'b> Journal<'b> {
             state.storage(&a.address, key).map_err(Error::State)?
         };
         let i = self.slots.len();
-        if self.slot_index.enabled() {
-            if !self.slot_index.has_room(i) {
-                return Err(Error::Capacity(Resource::Slots));
-            }
-            if !self.slot_index.insert(slot_hash(account, key), i) {
-                let slots = self.slots.as_slice().iter();
-                let h = slots.map(|s| slot_hash(s.account, &s.key));
-                self.slot_index
-                    .rebuild(h.chain(core::iter::once(slot_hash(account, key))));
-            }
+        let existing = self.slots.as_slice().iter();
+        let existing = existing.map(|s| slot_hash(s.account, &s.key));
+        if !self.slot_index.add(slot_hash(account, key), i, existing) {
+            return Err(Error::Capacity(Resource::Slots));
         }
         self.slots
             .push(CachedSlot {
@@ -604,16 +598,13 @@ impl<'b> Journal<'b> {
                     return Ok(());
                 }
                 let i = self.transient.len();
-                if self.transient_index.enabled() {
-                    if !self.transient_index.has_room(i) {
-                        return Err(Error::Capacity(Resource::TransientSlots));
-                    }
-                    if !self.transient_index.insert(slot_hash(account, key), i) {
-                        let t = self.transient.as_slice().iter();
-                        let h = t.map(|s| slot_hash(s.account, &s.key));
-                        self.transient_index
-                            .rebuild(h.chain(core::iter::once(slot_hash(account, key))));
-                    }
+                let existing = self.transient.as_slice().iter();
+                let existing = existing.map(|s| slot_hash(s.account, &s.key));
+                if !self
+                    .transient_index
+                    .add(slot_hash(account, key), i, existing)
+                {
+                    return Err(Error::Capacity(Resource::TransientSlots));
                 }
                 self.transient
                     .push(TransientSlot {

@@ -90,6 +90,16 @@ pub enum PrecompileError {
     StepBudget,
 }
 
+/// The buffer a precompile writes its output to.
+pub type Output<'o> = SliceVec<'o, u8>;
+
+/// What a precompile call answers: the gas it used, or why it failed.
+pub type GasUsed = Result<u64, PrecompileError>;
+
+/// A precompile function: `input`, the gas available, the output buffer
+/// (cleared first), the device's bounds; answers the gas it used.
+pub type Precompile = fn(&[u8], u64, &mut Output<'_>, &mut Budget) -> GasUsed;
+
 /// Device bounds on the work a precompile call may do (see [`crate::Limits`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
@@ -126,13 +136,7 @@ impl Budget {
 }
 
 /// Runs Cancun precompile `id` (1..=10) with Cancun's rules; see [`run_spec`].
-pub fn run(
-    id: u8,
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+pub fn run(id: u8, input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
     run_spec(Spec::Cancun, u16::from(id), input, gas, out, budget)
 }
 
@@ -148,9 +152,9 @@ pub fn run_spec(
     id: u16,
     input: &[u8],
     gas: u64,
-    out: &mut SliceVec<'_, u8>,
+    out: &mut Output<'_>,
     budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+) -> GasUsed {
     out.clear();
     match id {
         1 => ecrecover::run(input, gas, out, budget),
@@ -184,20 +188,10 @@ fn bls12_381(
     id: u16,
     input: &[u8],
     gas: u64,
-    out: &mut SliceVec<'_, u8>,
+    out: &mut Output<'_>,
     budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
-    use bls12_381 as bls;
-    let f = match id {
-        0x0b => bls::g1_add,
-        0x0c => bls::g1_msm,
-        0x0d => bls::g2_add,
-        0x0e => bls::g2_msm,
-        0x0f => bls::pairing_check,
-        0x10 => bls::map_fp_to_g1,
-        0x11 => bls::map_fp2_to_g2,
-        _ => return Err(PrecompileError::Unsupported),
-    };
+) -> GasUsed {
+    let f = bls12_381::at(id).ok_or(PrecompileError::Unsupported)?;
     f(input, gas, out, budget)
 }
 

@@ -234,18 +234,7 @@ pub(crate) mod tests {
             .to_be_bytes()
     }
 
-    struct Host;
-
-    impl Platform for Host {
-        fn memory(&self) -> crate::MemoryStats {
-            crate::MemoryStats::default()
-        }
-        fn measure(&mut self, routine: &mut dyn FnMut()) -> crate::Measurement {
-            routine();
-            crate::Measurement::default()
-        }
-        fn send(&mut self, _frame: &[u8]) {}
-    }
+    use crate::service::TestHost as Host;
 
     fn run(query: &ExecQuery<'_>) -> Response<'static> {
         let bytes = postcard::to_allocvec(query).unwrap();

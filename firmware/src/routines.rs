@@ -88,18 +88,8 @@ fn bls12<P: Platform>(
     input: &[u8],
     out: &mut [u8; ROUTINE_OUTPUT],
 ) -> Result<(Measurement, usize), ErrorCode> {
-    use evm_core::precompile::{bls12_381 as bls, Budget, PrecompileError};
-    type Call = fn(&[u8], u64, &mut SliceVec<'_, u8>, &mut Budget) -> Result<u64, PrecompileError>;
-    let f: Call = match address {
-        0x0b => bls::g1_add,
-        0x0c => bls::g1_msm,
-        0x0d => bls::g2_add,
-        0x0e => bls::g2_msm,
-        0x0f => bls::pairing_check,
-        0x10 => bls::map_fp_to_g1,
-        0x11 => bls::map_fp2_to_g2,
-        _ => return Err(ErrorCode::Unsupported),
-    };
+    use evm_core::precompile::{bls12_381, Budget, PrecompileError};
+    let f = bls12_381::at(u16::from(address)).ok_or(ErrorCode::Unsupported)?;
     let mut buf = [0u8; 256];
     let mut result = None;
     let m = platform.measure(&mut || {
@@ -194,18 +184,7 @@ fn spin<P: Platform>(_: &mut P, _: u32) -> Result<(Measurement, usize), ErrorCod
 mod tests {
     use super::*;
 
-    struct Host;
-
-    impl Platform for Host {
-        fn memory(&self) -> crate::MemoryStats {
-            crate::MemoryStats::default()
-        }
-        fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
-            routine();
-            Measurement::default()
-        }
-        fn send(&mut self, _frame: &[u8]) {}
-    }
+    use crate::service::TestHost as Host;
 
     #[cfg(feature = "test-hooks")]
     #[test]

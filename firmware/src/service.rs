@@ -67,6 +67,22 @@ pub trait Platform {
     }
 }
 
+/// A host board for unit tests: no memory figures, no instruction count.
+#[cfg(test)]
+pub(crate) struct TestHost;
+
+#[cfg(test)]
+impl Platform for TestHost {
+    fn memory(&self) -> MemoryStats {
+        MemoryStats::default()
+    }
+    fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
+        routine();
+        Measurement::default()
+    }
+    fn send(&mut self, _frame: &[u8]) {}
+}
+
 /// What the main loop must do after a frame was handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

@@ -114,20 +114,8 @@ pub fn verify_stark<'r, P: Platform>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::Measurement;
 
-    struct Host;
-
-    impl Platform for Host {
-        fn memory(&self) -> crate::MemoryStats {
-            crate::MemoryStats::default()
-        }
-        fn measure(&mut self, routine: &mut dyn FnMut()) -> Measurement {
-            routine();
-            Measurement::default()
-        }
-        fn send(&mut self, _frame: &[u8]) {}
-    }
+    use crate::service::TestHost as Host;
 
     fn answer(staged: &[u8]) -> Option<(Rejection, std::string::String)> {
         let mut reason = heapless::String::new();

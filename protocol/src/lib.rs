@@ -9,6 +9,8 @@ pub mod error;
 pub mod frame;
 pub mod limits;
 pub mod message;
+#[cfg(feature = "evm")]
+pub mod run_env;
 pub mod stark;
 pub mod wallet;
 #[cfg(any(test, feature = "std"))]

@@ -1,28 +1,11 @@
 //! BLS12-381 benchmark inputs (EIP-2537) and the host's answers for them.
 
 use evm_core::buf::SliceVec;
-use evm_core::precompile::bls12_381 as bls;
-use evm_core::precompile::{Budget, PrecompileError};
-
-type Call = fn(&[u8], u64, &mut SliceVec<'_, u8>, &mut Budget) -> Result<u64, PrecompileError>;
-
-/// The precompile at `address` (0x0b–0x11).
-fn precompile(address: u8) -> Option<Call> {
-    Some(match address {
-        0x0b => bls::g1_add,
-        0x0c => bls::g1_msm,
-        0x0d => bls::g2_add,
-        0x0e => bls::g2_msm,
-        0x0f => bls::pairing_check,
-        0x10 => bls::map_fp_to_g1,
-        0x11 => bls::map_fp2_to_g2,
-        _ => return None,
-    })
-}
+use evm_core::precompile::{bls12_381, Budget};
 
 /// The host's output of the precompile at `address` on `input` (`None` if it fails).
 pub fn host_output(address: u8, input: &[u8]) -> Option<Vec<u8>> {
-    let f = precompile(address)?;
+    let f = bls12_381::at(u16::from(address))?;
     let mut buf = [0u8; 256];
     let mut out = SliceVec::new(&mut buf);
     let mut budget = Budget::UNBOUNDED;

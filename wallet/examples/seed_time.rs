@@ -4,19 +4,15 @@
 //! a measurement, not a test (the device counts are instructions, in `cargo xtask bench`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Duration;
 
 use wallet::{DerivationPath, ExtendedKey, Mnemonic};
 
-fn best<T>(mut f: impl FnMut() -> T) -> Duration {
-    (0..20)
-        .map(|_| {
-            let t = Instant::now();
-            std::hint::black_box(f());
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
+/// The shortest of 20 runs of `f`.
+fn best<T>(f: impl FnMut() -> T) -> Duration {
+    common::best(20, f)
 }
 
 fn main() {

@@ -55,6 +55,14 @@ fn cargo(args: &[&str]) -> Command {
     cmd
 }
 
+/// `cargo test` of the host's package set (the workspace without
+/// `zkevm-tests`), the test binaries given `filter`.
+fn host_tests(filter: &[&str]) -> Command {
+    let mut cmd = cargo(&["test", "--workspace", "--exclude", "zkevm-tests", "--"]);
+    cmd.args(filter);
+    cmd
+}
+
 /// Parse libtest's `test result: ok. 3 passed; 0 failed; 1 ignored; ...` line.
 fn parse_result_line(line: &str, count: &mut TestCount) {
     let Some(rest) = line.trim().strip_prefix("test result: ") else {
@@ -166,12 +174,7 @@ pub fn run() -> Result<(), String> {
         ),
         run_step(
             "unit, property and fixture tests (host)",
-            cargo(&[
-                "test",
-                "--workspace",
-                "--exclude",
-                "zkevm-tests",
-                "--",
+            host_tests(&[
                 "--skip",
                 STATE_TESTS,
                 "--skip",
@@ -184,46 +187,19 @@ pub fn run() -> Result<(), String> {
         run_step(
             "Ethereum transaction tests, newest fork of each (host)",
             // Same package set again: nothing is rebuilt.
-            cargo(&[
-                "test",
-                "--workspace",
-                "--exclude",
-                "zkevm-tests",
-                "--",
-                "--exact",
-                TX_TESTS,
-                "--nocapture",
-            ]),
+            host_tests(&["--exact", TX_TESTS, "--nocapture"]),
             true,
         ),
         run_step(
             "Ethereum state tests, fork Cancun (host)",
             // Same package set as the step before, so nothing is rebuilt with
             // other features; the filter leaves only the state tests to run.
-            cargo(&[
-                "test",
-                "--workspace",
-                "--exclude",
-                "zkevm-tests",
-                "--",
-                "--exact",
-                STATE_TESTS,
-                "--nocapture",
-            ]),
+            host_tests(&["--exact", STATE_TESTS, "--nocapture"]),
             true,
         ),
         run_step(
             "Ethereum execution-spec state tests, fork Osaka (host)",
-            cargo(&[
-                "test",
-                "--workspace",
-                "--exclude",
-                "zkevm-tests",
-                "--",
-                "--exact",
-                EEST_STATE_TESTS,
-                "--nocapture",
-            ]),
+            host_tests(&["--exact", EEST_STATE_TESTS, "--nocapture"]),
             true,
         ),
         run_step(

@@ -71,6 +71,36 @@ fn zkevm(bin: &Path, firmware: &Path, args: &[&str]) -> Result<(bool, String), S
     Ok((out.status.success(), stdout))
 }
 
+/// `zkevm sign-tx` of `story`'s transaction on its pre-state (written to
+/// `dir/<name>.json`), answering the device's prompt with `answer`
+/// (`--yes` or `--reject`).
+fn sign_story(
+    bin: &Path,
+    firmware: &Path,
+    dir: &Path,
+    story: &stories::Story,
+    answer: &str,
+) -> Result<(bool, String), String> {
+    let prestate = dir.join(format!("{}.json", story.name));
+    std::fs::write(&prestate, &story.prestate).map_err(|e| e.to_string())?;
+    let tx = hex(&story.tx);
+    let file = prestate.display().to_string();
+    zkevm(
+        bin,
+        firmware,
+        &[
+            "sign-tx",
+            "--path",
+            PATH,
+            "--tx",
+            &tx,
+            "--prestate",
+            &file,
+            answer,
+        ],
+    )
+}
+
 /// The story of issue 13: the device's address; an ERC-20 transfer checked
 /// on a proven pre-state and signed; a Safe upgrade flagged and rejected.
 pub fn run(firmware: &Path) -> Result<(), String> {
@@ -87,24 +117,12 @@ pub fn run(firmware: &Path) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
 
     // An ERC-20 transfer with a witness: shown with its simulation, confirmed.
-    let story = stories::erc20_transfer_from(address)?;
-    let prestate = dir.join("erc20-transfer.json");
-    std::fs::write(&prestate, &story.prestate).map_err(|e| e.to_string())?;
-    let tx = hex(&story.tx);
-    let file = prestate.display().to_string();
-    let (ok, out) = zkevm(
+    let (ok, out) = sign_story(
         &bin,
         firmware,
-        &[
-            "sign-tx",
-            "--path",
-            PATH,
-            "--tx",
-            &tx,
-            "--prestate",
-            &file,
-            "--yes",
-        ],
+        &dir,
+        &stories::erc20_transfer_from(address)?,
+        "--yes",
     )?;
     let signed = out
         .lines()
@@ -123,24 +141,12 @@ pub fn run(firmware: &Path) -> Result<(), String> {
     );
 
     // A Safe upgrade by DELEGATECALL: flagged, rejected, nothing signed.
-    let story = stories::safe_upgrade_by(address)?;
-    let prestate = dir.join("safe-upgrade.json");
-    std::fs::write(&prestate, &story.prestate).map_err(|e| e.to_string())?;
-    let tx = hex(&story.tx);
-    let file = prestate.display().to_string();
-    let (ok, out) = zkevm(
+    let (ok, out) = sign_story(
         &bin,
         firmware,
-        &[
-            "sign-tx",
-            "--path",
-            PATH,
-            "--tx",
-            &tx,
-            "--prestate",
-            &file,
-            "--reject",
-        ],
+        &dir,
+        &stories::safe_upgrade_by(address)?,
+        "--reject",
     )?;
     if ok || out.contains("signature:") || !out.contains("WARNING") {
         return Err("the Safe upgrade was not flagged and refused".into());

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 
 use crate::keccak::keccak256;
 use crate::precompile::bls12_381::encoding::{encode_g1, encode_g2};
-use crate::precompile::bls12_381::tests::{g1_off_subgroup, g2_off_subgroup, hex, P};
+use crate::precompile::bls12_381::tests::{g1_off_subgroup, g2_off_subgroup, hex, plus_p, P};
 use crate::precompile::P256VERIFY;
 
 /// `n` bytes drawn from `seed` (a keccak chain).
@@ -163,17 +163,6 @@ pub fn p256_input(seed: [u8; 32], hash: [u8; 32], kind: u8) -> Vec<u8> {
         _ => {}
     }
     v
-}
-
-/// Adds p to the 48-byte value of the field element at `off` (non-canonical, same residue).
-fn plus_p(input: &mut [u8], off: usize) {
-    let p = hex(P);
-    let mut carry = 0u16;
-    for i in (0..48).rev() {
-        let s = u16::from(input[off + 16 + i]) + u16::from(p[i]) + carry;
-        input[off + 16 + i] = s as u8;
-        carry = s >> 8;
-    }
 }
 
 /// Breaks the encoded point `v` (field elements of 64 bytes) as `kind` says.

@@ -1,15 +1,9 @@
 //! 0x09 blake2f: the BLAKE2b compression function F (EIP-152), own code.
 
-use super::{put, Budget, PrecompileError};
-use crate::buf::SliceVec;
+use super::{put, Budget, GasUsed, Output, PrecompileError};
 
 /// EIP-152 on 213 bytes `rounds ‖ h ‖ m ‖ t ‖ f`: one gas per round.
-pub fn run(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+pub fn run(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
     if input.len() != 213 {
         return Err(PrecompileError::Failure);
     }

@@ -31,8 +31,7 @@
 //! `bls12-381` feature once its length and gas are checked: the transaction
 //! then ends with [`crate::Error::PrecompileUnavailable`], never an EVM result.
 
-use super::{exact, put, word, Budget, PrecompileError};
-use crate::buf::SliceVec;
+use super::{exact, put, word, Budget, GasUsed, Output, Precompile, PrecompileError};
 use crate::limits::{BLS12_G1MSM_MAX_POINTS, BLS12_G2MSM_MAX_POINTS, BLS12_PAIRING_MAX_PAIRS};
 
 mod gas;
@@ -66,86 +65,33 @@ pub const PAIRING_RECORD_LEN: usize = G1_POINT_LEN + G2_POINT_LEN;
 const FAIL: PrecompileError = PrecompileError::Failure;
 
 /// BLS12_G1ADD (0x0b): the sum of two G1 points (on the curve, any subgroup).
-pub fn g1_add(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
-    let call = Call {
-        input,
-        gas,
-        out,
-        budget,
-    };
-    call.fixed(2 * G1_POINT_LEN, G1ADD_GAS, imp::g1_add)
+pub fn g1_add(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
+    Call::new(input, gas, out, budget).fixed(2 * G1_POINT_LEN, G1ADD_GAS, imp::g1_add)
 }
 
 /// BLS12_G2ADD (0x0d): the sum of two G2 points (on the curve, any subgroup).
-pub fn g2_add(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
-    let call = Call {
-        input,
-        gas,
-        out,
-        budget,
-    };
-    call.fixed(2 * G2_POINT_LEN, G2ADD_GAS, imp::g2_add)
+pub fn g2_add(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
+    Call::new(input, gas, out, budget).fixed(2 * G2_POINT_LEN, G2ADD_GAS, imp::g2_add)
 }
 
 /// BLS12_G1MSM (0x0c): `Σ sᵢ·Pᵢ` over k ≥ 1 records (points in G1's subgroup).
-pub fn g1_msm(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
-    let call = Call {
-        input,
-        gas,
-        out,
-        budget,
-    };
+pub fn g1_msm(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
+    let call = Call::new(input, gas, out, budget);
     let cost = |k| msm_gas(k, G1MUL_GAS, &G1_MSM_DISCOUNT);
     call.records(G1_MSM_RECORD_LEN, cost, BLS12_G1MSM_MAX_POINTS, imp::g1_msm)
 }
 
 /// BLS12_G2MSM (0x0e): `Σ sᵢ·Pᵢ` over k ≥ 1 records (points in G2's subgroup).
-pub fn g2_msm(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
-    let call = Call {
-        input,
-        gas,
-        out,
-        budget,
-    };
+pub fn g2_msm(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
+    let call = Call::new(input, gas, out, budget);
     let cost = |k| msm_gas(k, G2MUL_GAS, &G2_MSM_DISCOUNT);
     call.records(G2_MSM_RECORD_LEN, cost, BLS12_G2MSM_MAX_POINTS, imp::g2_msm)
 }
 
 /// BLS12_PAIRING_CHECK (0x0f): the 32-byte word 1 if `∏ e(Pᵢ, Qᵢ) = 1` over
 /// k ≥ 1 pairs (both points in their subgroups), else 0.
-pub fn pairing_check(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
-    let call = Call {
-        input,
-        gas,
-        out,
-        budget,
-    };
-    call.records(
+pub fn pairing_check(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
+    Call::new(input, gas, out, budget).records(
         PAIRING_RECORD_LEN,
         pairing_gas,
         BLS12_PAIRING_MAX_PAIRS,
@@ -154,53 +100,54 @@ pub fn pairing_check(
 }
 
 /// BLS12_MAP_FP_TO_G1 (0x10): the G1 point of one Fp element.
-pub fn map_fp_to_g1(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
-    let call = Call {
-        input,
-        gas,
-        out,
-        budget,
-    };
-    call.fixed(64, MAP_FP_TO_G1_GAS, imp::map_fp_to_g1)
+pub fn map_fp_to_g1(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
+    Call::new(input, gas, out, budget).fixed(64, MAP_FP_TO_G1_GAS, imp::map_fp_to_g1)
 }
 
 /// BLS12_MAP_FP2_TO_G2 (0x11): the G2 point of one Fp2 element.
-pub fn map_fp2_to_g2(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
-    let call = Call {
-        input,
-        gas,
-        out,
-        budget,
-    };
-    call.fixed(128, MAP_FP2_TO_G2_GAS, imp::map_fp2_to_g2)
+pub fn map_fp2_to_g2(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
+    Call::new(input, gas, out, budget).fixed(128, MAP_FP2_TO_G2_GAS, imp::map_fp2_to_g2)
+}
+
+/// The precompile at `address` (0x0b–0x11), if it is one of the seven.
+pub fn at(address: u16) -> Option<Precompile> {
+    Some(match address {
+        0x0b => g1_add,
+        0x0c => g1_msm,
+        0x0d => g2_add,
+        0x0e => g2_msm,
+        0x0f => pairing_check,
+        0x10 => map_fp_to_g1,
+        0x11 => map_fp2_to_g2,
+        _ => return None,
+    })
 }
 
 /// One call's arguments, and the two shapes of the seven precompiles.
 struct Call<'c, 'o> {
     input: &'c [u8],
     gas: u64,
-    out: &'c mut SliceVec<'o, u8>,
+    out: &'c mut Output<'o>,
     budget: &'c mut Budget,
 }
 
-impl Call<'_, '_> {
+impl<'c, 'o> Call<'c, 'o> {
+    fn new(input: &'c [u8], gas: u64, out: &'c mut Output<'o>, budget: &'c mut Budget) -> Self {
+        Self {
+            input,
+            gas,
+            out,
+            budget,
+        }
+    }
+
     /// Exactly `len` bytes at a fixed `cost`: checks the length, pays, runs `op`.
     fn fixed<const N: usize>(
         self,
         len: usize,
         cost: u64,
         op: impl FnOnce(&[u8]) -> Result<[u8; N], PrecompileError>,
-    ) -> Result<u64, PrecompileError> {
+    ) -> GasUsed {
         self.out.clear();
         exact(self.input, len)?;
         self.budget.pay(cost, self.gas)?;
@@ -217,7 +164,7 @@ impl Call<'_, '_> {
         cost: impl FnOnce(u64) -> Option<u64>,
         max: usize,
         op: impl FnOnce(&[u8]) -> Result<[u8; N], PrecompileError>,
-    ) -> Result<u64, PrecompileError> {
+    ) -> GasUsed {
         self.out.clear();
         let k = records(self.input, len)?;
         let cost = cost(k).ok_or(PrecompileError::OutOfGas)?;

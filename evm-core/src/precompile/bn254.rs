@@ -1,7 +1,6 @@
 //! 0x06–0x08 BN254 (alt_bn128) addition, multiplication and pairing check over `substrate-bn`.
 
-use super::{padded, put, word, Budget, PrecompileError};
-use crate::buf::SliceVec;
+use super::{padded, put, word, Budget, GasUsed, Output, PrecompileError};
 use substrate_bn::{AffineG1, AffineG2, Fq, Fq2, Group, Gt, G1, G2};
 
 fn fq(b: &[u8]) -> Result<Fq, PrecompileError> {
@@ -57,12 +56,7 @@ pub const PAIRING_BASE_GAS: u64 = 45_000;
 pub const PAIRING_PER_PAIR_GAS: u64 = 34_000;
 
 /// 0x06: the sum of two G1 points (each zero-padded to 64 bytes).
-pub fn add(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+pub fn add(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
     budget.pay(ADD_GAS, gas)?;
     let a = g1(&padded::<64>(input, 0))?;
     let b = g1(&padded::<64>(input, 64))?;
@@ -71,12 +65,7 @@ pub fn add(
 }
 
 /// 0x07: a G1 point times a scalar.
-pub fn mul(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+pub fn mul(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
     budget.pay(MUL_GAS, gas)?;
     let a = g1(&padded::<64>(input, 0))?;
     let k = padded::<32>(input, 64);
@@ -86,12 +75,7 @@ pub fn mul(
 }
 
 /// 0x08: the word 1 if the product of the pairings of k 192-byte records is one, else 0.
-pub fn pairing_check(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+pub fn pairing_check(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
     if !input.len().is_multiple_of(192) {
         return Err(PrecompileError::Failure);
     }

@@ -1,19 +1,13 @@
 //! 0x01 ecrecover: the address that signed a hash (secp256k1, `k256`).
 
-use super::{padded, put, Budget, PrecompileError};
-use crate::buf::SliceVec;
+use super::{padded, put, Budget, GasUsed, Output};
 
 /// Gas of ecrecover, whatever its input.
 pub const ECRECOVER_GAS: u64 = 3000;
 
 /// ecrecover on `hash ‖ v ‖ r ‖ s` (zero-padded to 128 bytes): the signer's
 /// address as a 32-byte word, or an empty output for an invalid signature.
-pub fn run(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+pub fn run(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
     budget.pay(ECRECOVER_GAS, gas)?;
     if let Some(a) = recover(input) {
         put(out, &a)?;

@@ -1,9 +1,7 @@
 //! 0x0a KZG point evaluation (EIP-4844) over `kzg-rs`.
 
 #[cfg(feature = "kzg")]
-use super::{put, Budget, PrecompileError};
-#[cfg(feature = "kzg")]
-use crate::buf::SliceVec;
+use super::{put, Budget, GasUsed, Output, PrecompileError};
 
 /// Gas of the point evaluation, whatever its input.
 #[cfg(feature = "kzg")]
@@ -18,12 +16,7 @@ pub const BLS_MODULUS: [u8; 32] = [
 /// 0x0a on `versioned_hash ‖ z ‖ y ‖ commitment ‖ proof` (192 bytes):
 /// `FIELD_ELEMENTS_PER_BLOB ‖ BLS_MODULUS` when the proof holds.
 #[cfg(feature = "kzg")]
-pub fn run(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+pub fn run(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
     budget.pay(POINT_EVALUATION_GAS, gas)?;
     verify(input)?;
     let mut n = [0u8; 32];

@@ -1,7 +1,6 @@
 //! 0x05 modexp: EIP-2565 gas (Osaka: EIP-7883 gas and the EIP-7823 operand bound) over `aurora-engine-modexp`.
 
-use super::{padded, Budget, PrecompileError};
-use crate::buf::SliceVec;
+use super::{padded, Budget, GasUsed, Output, PrecompileError};
 use crate::limits::MODEXP_MAX_OSAKA;
 use crate::spec::Spec;
 
@@ -16,9 +15,9 @@ pub fn run(
     spec: Spec,
     input: &[u8],
     gas: u64,
-    out: &mut SliceVec<'_, u8>,
+    out: &mut Output<'_>,
     budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+) -> GasUsed {
     use crate::state::U256;
     let len = |off: usize| {
         let v = U256::from_be_bytes(padded::<32>(input, off));

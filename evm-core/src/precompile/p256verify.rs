@@ -1,7 +1,6 @@
 //! EIP-7951 P256VERIFY (secp256r1 ECDSA verification, 0x100 from Osaka): not yet dispatched by [`super::run`].
 
-use super::{put, word, Budget, PrecompileError, P256VERIFY_GAS};
-use crate::buf::SliceVec;
+use super::{put, word, Budget, GasUsed, Output, P256VERIFY_GAS};
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use p256::{EncodedPoint, FieldBytes};
@@ -18,12 +17,7 @@ use p256::{EncodedPoint, FieldBytes};
 /// still uses all of [`P256VERIFY_GAS`]: a failure is not an error. High `s`
 /// is accepted (EIP-7951 requires no low-s form) and the hash is reduced
 /// modulo `n`, not bounded.
-pub fn p256_verify(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+pub fn p256_verify(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
     out.clear();
     budget.pay(P256VERIFY_GAS, gas)?;
     if verify(input) {
@@ -63,6 +57,8 @@ fn verify(input: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::buf::SliceVec;
+    use crate::precompile::PrecompileError;
     use p256::ecdsa::signature::hazmat::PrehashSigner;
     use p256::ecdsa::SigningKey;
     use p256::elliptic_curve::ops::Reduce;

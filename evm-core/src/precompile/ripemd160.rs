@@ -1,16 +1,10 @@
 //! 0x03 ripemd160 (`ripemd`).
 
-use super::{put, Budget, PrecompileError};
-use crate::buf::SliceVec;
+use super::{put, Budget, GasUsed, Output};
 use crate::gas::words;
 
 /// RIPEMD-160 of `input`, left-padded to 32 bytes: 600 gas and 120 per word.
-pub fn run(
-    input: &[u8],
-    gas: u64,
-    out: &mut SliceVec<'_, u8>,
-    budget: &mut Budget,
-) -> Result<u64, PrecompileError> {
+pub fn run(input: &[u8], gas: u64, out: &mut Output<'_>, budget: &mut Budget) -> GasUsed {
     use ripemd::Digest;
     let cost = 600 + 120 * words(input.len() as u64);
     budget.pay(cost, gas)?;

@@ -24,8 +24,9 @@ use core::fmt;
 use evm_core::evm::authorization::delegation_target;
 use evm_core::{
     AccessListItem, AccountChange, Address, BlockEnv, Evm, ExecStatus, HeapBuffers, Spec, State,
-    TxEnv, B256, U256,
+    B256, U256,
 };
+use protocol::run_env::{authorization, block_env, tx_env};
 use protocol::witness::Witness;
 use wallet::tx::TxType;
 use wallet::Transaction;
@@ -188,14 +189,7 @@ impl TxLists {
         auths
             .try_reserve_exact(tx.authorizations.len())
             .map_err(|_| oom)?;
-        auths.extend(tx.authorizations.iter().map(|a| evm_core::Authorization {
-            chain_id: a.chain_id,
-            address: a.address,
-            nonce: a.nonce,
-            y_parity: a.y_parity,
-            r: a.r,
-            s: a.s,
-        }));
+        auths.extend(tx.authorizations.iter().map(|a| authorization(&a)));
         Ok(Self {
             keys,
             access,
@@ -270,33 +264,10 @@ pub fn simulate(
     }
     let state = verify::verify(&w)?;
     let b = &w.block;
-    let block = BlockEnv {
-        number: b.number,
-        coinbase: b.coinbase,
-        timestamp: b.timestamp,
-        gas_limit: b.gas_limit,
-        base_fee: U256::from_be_bytes(b.base_fee),
-        prev_randao: b.prev_randao,
-        excess_blob_gas: b.excess_blob_gas,
-        chain_id: b.chain_id,
-    };
+    let block = block_env(b);
     let lists = TxLists::new(tx)?;
     let access = lists.items()?;
-    let typed = !matches!(tx.tx_type, TxType::Legacy | TxType::Eip2930);
-    let env = TxEnv {
-        caller: *sender,
-        to: tx.to,
-        value: tx.value,
-        data: tx.input,
-        gas_limit: tx.gas_limit,
-        nonce: tx.nonce,
-        max_fee_per_gas: tx.max_fee_per_gas,
-        max_priority_fee_per_gas: typed.then_some(tx.max_priority_fee_per_gas),
-        access_list: &access,
-        blob_hashes: &lists.blobs,
-        max_fee_per_blob_gas: (tx.tx_type == TxType::Eip4844).then_some(tx.max_fee_per_blob_gas),
-        authorization_list: (tx.tx_type == TxType::Eip7702).then_some(&lists.auths[..]),
-    };
+    let env = tx_env(tx, sender, &access, &lists.blobs, &lists.auths);
     let mut buffers = HeapBuffers::new(&EVM_LIMITS);
     let tracer = CallTracer::new(tx.to.unwrap_or_default());
     let mut evm = Evm::with_tracer(&state, buffers.buffers(), tracer);

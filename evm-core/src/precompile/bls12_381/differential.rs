@@ -11,7 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::encoding::{encode_g1, encode_g2};
-use super::tests::{call, g1_off_subgroup, g2_off_subgroup, hex, P};
+use super::tests::{call, g1_off_subgroup, g2_off_subgroup, hex, plus_p};
 use super::*;
 use ark_bls12_381::{Fr, G1Projective, G2Projective};
 use ark_ec::{CurveGroup, PrimeGroup};
@@ -61,17 +61,6 @@ fn scalar(seed: [u8; 32], kind: u8) -> Vec<u8> {
         1 => r,
         2 => vec![0xff; 32],
         _ => seed.to_vec(),
-    }
-}
-
-/// Adds p to the 48-byte value of the field element at `off` (non-canonical, same residue).
-fn plus_p(input: &mut [u8], off: usize) {
-    let p = hex(P);
-    let mut carry = 0u16;
-    for i in (0..48).rev() {
-        let s = u16::from(input[off + 16 + i]) + u16::from(p[i]) + carry;
-        input[off + 16 + i] = s as u8;
-        carry = s >> 8;
     }
 }
 

@@ -3,12 +3,12 @@
 
 use super::encoding::{encode_g1, encode_g2};
 use super::*;
+use crate::buf::SliceVec;
 use ark_bls12_381::{Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{BigInteger, Field, PrimeField};
 
-pub(super) type Call =
-    fn(&[u8], u64, &mut SliceVec<'_, u8>, &mut Budget) -> Result<u64, PrecompileError>;
+pub(super) type Call = Precompile;
 
 /// The seven precompiles by address.
 pub(super) const ALL: [(u8, Call); 7] = [
@@ -52,6 +52,17 @@ const G2Y0: &str = "0ce5d527727d6e118cc9cdc6da2e351aadfd9baa8cbdd3a76d429a695160
 const G2Y1: &str = "0606c4a02ea734cc32acd2b02bc28b99cb3e287e85a763af267492ab572e99ab3f370d275cec1da1aaa9075ff05f79be";
 /// The base-field modulus p, big-endian.
 pub(crate) const P: &str = "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab";
+
+/// Adds p to the 48-byte value of the field element at `off` (non-canonical, same residue).
+pub(crate) fn plus_p(input: &mut [u8], off: usize) {
+    let p = hex(P);
+    let mut carry = 0u16;
+    for i in (0..48).rev() {
+        let s = u16::from(input[off + 16 + i]) + u16::from(p[i]) + carry;
+        input[off + 16 + i] = s as u8;
+        carry = s >> 8;
+    }
+}
 
 /// A 48-byte big-endian value as a 64-byte field element.
 pub(super) fn fe(value: &str) -> Vec<u8> {
