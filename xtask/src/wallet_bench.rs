@@ -107,7 +107,7 @@ fn story_rows(firmware: &Firmware, label: &str, story: &Story) -> Result<(String
         } => (id, instructions, steps),
         other => return Err(format!("{label}: SignTransaction: {other:?}")),
     };
-    let after_display = peaks(&mut device)?;
+    // Any request but `Confirm` would drop the pending one: the peaks are read after it.
     let WalletReply::Signature {
         r,
         s,
@@ -135,7 +135,7 @@ fn story_rows(firmware: &Firmware, label: &str, story: &Story) -> Result<(String
          | … parse, check rules, render the transaction | {} | | |\n\
          | … decode + verify the witness (proofs → proven state) | {} | | |\n\
          | … simulate (Osaka, call tracer) + render the report | {} | | |\n\
-         | … display answered (all of the above) | {} | {after_display} |\n\
+         | … display answered (all of the above) | {} | | |\n\
          | … sign on `Confirm` (RFC 6979, the key kept from the display) | {} | {after_sign} |\n\
          | **{label} end to end** | **{}** | | |\n",
         story.tx.len(),
@@ -160,7 +160,7 @@ pub fn section(firmware: &Firmware) -> Result<String, String> {
          freshly booted device with the mnemonic loaded: `SignTransaction` with the witness the \
          host cut from the story's pre-state, then `Confirm`; the signature recovers to the \
          device's address. Peaks are the device's high-water marks since boot, read after the \
-         request of that row. Only `cargo xtask bench --wallet` prints this section alone.\n\n",
+         request of that row (a story's after its `Confirm`). Only `cargo xtask bench --wallet` prints this section alone.\n\n",
     );
     md += HEADER;
     md += &key_rows(firmware)?;

@@ -264,6 +264,7 @@ pub fn simulate(
 /// The first part of [`simulate`]: the witness decoded, and the checks that
 /// need no proof (its chain id is the transaction's, the gas limit within the
 /// device cap). [`verify::verify`] then gives the proven state for [`run`].
+#[inline(never)]
 pub fn decode_witness<'w>(tx: &Transaction<'_>, witness: &'w [u8]) -> Result<Witness<'w>, Refusal> {
     let w = Witness::decode(witness).map_err(BadWitness::Decode)?;
     if let Some(chain) = tx.chain_id {
@@ -282,6 +283,7 @@ pub fn decode_witness<'w>(tx: &Transaction<'_>, witness: &'w [u8]) -> Result<Wit
 
 /// The last part of [`simulate`]: runs `tx` from `sender` on `state`, which
 /// [`verify::verify`] built from `w`, and reports what it does.
+#[inline(never)]
 pub fn run(
     tx: &Transaction<'_>,
     sender: &Address,

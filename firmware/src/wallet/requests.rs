@@ -70,6 +70,7 @@ impl Session {
     /// Serve `request` (with `staged`, the staging area's bytes). Nothing is
     /// pending after an error: a request opens its pending entry only once its
     /// display is ready, and an answer always takes the pending entry.
+    #[inline(never)]
     pub fn handle<P: Platform>(
         &mut self,
         platform: &mut P,
@@ -184,6 +185,7 @@ impl Session {
     /// The user's answer to the pending request: the signature, or its
     /// rejection. Never signs anything but the pending request whose id is `id`,
     /// with the key its display was derived for (dropped, and so wiped, here).
+    #[inline(never)]
     fn answer<P: Platform>(
         &mut self,
         platform: &mut P,
@@ -212,6 +214,7 @@ impl Session {
         })
     }
 
+    #[inline(never)]
     fn address<P: Platform>(
         &mut self,
         platform: &mut P,
@@ -240,6 +243,7 @@ impl Session {
     /// `render` (given the timer for its steps, the text, the signer's address
     /// and the steps to fill in; it returns the hash to sign) and make it the
     /// pending request, with the key.
+    #[inline(never)]
     fn show<P: Platform>(
         &mut self,
         platform: &mut P,
