@@ -29,4 +29,6 @@ pub use message::{
 pub use stark::{StarkFault, StarkSummary};
 #[cfg(any(test, feature = "std"))]
 pub use wallet::WalletReply;
-pub use wallet::{PathIndices, SignTxQuery, WalletError, WalletRequest, WalletResponse};
+pub use wallet::{
+    DisplaySteps, PathIndices, SignTxQuery, WalletError, WalletRequest, WalletResponse,
+};

@@ -98,6 +98,19 @@ pub struct SignTxQuery<'a> {
     pub witness: Option<&'a [u8]>,
 }
 
+/// Where a display's instructions went; a step that did not run is 0. The
+/// rest of the total is parsing, checking and rendering the request itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct DisplaySteps {
+    /// Deriving the signing key from the seed, and its address (the `from`).
+    pub derive: u64,
+    /// Decoding the witness and verifying its proofs into the proven state.
+    pub verify_witness: u64,
+    /// Running the transaction on the proven state, rendering what it does.
+    pub simulate: u64,
+}
+
 /// A wallet answer (inside [`crate::Response::Wallet`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WalletResponse<'a> {
@@ -125,8 +138,11 @@ pub enum WalletResponse<'a> {
         id: u32,
         /// The display, one line per `\n` (at most [`crate::limits::MAX_DISPLAY`] bytes).
         text: &'a str,
-        /// Instructions of parsing, checking and rendering the request.
+        /// Instructions of the whole request: deriving the key, parsing,
+        /// checking, verifying and simulating, rendering.
         instructions: u64,
+        /// The parts of `instructions` spent on the key and on the witness.
+        steps: DisplaySteps,
     },
     /// The signature of the confirmed request `id`.
     Signature {
@@ -262,6 +278,7 @@ pub enum WalletReply {
         id: u32,
         text: String,
         instructions: u64,
+        steps: DisplaySteps,
     },
     Signature {
         id: u32,
@@ -297,10 +314,12 @@ impl From<WalletResponse<'_>> for WalletReply {
                 id,
                 text,
                 instructions,
+                steps,
             } => Self::Display {
                 id,
                 text: text.to_owned(),
                 instructions,
+                steps,
             },
             WalletResponse::Signature {
                 id,
@@ -355,6 +374,11 @@ mod tests {
             id: u32::MAX,
             text: &text,
             instructions: u64::MAX,
+            steps: DisplaySteps {
+                derive: u64::MAX,
+                verify_witness: u64::MAX,
+                simulate: u64::MAX,
+            },
         });
         let mut wire = [0u8; crate::limits::MAX_WIRE_FRAME];
         assert!(crate::encode_frame(&response, &mut wire).is_ok());

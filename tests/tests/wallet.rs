@@ -38,6 +38,7 @@ fn shown(answer: Result<WalletReply, ErrorCode>) -> (u32, String, u64) {
             id,
             text,
             instructions,
+            ..
         }) => (id, text, instructions),
         other => panic!("expected a display, got {other:?}"),
     }
@@ -139,8 +140,8 @@ fn keys_addresses_and_a_transaction_signed_after_its_display_and_confirm() {
     println!("  path derivation m/44'/60'/0'/0/0: {derive}");
     println!("  address (public key + keccak): {shown_address}");
     println!("  heap peak {heap_after_keys}, stack peak {stack_after_keys}");
-    println!("  ERC-20 transfer: parse + check + derive + display: {display_instructions}");
-    println!("  ERC-20 transfer: derive + sign on Confirm: {sign_instructions}");
+    println!("  ERC-20 transfer: derive + parse + check + display: {display_instructions}");
+    println!("  ERC-20 transfer: sign on Confirm: {sign_instructions}");
     println!("  heap peak {heap_peak}, stack peak {stack_peak}");
     still_serves(device);
 }

@@ -1,9 +1,12 @@
 //! BIP-32 hierarchical deterministic secp256k1 keys: master key from a seed, child derivation.
 
+use core::cell::OnceCell;
+
 use hmac::{Hmac, Mac};
+use k256::elliptic_curve::ops::MulByGenerator;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::elliptic_curve::PrimeField;
-use k256::{NonZeroScalar, Scalar, SecretKey};
+use k256::{NonZeroScalar, ProjectivePoint, PublicKey, Scalar, SecretKey};
 use ripemd::Ripemd160;
 use sha2::{Digest, Sha256, Sha512};
 use zeroize::Zeroize;
@@ -17,12 +20,16 @@ const XPUB: [u8; 4] = [0x04, 0x88, 0xb2, 0x1e];
 
 /// An extended private key: secret key, chain code and its place in the tree.
 /// The chain code is zeroized on drop, the key by `k256` itself.
+///
+/// The public key (a point multiplication, the costly part) is computed
+/// only when asked for, once.
 pub struct ExtendedKey {
     secret: SecretKey,
     chain_code: [u8; 32],
     depth: u8,
     parent_fingerprint: [u8; 4],
     child_number: u32,
+    public: OnceCell<PublicKey>,
 }
 
 impl Drop for ExtendedKey {
@@ -54,6 +61,14 @@ fn hmac512(key: &[u8], parts: &[&[u8]]) -> [u8; 64] {
     out
 }
 
+/// `secret · G`, by k256's generator multiplication (its precomputed
+/// tables where the build enables them).
+fn public_of(secret: &SecretKey) -> PublicKey {
+    let point = ProjectivePoint::mul_by_generator(secret.to_nonzero_scalar().as_ref());
+    // Only the identity is refused, and a nonzero scalar never gives it.
+    PublicKey::from_affine(point.to_affine()).unwrap_or_else(|_| secret.public_key())
+}
+
 fn split(i: &[u8; 64]) -> ([u8; 32], [u8; 32]) {
     let mut l = [0u8; 32];
     let mut r = [0u8; 32];
@@ -79,20 +94,36 @@ impl ExtendedKey {
             depth: 0,
             parent_fingerprint: [0; 4],
             child_number: 0,
+            public: OnceCell::new(),
         })
     }
 
-    /// The key at `path` below the master key of `seed`.
+    /// The key at `path` below the master key of `seed`. Only the parents of
+    /// normal (non-hardened) children and the last key's parent (its
+    /// fingerprint) get their public keys computed: m/44'/60'/0'/0/0 takes
+    /// two point multiplications.
     pub fn derive(seed: &[u8], path: &DerivationPath) -> Result<Self> {
-        let mut key = Self::master(seed)?;
-        for index in path.indices() {
-            key = key.child(*index)?;
+        let key = Self::master(seed)?;
+        let Some((last, parents)) = path.indices().split_last() else {
+            return Ok(key);
+        };
+        let mut key = key;
+        for index in parents {
+            key = key.child_key(*index)?;
         }
-        Ok(key)
+        key.child(*last)
     }
 
     /// The child `index` (hardened if [`HARDENED`] is set): CKDpriv of BIP-32.
     pub fn child(&self, index: u32) -> Result<Self> {
+        let mut child = self.child_key(index)?;
+        child.parent_fingerprint = self.fingerprint();
+        Ok(child)
+    }
+
+    /// [`Self::child`] without the parent fingerprint (left zero): for the
+    /// keys on the way down a path, whose fingerprints nothing reads.
+    fn child_key(&self, index: u32) -> Result<Self> {
         let index_bytes = index.to_be_bytes();
         let mut i = if index & HARDENED != 0 {
             let mut k = self.secret.to_bytes();
@@ -114,14 +145,20 @@ impl ExtendedKey {
             secret: SecretKey::from(child),
             chain_code,
             depth: self.depth.saturating_add(1),
-            parent_fingerprint: self.fingerprint(),
+            parent_fingerprint: [0; 4],
             child_number: index,
+            public: OnceCell::new(),
         })
+    }
+
+    /// The public key (computed on the first call).
+    pub fn public(&self) -> &PublicKey {
+        self.public.get_or_init(|| public_of(&self.secret))
     }
 
     /// The compressed SEC1 public key (33 bytes).
     pub fn public_key(&self) -> [u8; 33] {
-        let point = self.secret.public_key().to_encoded_point(true);
+        let point = self.public().to_encoded_point(true);
         let mut out = [0u8; 33];
         if point.as_bytes().len() == 33 {
             out.copy_from_slice(point.as_bytes());
@@ -131,7 +168,7 @@ impl ExtendedKey {
 
     /// The uncompressed SEC1 public key (65 bytes, `0x04 ‖ x ‖ y`).
     pub fn public_key_uncompressed(&self) -> [u8; 65] {
-        let point = self.secret.public_key().to_encoded_point(false);
+        let point = self.public().to_encoded_point(false);
         let mut out = [0u8; 65];
         if point.as_bytes().len() == 65 {
             out.copy_from_slice(point.as_bytes());
@@ -141,7 +178,7 @@ impl ExtendedKey {
 
     /// The Ethereum address of this key.
     pub fn address(&self) -> Address {
-        address_of(&self.secret.public_key())
+        address_of(self.public())
     }
 
     /// The first four bytes of HASH160 (RIPEMD-160 of SHA-256) of the public key.
@@ -152,9 +189,15 @@ impl ExtendedKey {
         out
     }
 
-    /// The signing key (zeroized on drop by `k256`).
+    /// The signing key (zeroized on drop by `k256`). Making one computes the
+    /// public key again; [`Self::sign_hash`] signs without it.
     pub fn signing_key(&self) -> k256::ecdsa::SigningKey {
         k256::ecdsa::SigningKey::from(&self.secret)
+    }
+
+    /// Signs the 32-byte `hash` with this key: [`crate::sign::sign_hash`].
+    pub fn sign_hash(&self, hash: &crate::B256) -> Result<crate::RecoverableSignature> {
+        crate::sign::sign_hash_with_scalar(&self.secret.to_nonzero_scalar(), hash)
     }
 
     /// Depth in the tree (0 for the master key).
@@ -262,6 +305,28 @@ mod tests {
         assert_eq!(
             crate::address::checksummed(&key1.address()).as_str(),
             "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+        );
+    }
+
+    #[test]
+    fn a_derived_key_is_the_chain_of_its_children_and_signs_alike() {
+        let seed = [7u8; 64];
+        let path = DerivationPath::parse("m/44'/60'/0'/0/3").unwrap();
+        let derived = ExtendedKey::derive(&seed, &path).unwrap();
+        let mut chained = ExtendedKey::master(&seed).unwrap();
+        for index in path.indices() {
+            chained = chained.child(*index).unwrap();
+        }
+        assert_eq!(derived.xprv(), chained.xprv());
+        assert_eq!(derived.xpub(), chained.xpub());
+        let hash = [0x42; 32];
+        assert_eq!(
+            derived.sign_hash(&hash).unwrap(),
+            crate::sign::sign_hash(&chained.signing_key(), &hash).unwrap()
+        );
+        assert_eq!(
+            derived.public(),
+            &chained.signing_key().verifying_key().into()
         );
     }
 

@@ -1,7 +1,8 @@
 //! secp256k1 signatures as Ethereum uses them: RFC 6979, low-s, recovery id, `v` conventions, EIP-191.
 
+use k256::ecdsa::hazmat::SignPrimitive;
 use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
-use k256::PublicKey;
+use k256::{NonZeroScalar, PublicKey};
 
 use crate::address::{address_of, Address};
 use crate::error::{Error, Result};
@@ -22,9 +23,17 @@ pub struct RecoverableSignature {
 /// Signs the 32-byte `hash` with `key`: RFC 6979 deterministic nonce, `s`
 /// normalized to the lower half (k256 does both), with the recovery parity.
 pub fn sign_hash(key: &SigningKey, hash: &B256) -> Result<RecoverableSignature> {
-    let (sig, recid) = key
-        .sign_prehash_recoverable(hash)
+    sign_hash_with_scalar(key.as_nonzero_scalar(), hash)
+}
+
+/// [`sign_hash`] with the secret scalar itself: what `SigningKey` does, without
+/// the public key a `SigningKey` computes when it is made.
+pub fn sign_hash_with_scalar(secret: &NonZeroScalar, hash: &B256) -> Result<RecoverableSignature> {
+    let (sig, recid) = secret
+        .as_ref()
+        .try_sign_prehashed_rfc6979::<sha2::Sha256>(&(*hash).into(), &[])
         .map_err(|_| Error::InvalidSignature)?;
+    let recid = recid.ok_or(Error::InvalidSignature)?;
     if recid.is_x_reduced() {
         return Err(Error::UnrepresentableSignature);
     }
@@ -212,6 +221,10 @@ mod tests {
             let sig = sign_hash(&k, &hash).unwrap();
             // Deterministic (RFC 6979).
             prop_assert_eq!(sign_hash(&k, &hash).unwrap(), sig);
+            // The same as k256's own recoverable signing.
+            let (ksig, krecid) = k.sign_prehash_recoverable(&hash).unwrap();
+            prop_assert_eq!(ksig.to_bytes().to_vec(), [sig.r, sig.s].concat());
+            prop_assert_eq!(u8::from(krecid.is_y_odd()), sig.y_parity);
             // Low s, accepted by the strict constructor.
             prop_assert_eq!(RecoverableSignature::new(sig.r, sig.s, sig.y_parity).unwrap(), sig);
             // k256 verifies it and recovery gives the signer.

@@ -8,8 +8,8 @@ use zkevm_tests::{benchmarks, build_firmware, erc20, osaka, proofs, traces, Devi
 /// Rounds of the CLZ loop (and of the same loop without CLZ).
 const CLZ_ROUNDS: u16 = 1000;
 
-/// Instructions, or why there is no figure.
-fn fmt_count(n: u64) -> String {
+/// A count with thousands separators.
+pub fn fmt_count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -108,7 +108,7 @@ pub fn section(quick: bool) -> Result<String, String> {
         }
     }
     md += &tracing(&mut device, quick)?;
-    md += &wallet_figures(&mut device)?;
+    md += &crate::wallet_bench::section(&firmware)?;
     if !quick {
         md += &evm_benchmarks(&mut device)?;
     }
@@ -267,71 +267,6 @@ fn evm_benchmarks(device: &mut Device) -> Result<String, String> {
             }
         }
     }
-    Ok(md)
-}
-
-/// The wallet on the device: mnemonic → seed, path derivation, address, and
-/// an ERC-20 transfer's display and signature, with the RAM peaks after them.
-fn wallet_figures(device: &mut Device) -> Result<String, String> {
-    use protocol::{WalletReply, WalletRequest};
-    use zkevm_tests::wallet::{bip44, eip1559, erc20_transfer, TEST_MNEMONIC};
-    let call = |device: &mut Device, request| -> Result<WalletReply, String> {
-        device
-            .wallet(request)?
-            .map_err(|e| format!("wallet: {e:?}"))
-    };
-    let mut md = String::from("\n### Wallet\n\n| step | instructions |\n|---|---:|\n");
-    let WalletReply::Loaded { instructions } = call(
-        device,
-        WalletRequest::LoadMnemonic {
-            words: TEST_MNEMONIC,
-            passphrase: None,
-        },
-    )?
-    else {
-        return Err("LoadMnemonic: unexpected answer".into());
-    };
-    md += &format!(
-        "| mnemonic → seed (PBKDF2-HMAC-SHA512, 2048 rounds) | {} |\n",
-        fmt_count(instructions)
-    );
-    let WalletReply::Address {
-        derive_instructions,
-        address_instructions,
-        ..
-    } = call(device, WalletRequest::GetAddress { path: bip44(0) })?
-    else {
-        return Err("GetAddress: unexpected answer".into());
-    };
-    md += &format!(
-        "| path derivation m/44'/60'/0'/0/0 | {} |\n",
-        fmt_count(derive_instructions)
-    );
-    md += &format!(
-        "| address (public key, keccak) | {} |\n",
-        fmt_count(address_instructions)
-    );
-    let tx = eip1559(Some([0x22; 20]), 0, &erc20_transfer([0x33; 20], 250));
-    let WalletReply::Display {
-        id, instructions, ..
-    } = device
-        .sign_transaction(bip44(0), &tx, None)?
-        .map_err(|e| format!("SignTransaction: {e:?}"))?
-    else {
-        return Err("SignTransaction: unexpected answer".into());
-    };
-    md += &format!(
-        "| ERC-20 transfer: parse, check, derive, display | {} |\n",
-        fmt_count(instructions)
-    );
-    let WalletReply::Signature { instructions, .. } = call(device, WalletRequest::Confirm { id })?
-    else {
-        return Err("Confirm: unexpected answer".into());
-    };
-    md += &format!(
-        "| ERC-20 transfer: derive and sign on Confirm | {} |\n",
-        fmt_count(instructions)
-    );
     Ok(md)
 }
 

@@ -8,6 +8,7 @@ mod setup;
 mod stark_bench;
 mod statetest_bench;
 mod test;
+mod wallet_bench;
 mod wallet_demo;
 
 use std::process::ExitCode;
@@ -21,7 +22,8 @@ commands:
   bench   host benchmarks vs revm/alloy-trie, zkevm statetest vs revme, and the device
           section into BENCHMARKS.md (--quick: a short run under target/bench-quick/,
           without the state-test section; --statetest: only that section, printed;
-          --stark: the STARK section alone, into target/bench-stark/STARK.md)
+          --stark: the STARK section alone, into target/bench-stark/STARK.md;
+          --wallet: the device's wallet rows alone, printed)
   fuzz    cargo-fuzz targets: replay fuzz/regressions/, then fuzz each target from its seeds
           [--seconds N (default 60)] [--target NAME]... [--sanitizer none|address]";
 
@@ -39,6 +41,8 @@ fn main() -> ExitCode {
             let quick = args.iter().any(|a| a == "--quick");
             if args.iter().any(|a| a == "--stark") {
                 stark_bench::run(quick)
+            } else if args.iter().any(|a| a == "--wallet") {
+                wallet_bench::run()
             } else if args.iter().any(|a| a == "--statetest") {
                 bench::statetest_only()
             } else {

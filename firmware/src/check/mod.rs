@@ -250,6 +250,16 @@ pub fn simulate(
     sender: &Address,
     witness: &[u8],
 ) -> Result<Box<Report>, Refusal> {
+    let w = decode_witness(tx, witness)?;
+    let state = verify::verify(&w)?;
+    run(tx, sender, &w, &state)
+}
+
+/// The first part of [`simulate`]: the witness decoded, and the checks that
+/// need no proof (its chain id is the transaction's, the gas limit within the
+/// device cap). [`verify::verify`] then gives the proven state for [`run`].
+#[inline(never)]
+pub fn decode_witness<'w>(tx: &Transaction<'_>, witness: &'w [u8]) -> Result<Witness<'w>, Refusal> {
     let w = Witness::decode(witness).map_err(BadWitness::Decode)?;
     if let Some(chain) = tx.chain_id {
         if chain != U256::from(w.block.chain_id) {
@@ -262,7 +272,18 @@ pub fn simulate(
     if tx.gas_limit > MAX_TX_GAS {
         return Err(Refusal::CannotSimulate(Limit::GasCap { got: tx.gas_limit }));
     }
-    let state = verify::verify(&w)?;
+    Ok(w)
+}
+
+/// The last part of [`simulate`]: runs `tx` from `sender` on `state`, which
+/// [`verify::verify`] built from `w`, and reports what it does.
+#[inline(never)]
+pub fn run(
+    tx: &Transaction<'_>,
+    sender: &Address,
+    w: &Witness<'_>,
+    state: &Proven<'_>,
+) -> Result<Box<Report>, Refusal> {
     let b = &w.block;
     let block = block_env(b);
     let lists = TxLists::new(tx)?;
@@ -270,7 +291,7 @@ pub fn simulate(
     let env = tx_env(tx, sender, &access, &lists.blobs, &lists.auths);
     let mut buffers = HeapBuffers::new(&EVM_LIMITS);
     let tracer = CallTracer::new(tx.to.unwrap_or_default());
-    let mut evm = Evm::with_tracer(&state, buffers.buffers(), tracer);
+    let mut evm = Evm::with_tracer(state, buffers.buffers(), tracer);
     evm.set_spec(Spec::Osaka);
     let outcome = evm.transact(&block, &env)?;
     let mut report = Box::new(Report {
@@ -300,7 +321,7 @@ pub fn simulate(
         calls: heapless::Vec::new(),
         warnings: heapless::Vec::new(),
     });
-    collect(&mut evm, &state, &mut report)?;
+    collect(&mut evm, state, &mut report)?;
     Ok(report)
 }
 

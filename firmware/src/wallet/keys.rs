@@ -43,6 +43,7 @@ pub fn path_of(indices: &[u32]) -> Result<DerivationPath, WalletError> {
 /// Test builds (`test-hooks`): the seed of `words` and `passphrase` (BIP-39,
 /// on the device) into the key storage; the instructions mnemonic → seed took.
 #[cfg(feature = "test-hooks")]
+#[inline(never)]
 pub fn load_mnemonic<P: Platform>(
     platform: &mut P,
     words: &str,

@@ -10,6 +10,7 @@ pub mod display;
 pub mod keys;
 pub mod pending;
 pub mod requests;
+pub mod timer;
 
 pub use pending::{Pending, PendingSlot};
 pub use requests::Session;

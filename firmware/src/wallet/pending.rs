@@ -1,21 +1,25 @@
 //! The one pending signing request: opened when its display is sent, closed by the user's answer or by anything else.
 
 use protocol::WalletError;
-use wallet::DerivationPath;
+use wallet::ExtendedKey;
 
 /// A signing request whose display was sent: what a `Confirm` with its id signs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// It holds the key the display was derived for, so that a `Confirm` signs
+/// without deriving again; the key is wiped when the request is dropped
+/// (answered, replaced or interrupted).
+#[derive(Debug)]
 pub struct Pending {
     /// The id the display carried.
     pub id: u32,
-    /// The key's path.
-    pub path: DerivationPath,
+    /// The key of the request's path (its secret zeroized on drop).
+    pub key: ExtendedKey,
     /// The 32-byte hash to sign (transaction signing hash, EIP-191 or EIP-7702 hash).
     pub hash: [u8; 32],
 }
 
 /// At most one pending request, and the ids handed out so far.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct PendingSlot {
     pending: Option<Pending>,
     last_id: u32,
@@ -30,13 +34,13 @@ impl PendingSlot {
         }
     }
 
-    /// Make `(path, hash)` the pending request (replacing any) under a fresh
+    /// Make `(key, hash)` the pending request (replacing any) under a fresh
     /// id, never 0 and never the previous one; returns the id.
-    pub fn open(&mut self, path: DerivationPath, hash: [u8; 32]) -> u32 {
+    pub fn open(&mut self, key: ExtendedKey, hash: [u8; 32]) -> u32 {
         self.last_id = self.last_id.wrapping_add(1).max(1);
         self.pending = Some(Pending {
             id: self.last_id,
-            path,
+            key,
             hash,
         });
         self.last_id
@@ -71,20 +75,24 @@ impl PendingSlot {
 mod tests {
     use super::*;
 
+    fn key() -> ExtendedKey {
+        ExtendedKey::master(&[1; 16]).unwrap()
+    }
+
     #[test]
     fn an_answer_takes_the_request_whatever_it_is() {
         let mut slot = PendingSlot::new();
-        assert_eq!(slot.answer(1), Err(WalletError::NothingPending));
-        let id = slot.open(DerivationPath::MASTER, [1; 32]);
+        assert_eq!(slot.answer(1).err(), Some(WalletError::NothingPending));
+        let id = slot.open(key(), [1; 32]);
         assert_eq!(
-            slot.answer(id + 1),
-            Err(WalletError::WrongId {
+            slot.answer(id + 1).err(),
+            Some(WalletError::WrongId {
                 got: id + 1,
                 expected: id
             })
         );
-        assert_eq!(slot.answer(id), Err(WalletError::NothingPending));
-        let id2 = slot.open(DerivationPath::MASTER, [2; 32]);
+        assert_eq!(slot.answer(id).err(), Some(WalletError::NothingPending));
+        let id2 = slot.open(key(), [2; 32]);
         assert_ne!(id, id2);
         assert_eq!(slot.answer(id2).map(|p| p.hash), Ok([2; 32]));
         assert!(slot.pending().is_none());
@@ -96,6 +104,6 @@ mod tests {
             pending: None,
             last_id: u32::MAX,
         };
-        assert_eq!(slot.open(DerivationPath::MASTER, [0; 32]), 1);
+        assert_eq!(slot.open(key(), [0; 32]), 1);
     }
 }

@@ -1,13 +1,15 @@
 //! Serving the wallet requests: addresses, signing requests answered with their display, the user's answer.
 
-use protocol::{ErrorCode, SignTxQuery, WalletError, WalletRequest, WalletResponse};
+use protocol::{DisplaySteps, ErrorCode, SignTxQuery, WalletError, WalletRequest, WalletResponse};
 use wallet::address::Checksummed;
 use wallet::tx::rules::{self, Fork, Rules};
-use wallet::{checksummed, DerivationPath, Transaction, U256};
+use wallet::{checksummed, Transaction, U256};
 
 use super::display::{self, Text};
 use super::keys::{self, path_of, StoredSeed};
 use super::pending::PendingSlot;
+use super::timer::Timer;
+use crate::check;
 use crate::service::Platform;
 
 /// The fork whose rules a transaction must meet before the device shows it.
@@ -43,12 +45,6 @@ fn refusal_error(refusal: crate::check::Refusal) -> WalletError {
     }
 }
 
-/// What a signing request shows and signs.
-struct Signable {
-    path: DerivationPath,
-    hash: [u8; 32],
-}
-
 impl Session {
     /// Nothing pending.
     pub fn new() -> Self {
@@ -74,6 +70,7 @@ impl Session {
     /// Serve `request` (with `staged`, the staging area's bytes). Nothing is
     /// pending after an error: a request opens its pending entry only once its
     /// display is ready, and an answer always takes the pending entry.
+    #[inline(never)]
     pub fn handle<P: Platform>(
         &mut self,
         platform: &mut P,
@@ -94,35 +91,44 @@ impl Session {
             WalletRequest::SignTransaction { path } => {
                 let query: SignTxQuery<'_> =
                     protocol::decode_exact(staged).map_err(ErrorCode::BadStagedInput)?;
-                let tx = query.tx;
-                let witness = query.witness;
-                self.show(platform, &path, |text, from, path| {
-                    let tx = Transaction::decode_unsigned(tx)
-                        .map_err(|_| WalletError::MalformedTransaction)?;
-                    let chain_id = tx.chain_id.unwrap_or(U256::from(1u8));
-                    rules::check(
-                        &tx,
-                        &Rules {
-                            fork: FORK,
-                            chain_id,
-                        },
-                    )
-                    .map_err(|_| WalletError::InvalidTransaction)?;
-                    display::transaction(text, &tx, from)
-                        .map_err(|_| WalletError::DisplayTooLong)?;
-                    if let Some(witness) = witness {
+                self.show(platform, &path, |timer, text, from, steps| {
+                    let (tx, hash) = timer.run(|| {
+                        let tx = Transaction::decode_unsigned(query.tx)
+                            .map_err(|_| WalletError::MalformedTransaction)?;
+                        let chain_id = tx.chain_id.unwrap_or(U256::from(1u8));
+                        rules::check(
+                            &tx,
+                            &Rules {
+                                fork: FORK,
+                                chain_id,
+                            },
+                        )
+                        .map_err(|_| WalletError::InvalidTransaction)?;
+                        display::transaction(text, &tx, from)
+                            .map_err(|_| WalletError::DisplayTooLong)?;
+                        let hash = tx.signing_hash();
+                        Ok((tx, hash))
+                    })?;
+                    if let Some(witness) = query.witness {
                         // Verify the witness, run the transaction on the proven
                         // state and show what it does; any refusal drops the request.
-                        let report =
-                            crate::check::simulate(&tx, from, witness).map_err(refusal_error)?;
-                        report
-                            .render(text)
-                            .map_err(|_| WalletError::DisplayTooLong)?;
+                        let ((w, state), verify) = timer.time(|| {
+                            let w = check::decode_witness(&tx, witness).map_err(refusal_error)?;
+                            let state =
+                                check::verify::verify(&w).map_err(|e| refusal_error(e.into()))?;
+                            Ok((w, state))
+                        })?;
+                        steps.verify_witness = verify;
+                        steps.simulate = timer
+                            .time(|| {
+                                let report =
+                                    check::run(&tx, from, &w, &state).map_err(refusal_error)?;
+                                drop(state);
+                                report.render(text).map_err(|_| WalletError::DisplayTooLong)
+                            })?
+                            .1;
                     }
-                    Ok(Signable {
-                        path,
-                        hash: tx.signing_hash(),
-                    })
+                    Ok(hash)
                 })
             }
             WalletRequest::SignPersonalMessage { path, message } => {
@@ -132,25 +138,26 @@ impl Session {
                         limit: protocol::limits::MAX_MESSAGE as u32,
                     });
                 }
-                self.show(platform, &path, |text, from, path| {
-                    let hash = wallet::sign::personal_message_hash(message);
-                    display::personal_message(text, from, message, &hash)
-                        .map_err(|_| WalletError::DisplayTooLong)?;
-                    Ok(Signable { path, hash })
+                self.show(platform, &path, |timer, text, from, _| {
+                    timer.run(|| {
+                        let hash = wallet::sign::personal_message_hash(message);
+                        display::personal_message(text, from, message, &hash)
+                            .map_err(|_| WalletError::DisplayTooLong)?;
+                        Ok(hash)
+                    })
                 })
             }
             WalletRequest::SignTypedData { path } => {
-                self.show(platform, &path, |text, from, path| {
-                    // About 9 KiB parsed: on the heap, not the stack.
-                    let typed = alloc::boxed::Box::new(
-                        wallet::typed_data::TypedData::parse(staged)
-                            .map_err(|_| WalletError::MalformedTypedData)?,
-                    );
-                    display::typed_data(text, from, &typed)
-                        .map_err(|_| WalletError::DisplayTooLong)?;
-                    Ok(Signable {
-                        path,
-                        hash: typed.digest(),
+                self.show(platform, &path, |timer, text, from, _| {
+                    timer.run(|| {
+                        // About 9 KiB parsed: on the heap, not the stack.
+                        let typed = alloc::boxed::Box::new(
+                            wallet::typed_data::TypedData::parse(staged)
+                                .map_err(|_| WalletError::MalformedTypedData)?,
+                        );
+                        display::typed_data(text, from, &typed)
+                            .map_err(|_| WalletError::DisplayTooLong)?;
+                        Ok(typed.digest())
                     })
                 })
             }
@@ -159,13 +166,14 @@ impl Session {
                 chain_id,
                 address,
                 nonce,
-            } => self.show(platform, &path, |text, from, path| {
-                let chain_id = U256::from_be_bytes(chain_id);
-                display::authorization(text, from, &chain_id, &address, nonce)
-                    .map_err(|_| WalletError::DisplayTooLong)?;
-                Ok(Signable {
-                    path,
-                    hash: wallet::tx::encode::authorization_hash(&chain_id, &address, nonce),
+            } => self.show(platform, &path, |timer, text, from, _| {
+                timer.run(|| {
+                    let chain_id = U256::from_be_bytes(chain_id);
+                    display::authorization(text, from, &chain_id, &address, nonce)
+                        .map_err(|_| WalletError::DisplayTooLong)?;
+                    Ok(wallet::tx::encode::authorization_hash(
+                        &chain_id, &address, nonce,
+                    ))
                 })
             }),
             WalletRequest::Confirm { .. } | WalletRequest::Reject { .. } => {
@@ -175,7 +183,9 @@ impl Session {
     }
 
     /// The user's answer to the pending request: the signature, or its
-    /// rejection. Never signs anything but the pending request whose id is `id`.
+    /// rejection. Never signs anything but the pending request whose id is `id`,
+    /// with the key its display was derived for (dropped, and so wiped, here).
+    #[inline(never)]
     fn answer<P: Platform>(
         &mut self,
         platform: &mut P,
@@ -186,25 +196,25 @@ impl Session {
         if !confirmed {
             return Ok(WalletResponse::Rejected { id });
         }
-        let seed = StoredSeed::load(platform).map_err(err)?;
-        let mut signed = None;
-        let m = platform.measure(&mut || {
-            signed = Some(seed.derive(&pending.path).and_then(|key| {
-                wallet::sign::sign_hash(&key.signing_key(), &pending.hash)
+        let (sig, instructions) = Timer::new(platform)
+            .time(|| {
+                pending
+                    .key
+                    .sign_hash(&pending.hash)
                     .map_err(|_| WalletError::Signing)
-            }));
-        });
-        drop(seed);
-        let sig = signed.ok_or(err(WalletError::Signing))?.map_err(err)?;
+            })
+            .map_err(err)?;
+        drop(pending);
         Ok(WalletResponse::Signature {
             id,
             r: sig.r,
             s: sig.s,
             y_parity: sig.y_parity,
-            instructions: m.instructions,
+            instructions,
         })
     }
 
+    #[inline(never)]
     fn address<P: Platform>(
         &mut self,
         platform: &mut P,
@@ -212,57 +222,62 @@ impl Session {
     ) -> Result<WalletResponse<'_>, ErrorCode> {
         let path = path_of(path).map_err(err)?;
         let seed = StoredSeed::load(platform).map_err(err)?;
-        let mut key = None;
-        let derive = platform.measure(&mut || key = Some(seed.derive(&path)));
+        let mut timer = Timer::new(platform);
+        let derived = timer.time(|| seed.derive(&path));
         drop(seed);
-        let key = key.ok_or(err(WalletError::Derivation))?.map_err(err)?;
-        let mut address = [0u8; 20];
-        let shown = platform.measure(&mut || address = key.address());
+        let (key, derive) = derived.map_err(err)?;
+        let (address, shown) = timer.time(|| Ok(key.address())).map_err(err)?;
+        // The public key the address computed.
         self.public_key = key.public_key();
         let text = self.address_text.insert(checksummed(&address));
         Ok(WalletResponse::Address {
             address,
             checksummed: text.as_str(),
             public_key: &self.public_key,
-            derive_instructions: derive.instructions,
-            address_instructions: shown.instructions,
+            derive_instructions: derive,
+            address_instructions: shown,
         })
     }
 
-    /// Render a signing request with `render` (given the text, the
-    /// signer's address and the path) and make it the pending request.
+    /// Derive the key of `path` and its address, render the request with
+    /// `render` (given the timer for its steps, the text, the signer's address
+    /// and the steps to fill in; it returns the hash to sign) and make it the
+    /// pending request, with the key.
+    #[inline(never)]
     fn show<P: Platform>(
         &mut self,
         platform: &mut P,
         path: &[u32],
         render: impl FnOnce(
+            &mut Timer<'_, P>,
             &mut Text,
             &wallet::Address,
-            DerivationPath,
-        ) -> Result<Signable, WalletError>,
+            &mut DisplaySteps,
+        ) -> Result<[u8; 32], WalletError>,
     ) -> Result<WalletResponse<'_>, ErrorCode> {
         let path = path_of(path).map_err(err)?;
         let seed = StoredSeed::load(platform).map_err(err)?;
-        let text = &mut self.text;
-        text.clear();
-        let mut render = Some(render);
-        let mut result = None;
-        let m = platform.measure(&mut || {
-            result =
-                Some(seed.derive(&path).map(|key| key.address()).and_then(
-                    |from| match render.take() {
-                        Some(f) => f(text, &from, path),
-                        None => Err(WalletError::Signing),
-                    },
-                ));
+        let mut timer = Timer::new(platform);
+        let derived = timer.time(|| {
+            let key = seed.derive(&path)?;
+            let from = key.address();
+            Ok((key, from))
         });
         drop(seed);
-        let signable = result.ok_or(err(WalletError::Signing))?.map_err(err)?;
-        let id = self.slot.open(signable.path, signable.hash);
+        let ((key, from), derive) = derived.map_err(err)?;
+        let mut steps = DisplaySteps {
+            derive,
+            ..DisplaySteps::default()
+        };
+        self.text.clear();
+        let hash = render(&mut timer, &mut self.text, &from, &mut steps).map_err(err)?;
+        let instructions = timer.total();
+        let id = self.slot.open(key, hash);
         Ok(WalletResponse::Display {
             id,
             text: self.text.as_str(),
-            instructions: m.instructions,
+            instructions,
+            steps,
         })
     }
 }
@@ -274,6 +289,7 @@ pub(crate) mod tests {
     use crate::service::{Action, Measurement, MemoryStats, Service};
     use protocol::limits::MAX_WIRE_FRAME;
     use protocol::{decode_frame, encode_frame, Request, Response};
+    use wallet::DerivationPath;
 
     /// A host board with RAM key storage.
     pub(crate) struct KeyPlatform {
