@@ -9,6 +9,7 @@ pub mod error;
 pub mod frame;
 pub mod limits;
 pub mod message;
+pub mod refusal;
 pub mod stark;
 pub mod wallet;
 #[cfg(any(test, feature = "std"))]
@@ -24,6 +25,7 @@ pub use message::{
     ProofQuery, ProvenAccount, Rejection, Request, Response, Routine, StorageQuery, TraceDigest,
     TraceMode, TxQuery, PROTOCOL_VERSION,
 };
+pub use refusal::{EvmBuffer, MissingKey, SimLimit, TrieFault, TxFault, WitnessFault};
 pub use stark::{StarkFault, StarkSummary};
 #[cfg(any(test, feature = "std"))]
 pub use wallet::WalletReply;

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::limits::MAX_PATH_DEPTH;
+use crate::refusal::{MissingKey, SimLimit, TxFault, WitnessFault};
 
 /// A BIP-32 path as child indices (hardened ones with bit 31 set), at most
 /// [`MAX_PATH_DEPTH`] levels.
@@ -174,7 +175,7 @@ pub enum WalletError {
     InvalidTransaction,
     /// The witness is malformed or does not verify against its state root
     /// (a wrong root, a changed node), or the proven state is malformed.
-    WitnessRejected,
+    WitnessRejected(WitnessFault),
     /// The staged EIP-712 document does not parse, or breaks a rule or limit
     /// of `wallet::typed_data`.
     MalformedTypedData,
@@ -183,12 +184,12 @@ pub enum WalletError {
     DisplayTooLong,
     /// The transaction reads an account, slot, code or block hash the
     /// witness does not prove: refused, never guessed.
-    WitnessIncomplete,
+    WitnessIncomplete(MissingKey),
     /// A device limit (memory, a precompile this build lacks, the gas cap)
     /// stopped the simulation: no result is shown.
-    CannotSimulate,
+    CannotSimulate(SimLimit),
     /// The transaction is invalid on the proven pre-state (nonce, funds, fees).
-    SimulationInvalidTx,
+    SimulationInvalidTx(TxFault),
     /// A `Confirm` or `Reject` with nothing pending.
     NothingPending,
     /// A `Confirm` or `Reject` for another id than the pending request's (which is dropped).
@@ -203,7 +204,8 @@ pub enum WalletError {
 }
 
 impl WalletError {
-    /// A short description, as a display or the companion shows it.
+    /// A short description without the detail ([`core::fmt::Display`] adds
+    /// it: `witness incomplete: slot 0x0 of 0x…`).
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::LoadRefused => "this build does not load mnemonics (test builds only)",
@@ -213,16 +215,10 @@ impl WalletError {
             Self::Derivation => "path cannot be derived",
             Self::MalformedTransaction => "malformed transaction",
             Self::InvalidTransaction => "invalid transaction",
-            Self::WitnessRejected => "witness rejected: it does not verify against its state root",
-            Self::WitnessIncomplete => {
-                "witness incomplete: the transaction reads a key it does not prove"
-            }
-            Self::CannotSimulate => {
-                "cannot simulate: a device limit was hit (memory, a precompile, the gas cap)"
-            }
-            Self::SimulationInvalidTx => {
-                "the transaction is invalid on the proven state (nonce, funds or fees)"
-            }
+            Self::WitnessRejected(_) => "witness rejected",
+            Self::WitnessIncomplete(_) => "witness incomplete",
+            Self::CannotSimulate(_) => "cannot simulate",
+            Self::SimulationInvalidTx(_) => "invalid on the proven state",
             Self::MalformedTypedData => "malformed EIP-712 typed data",
             Self::DisplayTooLong => "request too long to display",
             Self::NothingPending => "nothing pending",
@@ -238,6 +234,10 @@ impl core::fmt::Display for WalletError {
             Self::WrongId { got, expected } => {
                 write!(f, "request {got} is not the pending request {expected}")
             }
+            Self::WitnessRejected(e) => write!(f, "{}: {e}", self.as_str()),
+            Self::WitnessIncomplete(e) => write!(f, "{}: {e}", self.as_str()),
+            Self::CannotSimulate(e) => write!(f, "{}: {e}", self.as_str()),
+            Self::SimulationInvalidTx(e) => write!(f, "{}: {e}", self.as_str()),
             other => f.write_str(other.as_str()),
         }
     }
@@ -358,6 +358,69 @@ mod tests {
         });
         let mut wire = [0u8; crate::limits::MAX_WIRE_FRAME];
         assert!(crate::encode_frame(&response, &mut wire).is_ok());
+    }
+
+    /// One refusal of each kind with its detail.
+    fn detailed_refusals() -> [WalletError; 5] {
+        use crate::refusal::{EvmBuffer, TrieFault};
+        [
+            WalletError::WitnessRejected(WitnessFault::SlotProof {
+                address: [0xff; 20],
+                slot: [0xff; 32],
+                fault: TrieFault::HashMismatch { node: 0 },
+            }),
+            WalletError::WitnessIncomplete(MissingKey::Slot {
+                address: [1; 20],
+                slot: [2; 32],
+            }),
+            WalletError::CannotSimulate(SimLimit::Evm(EvmBuffer::Memory)),
+            WalletError::CannotSimulate(SimLimit::GasCap {
+                got: u64::MAX,
+                cap: 1 << 24,
+            }),
+            WalletError::SimulationInvalidTx(TxFault::Nonce {
+                got: 7,
+                expected: 3,
+            }),
+        ]
+    }
+
+    #[test]
+    fn refusals_carry_their_detail_within_a_frame() {
+        for e in detailed_refusals() {
+            let response = crate::Response::Error(crate::ErrorCode::Wallet(e));
+            let mut wire = [0u8; 256];
+            let n = crate::encode_frame(&response, &mut wire).unwrap();
+            assert!(n < 128, "{e:?}: {n} bytes");
+            let bytes = postcard::to_allocvec(&response).unwrap();
+            assert_eq!(decode_exact::<crate::Response<'_>>(&bytes), Ok(response));
+        }
+        let shown = std::format!("{}", detailed_refusals()[1]);
+        assert_eq!(
+            shown,
+            std::format!(
+                "witness incomplete: slot 0x{} of 0x{}",
+                "02".repeat(32).trim_start_matches('0'),
+                "01".repeat(20)
+            )
+        );
+    }
+
+    proptest::proptest! {
+        /// Arbitrary bytes after a refusal's tag: an error, or a refusal that
+        /// re-encodes to the same bytes (one encoding per refusal).
+        #[test]
+        fn refusal_decoding_is_canonical_or_refuses(
+            which in 0usize..5,
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80),
+        ) {
+            let mut bytes = postcard::to_allocvec(&detailed_refusals()[which]).unwrap();
+            bytes.truncate(2);
+            bytes.extend_from_slice(&tail);
+            if let Ok(e) = decode_exact::<WalletError>(&bytes) {
+                proptest::prop_assert_eq!(postcard::to_allocvec(&e).unwrap(), bytes);
+            }
+        }
     }
 
     #[test]

@@ -32,17 +32,6 @@ fn err(e: WalletError) -> ErrorCode {
     ErrorCode::Wallet(e)
 }
 
-/// The wallet error a simulation's refusal is answered with.
-fn refusal_error(refusal: crate::check::Refusal) -> WalletError {
-    use crate::check::Refusal;
-    match refusal {
-        Refusal::BadWitness(_) | Refusal::State(_) => WalletError::WitnessRejected,
-        Refusal::Incomplete(_) => WalletError::WitnessIncomplete,
-        Refusal::CannotSimulate(_) => WalletError::CannotSimulate,
-        Refusal::InvalidTx(_) => WalletError::SimulationInvalidTx,
-    }
-}
-
 /// What a signing request shows and signs.
 struct Signable {
     path: DerivationPath,
@@ -113,8 +102,8 @@ impl Session {
                     if let Some(witness) = witness {
                         // Verify the witness, run the transaction on the proven
                         // state and show what it does; any refusal drops the request.
-                        let report =
-                            crate::check::simulate(&tx, from, witness).map_err(refusal_error)?;
+                        let report = crate::check::simulate(&tx, from, witness)
+                            .map_err(WalletError::from)?;
                         report
                             .render(text)
                             .map_err(|_| WalletError::DisplayTooLong)?;
@@ -773,10 +762,12 @@ pub(crate) mod tests {
                 data: &staged,
             },
         );
-        assert_eq!(
+        assert!(matches!(
             wallet(&mut s, WalletRequest::SignTransaction { path: account0() }),
-            refused(WalletError::WitnessRejected)
-        );
+            Response::Error(ErrorCode::Wallet(WalletError::WitnessRejected(
+                protocol::WitnessFault::Decode(_)
+            )))
+        ));
         assert_eq!(
             wallet(&mut s, WalletRequest::SignTypedData { path: account0() }),
             refused(WalletError::MalformedTypedData)
