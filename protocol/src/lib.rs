@@ -29,4 +29,6 @@ pub use refusal::{EvmBuffer, MissingKey, SimLimit, TrieFault, TxFault, WitnessFa
 pub use stark::{StarkFault, StarkSummary};
 #[cfg(any(test, feature = "std"))]
 pub use wallet::WalletReply;
-pub use wallet::{PathIndices, SignTxQuery, WalletError, WalletRequest, WalletResponse};
+pub use wallet::{
+    PathIndices, SignTxQuery, WalletError, WalletRequest, WalletResponse, WalletResponseOf,
+};

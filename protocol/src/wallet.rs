@@ -99,9 +99,18 @@ pub struct SignTxQuery<'a> {
     pub witness: Option<&'a [u8]>,
 }
 
-/// A wallet answer (inside [`crate::Response::Wallet`]).
+/// A wallet answer (inside [`crate::Response::Wallet`]), borrowing its text and bytes from the frame.
+pub type WalletResponse<'a> = WalletResponseOf<&'a str, &'a [u8]>;
+
+/// An owned [`WalletResponse`], for hosts.
+#[cfg(any(test, feature = "std"))]
+pub type WalletReply = WalletResponseOf<String, Vec<u8>>;
+
+/// A wallet answer whose text is a `Text` and whose bytes a `Bytes`: one
+/// shape for the device's borrowed [`WalletResponse`] and the host's owned
+/// `WalletReply`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum WalletResponse<'a> {
+pub enum WalletResponseOf<Text, Bytes> {
     /// A seed was stored.
     Loaded {
         /// Instructions of mnemonic → seed (PBKDF2-HMAC-SHA512, 2048 rounds).
@@ -112,9 +121,9 @@ pub enum WalletResponse<'a> {
         /// The address.
         address: [u8; 20],
         /// Its EIP-55 checksummed text.
-        checksummed: &'a str,
+        checksummed: Text,
         /// The compressed SEC1 public key (33 bytes).
-        public_key: &'a [u8],
+        public_key: Bytes,
         /// Instructions of the path derivation (seed → key).
         derive_instructions: u64,
         /// Instructions of the address (public key and keccak) from the key.
@@ -125,7 +134,7 @@ pub enum WalletResponse<'a> {
         /// The id a [`WalletRequest::Confirm`] must echo.
         id: u32,
         /// The display, one line per `\n` (at most [`crate::limits::MAX_DISPLAY`] bytes).
-        text: &'a str,
+        text: Text,
         /// Instructions of parsing, checking and rendering the request.
         instructions: u64,
     },
@@ -149,9 +158,57 @@ pub enum WalletResponse<'a> {
     },
 }
 
-impl WalletResponse<'_> {
+impl<Text, Bytes> WalletResponseOf<Text, Bytes> {
     /// Number of wallet response variants.
     pub const VARIANTS: u32 = 5;
+
+    /// The same answer with its text and bytes mapped (to owned ones, say).
+    pub fn map<T, B>(
+        self,
+        text: impl FnOnce(Text) -> T,
+        bytes: impl FnOnce(Bytes) -> B,
+    ) -> WalletResponseOf<T, B> {
+        use WalletResponseOf as R;
+        match self {
+            R::Loaded { instructions } => R::Loaded { instructions },
+            R::Address {
+                address,
+                checksummed,
+                public_key,
+                derive_instructions,
+                address_instructions,
+            } => R::Address {
+                address,
+                checksummed: text(checksummed),
+                public_key: bytes(public_key),
+                derive_instructions,
+                address_instructions,
+            },
+            R::Display {
+                id,
+                text: shown,
+                instructions,
+            } => R::Display {
+                id,
+                text: text(shown),
+                instructions,
+            },
+            R::Signature {
+                id,
+                r,
+                s,
+                y_parity,
+                instructions,
+            } => R::Signature {
+                id,
+                r,
+                s,
+                y_parity,
+                instructions,
+            },
+            R::Rejected { id } => R::Rejected { id },
+        }
+    }
 }
 
 /// Why a wallet request was refused. Any refusal drops the pending request.
@@ -243,80 +300,10 @@ impl core::fmt::Display for WalletError {
     }
 }
 
-/// An owned [`WalletResponse`], for hosts.
-#[cfg(any(test, feature = "std"))]
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(missing_docs)] // the fields are those of `WalletResponse`
-pub enum WalletReply {
-    Loaded {
-        instructions: u64,
-    },
-    Address {
-        address: [u8; 20],
-        checksummed: String,
-        public_key: Vec<u8>,
-        derive_instructions: u64,
-        address_instructions: u64,
-    },
-    Display {
-        id: u32,
-        text: String,
-        instructions: u64,
-    },
-    Signature {
-        id: u32,
-        r: [u8; 32],
-        s: [u8; 32],
-        y_parity: u8,
-        instructions: u64,
-    },
-    Rejected {
-        id: u32,
-    },
-}
-
 #[cfg(any(test, feature = "std"))]
 impl From<WalletResponse<'_>> for WalletReply {
     fn from(r: WalletResponse<'_>) -> Self {
-        match r {
-            WalletResponse::Loaded { instructions } => Self::Loaded { instructions },
-            WalletResponse::Address {
-                address,
-                checksummed,
-                public_key,
-                derive_instructions,
-                address_instructions,
-            } => Self::Address {
-                address,
-                checksummed: checksummed.to_owned(),
-                public_key: public_key.to_vec(),
-                derive_instructions,
-                address_instructions,
-            },
-            WalletResponse::Display {
-                id,
-                text,
-                instructions,
-            } => Self::Display {
-                id,
-                text: text.to_owned(),
-                instructions,
-            },
-            WalletResponse::Signature {
-                id,
-                r,
-                s,
-                y_parity,
-                instructions,
-            } => Self::Signature {
-                id,
-                r,
-                s,
-                y_parity,
-                instructions,
-            },
-            WalletResponse::Rejected { id } => Self::Rejected { id },
-        }
+        r.map(str::to_owned, <[u8]>::to_vec)
     }
 }
 

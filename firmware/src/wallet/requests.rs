@@ -263,6 +263,7 @@ pub(crate) mod tests {
     use crate::service::{Action, Measurement, MemoryStats, Service};
     use protocol::limits::MAX_WIRE_FRAME;
     use protocol::{decode_frame, encode_frame, Request, Response};
+    use zkevm_fixtures::unsigned::{eip1559, erc20_transfer, rlp_bytes, rlp_int, rlp_list};
 
     /// A host board with RAM key storage.
     pub(crate) struct KeyPlatform {
@@ -337,59 +338,6 @@ pub(crate) mod tests {
         Response::Error(ErrorCode::Wallet(e))
     }
 
-    // --- hand-made RLP for the test transactions ---
-
-    fn rlp_header(len: usize, short: u8) -> Vec<u8> {
-        if len < 56 {
-            vec![short + len as u8]
-        } else {
-            let be = (len as u64).to_be_bytes();
-            let skip = be.iter().take_while(|b| **b == 0).count();
-            let mut v = vec![short + 55 + (8 - skip) as u8];
-            v.extend_from_slice(&be[skip..]);
-            v
-        }
-    }
-
-    pub(crate) fn rlp_bytes(b: &[u8]) -> Vec<u8> {
-        if b.len() == 1 && b[0] < 0x80 {
-            return b.to_vec();
-        }
-        let mut v = rlp_header(b.len(), 0x80);
-        v.extend_from_slice(b);
-        v
-    }
-
-    pub(crate) fn rlp_int(n: u128) -> Vec<u8> {
-        let be = n.to_be_bytes();
-        let skip = be.iter().take_while(|b| **b == 0).count();
-        rlp_bytes(&be[skip..])
-    }
-
-    pub(crate) fn rlp_list(items: &[Vec<u8>]) -> Vec<u8> {
-        let body: Vec<u8> = items.concat();
-        let mut v = rlp_header(body.len(), 0xc0);
-        v.extend_from_slice(&body);
-        v
-    }
-
-    /// An unsigned EIP-1559 transaction on chain 1 to `to` with `data`.
-    pub(crate) fn eip1559(to: Option<[u8; 20]>, value: u128, data: &[u8]) -> Vec<u8> {
-        let mut tx = vec![2u8];
-        tx.extend(rlp_list(&[
-            rlp_int(1),
-            rlp_int(7),
-            rlp_int(1_000_000_000),
-            rlp_int(30_000_000_000),
-            rlp_int(100_000),
-            to.map_or_else(|| rlp_bytes(&[]), |a| rlp_bytes(&a)),
-            rlp_int(value),
-            rlp_bytes(data),
-            rlp_list(&[]),
-        ]));
-        tx
-    }
-
     /// An unsigned EIP-7702 transaction with one authorization on `auth_chain`.
     fn eip7702(auth_chain: u128) -> Vec<u8> {
         let auth = rlp_list(&[
@@ -414,15 +362,6 @@ pub(crate) mod tests {
             rlp_list(&[auth]),
         ]));
         tx
-    }
-
-    pub(crate) fn erc20_transfer(to: [u8; 20], amount: u128) -> Vec<u8> {
-        let mut data = super::super::calldata::TRANSFER.to_vec();
-        data.extend_from_slice(&[0; 12]);
-        data.extend_from_slice(&to);
-        data.extend_from_slice(&[0; 16]);
-        data.extend_from_slice(&amount.to_be_bytes());
-        data
     }
 
     pub(crate) fn staged_tx(tx: &[u8], witness: Option<&[u8]>) -> Vec<u8> {
