@@ -90,7 +90,11 @@ impl Connection {
                 _emulator: None,
             }),
             Target::Emulator => {
-                let firmware = zkevm_tests::build_firmware()?;
+                // The ELF named by ZKEVM_FIRMWARE (the demo's, the tests'), else the test build.
+                let firmware = match std::env::var_os("ZKEVM_FIRMWARE") {
+                    Some(elf) => zkevm_tests::Firmware { elf: elf.into() },
+                    None => zkevm_tests::build_firmware()?,
+                };
                 let mut device =
                     zkevm_tests::Device::boot_with_limit(&firmware, Duration::from_secs(3600))?;
                 let stream = device

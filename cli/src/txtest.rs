@@ -76,7 +76,7 @@ pub fn tx_file(file: &Path, json: &Value, run: &mut Run) {
 }
 
 /// The newest known fork in the test's `result` and its expectation.
-fn newest_fork(test: &Value) -> Option<(Fork, &Value)> {
+pub fn newest_fork(test: &Value) -> Option<(Fork, &Value)> {
     test.get("result")?
         .as_object()?
         .iter()

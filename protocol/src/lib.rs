@@ -9,6 +9,7 @@ pub mod error;
 pub mod frame;
 pub mod limits;
 pub mod message;
+pub mod refusal;
 #[cfg(feature = "evm")]
 pub mod run_env;
 pub mod stark;
@@ -26,9 +27,11 @@ pub use message::{
     ProofQuery, ProvenAccount, Rejection, Request, Response, Routine, StorageQuery, TraceDigest,
     TraceMode, TxQuery, PROTOCOL_VERSION,
 };
+pub use refusal::{EvmBuffer, MissingKey, SimLimit, TrieFault, TxFault, WitnessFault};
 pub use stark::{StarkFault, StarkSummary};
 #[cfg(any(test, feature = "std"))]
 pub use wallet::WalletReply;
 pub use wallet::{
     DisplaySteps, PathIndices, SignTxQuery, WalletError, WalletRequest, WalletResponse,
+    WalletResponseOf,
 };

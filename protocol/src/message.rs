@@ -12,7 +12,7 @@ use crate::stark::{StarkFault, StarkSummary};
 use crate::wallet::{WalletError, WalletRequest, WalletResponse};
 
 /// Version of this protocol, reported in [`Response::Pong`].
-pub const PROTOCOL_VERSION: u16 = 4;
+pub const PROTOCOL_VERSION: u16 = 5;
 
 /// A request from the host. The device answers every non-empty frame with
 /// exactly one [`Response`].

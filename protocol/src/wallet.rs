@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::limits::MAX_PATH_DEPTH;
+use crate::refusal::{MissingKey, SimLimit, TxFault, WitnessFault};
 
 /// A BIP-32 path as child indices (hardened ones with bit 31 set), at most
 /// [`MAX_PATH_DEPTH`] levels.
@@ -111,9 +112,18 @@ pub struct DisplaySteps {
     pub simulate: u64,
 }
 
-/// A wallet answer (inside [`crate::Response::Wallet`]).
+/// A wallet answer (inside [`crate::Response::Wallet`]), borrowing its text and bytes from the frame.
+pub type WalletResponse<'a> = WalletResponseOf<&'a str, &'a [u8]>;
+
+/// An owned [`WalletResponse`], for hosts.
+#[cfg(any(test, feature = "std"))]
+pub type WalletReply = WalletResponseOf<String, Vec<u8>>;
+
+/// A wallet answer whose text is a `Text` and whose bytes a `Bytes`: one
+/// shape for the device's borrowed [`WalletResponse`] and the host's owned
+/// `WalletReply`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum WalletResponse<'a> {
+pub enum WalletResponseOf<Text, Bytes> {
     /// A seed was stored.
     Loaded {
         /// Instructions of mnemonic → seed (PBKDF2-HMAC-SHA512, 2048 rounds).
@@ -124,9 +134,9 @@ pub enum WalletResponse<'a> {
         /// The address.
         address: [u8; 20],
         /// Its EIP-55 checksummed text.
-        checksummed: &'a str,
+        checksummed: Text,
         /// The compressed SEC1 public key (33 bytes).
-        public_key: &'a [u8],
+        public_key: Bytes,
         /// Instructions of the path derivation (seed → key).
         derive_instructions: u64,
         /// Instructions of the address (public key and keccak) from the key.
@@ -137,7 +147,7 @@ pub enum WalletResponse<'a> {
         /// The id a [`WalletRequest::Confirm`] must echo.
         id: u32,
         /// The display, one line per `\n` (at most [`crate::limits::MAX_DISPLAY`] bytes).
-        text: &'a str,
+        text: Text,
         /// Instructions of the whole request: deriving the key, parsing,
         /// checking, verifying and simulating, rendering.
         instructions: u64,
@@ -164,9 +174,59 @@ pub enum WalletResponse<'a> {
     },
 }
 
-impl WalletResponse<'_> {
+impl<Text, Bytes> WalletResponseOf<Text, Bytes> {
     /// Number of wallet response variants.
     pub const VARIANTS: u32 = 5;
+
+    /// The same answer with its text and bytes mapped (to owned ones, say).
+    pub fn map<T, B>(
+        self,
+        text: impl FnOnce(Text) -> T,
+        bytes: impl FnOnce(Bytes) -> B,
+    ) -> WalletResponseOf<T, B> {
+        use WalletResponseOf as R;
+        match self {
+            R::Loaded { instructions } => R::Loaded { instructions },
+            R::Address {
+                address,
+                checksummed,
+                public_key,
+                derive_instructions,
+                address_instructions,
+            } => R::Address {
+                address,
+                checksummed: text(checksummed),
+                public_key: bytes(public_key),
+                derive_instructions,
+                address_instructions,
+            },
+            R::Display {
+                id,
+                text: shown,
+                instructions,
+                steps,
+            } => R::Display {
+                id,
+                text: text(shown),
+                instructions,
+                steps,
+            },
+            R::Signature {
+                id,
+                r,
+                s,
+                y_parity,
+                instructions,
+            } => R::Signature {
+                id,
+                r,
+                s,
+                y_parity,
+                instructions,
+            },
+            R::Rejected { id } => R::Rejected { id },
+        }
+    }
 }
 
 /// Why a wallet request was refused. Any refusal drops the pending request.
@@ -190,7 +250,7 @@ pub enum WalletError {
     InvalidTransaction,
     /// The witness is malformed or does not verify against its state root
     /// (a wrong root, a changed node), or the proven state is malformed.
-    WitnessRejected,
+    WitnessRejected(WitnessFault),
     /// The staged EIP-712 document does not parse, or breaks a rule or limit
     /// of `wallet::typed_data`.
     MalformedTypedData,
@@ -199,12 +259,12 @@ pub enum WalletError {
     DisplayTooLong,
     /// The transaction reads an account, slot, code or block hash the
     /// witness does not prove: refused, never guessed.
-    WitnessIncomplete,
+    WitnessIncomplete(MissingKey),
     /// A device limit (memory, a precompile this build lacks, the gas cap)
     /// stopped the simulation: no result is shown.
-    CannotSimulate,
+    CannotSimulate(SimLimit),
     /// The transaction is invalid on the proven pre-state (nonce, funds, fees).
-    SimulationInvalidTx,
+    SimulationInvalidTx(TxFault),
     /// A `Confirm` or `Reject` with nothing pending.
     NothingPending,
     /// A `Confirm` or `Reject` for another id than the pending request's (which is dropped).
@@ -219,7 +279,8 @@ pub enum WalletError {
 }
 
 impl WalletError {
-    /// A short description, as a display or the companion shows it.
+    /// A short description without the detail ([`core::fmt::Display`] adds
+    /// it: `witness incomplete: slot 0x0 of 0x…`).
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::LoadRefused => "this build does not load mnemonics (test builds only)",
@@ -229,16 +290,10 @@ impl WalletError {
             Self::Derivation => "path cannot be derived",
             Self::MalformedTransaction => "malformed transaction",
             Self::InvalidTransaction => "invalid transaction",
-            Self::WitnessRejected => "witness rejected: it does not verify against its state root",
-            Self::WitnessIncomplete => {
-                "witness incomplete: the transaction reads a key it does not prove"
-            }
-            Self::CannotSimulate => {
-                "cannot simulate: a device limit was hit (memory, a precompile, the gas cap)"
-            }
-            Self::SimulationInvalidTx => {
-                "the transaction is invalid on the proven state (nonce, funds or fees)"
-            }
+            Self::WitnessRejected(_) => "witness rejected",
+            Self::WitnessIncomplete(_) => "witness incomplete",
+            Self::CannotSimulate(_) => "cannot simulate",
+            Self::SimulationInvalidTx(_) => "invalid on the proven state",
             Self::MalformedTypedData => "malformed EIP-712 typed data",
             Self::DisplayTooLong => "request too long to display",
             Self::NothingPending => "nothing pending",
@@ -254,88 +309,19 @@ impl core::fmt::Display for WalletError {
             Self::WrongId { got, expected } => {
                 write!(f, "request {got} is not the pending request {expected}")
             }
+            Self::WitnessRejected(e) => write!(f, "{}: {e}", self.as_str()),
+            Self::WitnessIncomplete(e) => write!(f, "{}: {e}", self.as_str()),
+            Self::CannotSimulate(e) => write!(f, "{}: {e}", self.as_str()),
+            Self::SimulationInvalidTx(e) => write!(f, "{}: {e}", self.as_str()),
             other => f.write_str(other.as_str()),
         }
     }
 }
 
-/// An owned [`WalletResponse`], for hosts.
-#[cfg(any(test, feature = "std"))]
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(missing_docs)] // the fields are those of `WalletResponse`
-pub enum WalletReply {
-    Loaded {
-        instructions: u64,
-    },
-    Address {
-        address: [u8; 20],
-        checksummed: String,
-        public_key: Vec<u8>,
-        derive_instructions: u64,
-        address_instructions: u64,
-    },
-    Display {
-        id: u32,
-        text: String,
-        instructions: u64,
-        steps: DisplaySteps,
-    },
-    Signature {
-        id: u32,
-        r: [u8; 32],
-        s: [u8; 32],
-        y_parity: u8,
-        instructions: u64,
-    },
-    Rejected {
-        id: u32,
-    },
-}
-
 #[cfg(any(test, feature = "std"))]
 impl From<WalletResponse<'_>> for WalletReply {
     fn from(r: WalletResponse<'_>) -> Self {
-        match r {
-            WalletResponse::Loaded { instructions } => Self::Loaded { instructions },
-            WalletResponse::Address {
-                address,
-                checksummed,
-                public_key,
-                derive_instructions,
-                address_instructions,
-            } => Self::Address {
-                address,
-                checksummed: checksummed.to_owned(),
-                public_key: public_key.to_vec(),
-                derive_instructions,
-                address_instructions,
-            },
-            WalletResponse::Display {
-                id,
-                text,
-                instructions,
-                steps,
-            } => Self::Display {
-                id,
-                text: text.to_owned(),
-                instructions,
-                steps,
-            },
-            WalletResponse::Signature {
-                id,
-                r,
-                s,
-                y_parity,
-                instructions,
-            } => Self::Signature {
-                id,
-                r,
-                s,
-                y_parity,
-                instructions,
-            },
-            WalletResponse::Rejected { id } => Self::Rejected { id },
-        }
+        r.map(str::to_owned, <[u8]>::to_vec)
     }
 }
 
@@ -382,6 +368,69 @@ mod tests {
         });
         let mut wire = [0u8; crate::limits::MAX_WIRE_FRAME];
         assert!(crate::encode_frame(&response, &mut wire).is_ok());
+    }
+
+    /// One refusal of each kind with its detail.
+    fn detailed_refusals() -> [WalletError; 5] {
+        use crate::refusal::{EvmBuffer, TrieFault};
+        [
+            WalletError::WitnessRejected(WitnessFault::SlotProof {
+                address: [0xff; 20],
+                slot: [0xff; 32],
+                fault: TrieFault::HashMismatch { node: 0 },
+            }),
+            WalletError::WitnessIncomplete(MissingKey::Slot {
+                address: [1; 20],
+                slot: [2; 32],
+            }),
+            WalletError::CannotSimulate(SimLimit::Evm(EvmBuffer::Memory)),
+            WalletError::CannotSimulate(SimLimit::GasCap {
+                got: u64::MAX,
+                cap: 1 << 24,
+            }),
+            WalletError::SimulationInvalidTx(TxFault::Nonce {
+                got: 7,
+                expected: 3,
+            }),
+        ]
+    }
+
+    #[test]
+    fn refusals_carry_their_detail_within_a_frame() {
+        for e in detailed_refusals() {
+            let response = crate::Response::Error(crate::ErrorCode::Wallet(e));
+            let mut wire = [0u8; 256];
+            let n = crate::encode_frame(&response, &mut wire).unwrap();
+            assert!(n < 128, "{e:?}: {n} bytes");
+            let bytes = postcard::to_allocvec(&response).unwrap();
+            assert_eq!(decode_exact::<crate::Response<'_>>(&bytes), Ok(response));
+        }
+        let shown = std::format!("{}", detailed_refusals()[1]);
+        assert_eq!(
+            shown,
+            std::format!(
+                "witness incomplete: slot 0x{} of 0x{}",
+                "02".repeat(32).trim_start_matches('0'),
+                "01".repeat(20)
+            )
+        );
+    }
+
+    proptest::proptest! {
+        /// Arbitrary bytes after a refusal's tag: an error, or a refusal that
+        /// re-encodes to the same bytes (one encoding per refusal).
+        #[test]
+        fn refusal_decoding_is_canonical_or_refuses(
+            which in 0usize..5,
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80),
+        ) {
+            let mut bytes = postcard::to_allocvec(&detailed_refusals()[which]).unwrap();
+            bytes.truncate(2);
+            bytes.extend_from_slice(&tail);
+            if let Ok(e) = decode_exact::<WalletError>(&bytes) {
+                proptest::prop_assert_eq!(postcard::to_allocvec(&e).unwrap(), bytes);
+            }
+        }
     }
 
     #[test]

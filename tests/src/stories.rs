@@ -222,3 +222,25 @@ pub fn safe_upgrade_by(owner: [u8; 20]) -> Result<Story> {
         sender: owner,
     })
 }
+
+/// The contract of [`memory_past_the_device`]: `mstore(0x4000, 1)`, 16 KiB of
+/// EVM memory (the board's EVM takes 12 KiB; a host takes it easily).
+pub const WIDE_MEMORY_CODE: &[u8] = &[0x60, 0x01, 0x61, 0x40, 0x00, 0x52, 0x00];
+
+/// Where [`WIDE_MEMORY_CODE`] lives.
+pub const WIDE_MEMORY: [u8; 20] = [0x4e; 20];
+
+/// `sender` calls a contract whose memory outgrows the device: the host
+/// builds a complete witness, the device refuses with `cannot simulate: …`.
+pub fn memory_past_the_device(sender: [u8; 20]) -> Story {
+    let pre = vec![
+        (sender, account(1_000_000_000_000_000_000, 0, &[], &[])),
+        (WIDE_MEMORY, account(0, 1, WIDE_MEMORY_CODE, &[])),
+    ];
+    Story {
+        name: "wide-memory",
+        prestate: prestate("wide_memory", pre),
+        tx: eip1559(0, &WIDE_MEMORY, 0, &[], 100_000),
+        sender,
+    }
+}

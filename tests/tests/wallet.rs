@@ -4,7 +4,9 @@
 use protocol::limits::{MAX_MESSAGE, MAX_STAGED};
 use protocol::{ErrorCode, Request, WalletError, WalletReply, WalletRequest};
 use wallet::{checksummed, Transaction};
-use zkevm_tests::wallet::{bip44, eip1559, erc20_transfer, recover, ACCOUNT0, TEST_MNEMONIC};
+use zkevm_tests::wallet::{
+    bip44, eip1559, erc20_transfer, recover, ACCOUNT0, MAIL_TYPED_DATA, TEST_MNEMONIC,
+};
 use zkevm_tests::{build_firmware, Device, Reply};
 
 fn boot() -> Device {
@@ -147,7 +149,7 @@ fn keys_addresses_and_a_transaction_signed_after_its_display_and_confirm() {
 }
 
 #[test]
-fn messages_and_authorizations_recover_to_the_device_address() {
+fn messages_typed_data_and_authorizations_recover_to_the_device_address() {
     let (mut device, _) = boot_with_seed();
     let (id, text, _) = shown(
         device
@@ -196,6 +198,24 @@ fn messages_and_authorizations_recover_to_the_device_address() {
     let (r, s, y, _) = signature(device.wallet(WalletRequest::Confirm { id }).unwrap(), id);
     let hash = wallet::tx::encode::authorization_hash(&wallet::U256::from(1u8), &[0x42; 20], 5);
     assert_eq!(recover(&hash, &r, &s, y).unwrap(), account0);
+
+    // EIP-712: staged JSON, shown field by field, signed over its digest.
+    device.stage(MAIL_TYPED_DATA.as_bytes()).unwrap();
+    let (id, text, _) = shown(
+        device
+            .wallet(WalletRequest::SignTypedData { path: bip44(0) })
+            .unwrap(),
+    );
+    assert!(text.contains("Hello, Bob!"), "{text}");
+    let digest = wallet::typed_data::TypedData::parse(MAIL_TYPED_DATA.as_bytes())
+        .unwrap()
+        .digest();
+    assert!(
+        text.contains(&zkevm_fixtures::hex::hex(&digest)[2..]),
+        "no digest in {text}"
+    );
+    let (r, s, y, _) = signature(device.wallet(WalletRequest::Confirm { id }).unwrap(), id);
+    assert_eq!(recover(&digest, &r, &s, y).unwrap(), account0);
     still_serves(device);
 }
 
@@ -281,12 +301,14 @@ fn every_refusal_leaves_nothing_signed_and_the_device_serving() {
         Err(ErrorCode::InputTooLarge { .. })
     ));
     // A witness that is no witness; typed data that is no JSON (nothing staged).
-    assert_eq!(
+    assert!(matches!(
         device
             .sign_transaction(bip44(0), &tx, Some(&[1, 2, 3]))
             .unwrap(),
-        refused(WalletError::WitnessRejected)
-    );
+        Err(ErrorCode::Wallet(WalletError::WitnessRejected(
+            protocol::WitnessFault::Decode(_)
+        )))
+    ));
     assert_eq!(
         device
             .wallet(WalletRequest::SignTypedData { path: bip44(0) })
@@ -296,5 +318,78 @@ fn every_refusal_leaves_nothing_signed_and_the_device_serving() {
     // After all that, a request still goes through to its signature.
     let (id, _, _) = shown(device.sign_transaction(bip44(0), &tx, None).unwrap());
     signature(device.wallet(WalletRequest::Confirm { id }).unwrap(), id);
+    still_serves(device);
+}
+
+/// On the device: seeded random sequences of requests (signing requests,
+/// confirms and rejects for the shown id or another, other requests, bad
+/// frames). A signature only ever answers a `Confirm` whose id is that of
+/// the display that was the answer just before; every signature recovers
+/// (k256) to the device's address over the hash of what was shown.
+#[test]
+fn random_request_sequences_never_sign_without_display_and_confirm() {
+    use rand::{Rng, SeedableRng};
+    let (mut device, _) = boot_with_seed();
+    let account0 = wallet::parse_address(ACCOUNT0).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x13);
+    // The display just before (its id and the hash it signs), if the last answer was one.
+    let mut shown: Option<(u32, [u8; 32])> = None;
+    let mut signatures = 0;
+    for step in 0..300 {
+        let op = rng.random_range(0..10u8);
+        let n: u32 = rng.random();
+        let mut pending_hash = None;
+        let answer = match op {
+            0 => device.wallet(WalletRequest::GetAddress { path: bip44(0) }),
+            1 => {
+                let message = n.to_be_bytes();
+                pending_hash = Some(wallet::sign::personal_message_hash(&message));
+                device.wallet(WalletRequest::SignPersonalMessage {
+                    path: bip44(0),
+                    message: &message,
+                })
+            }
+            2 | 3 => {
+                let tx = eip1559(Some([0x22; 20]), u128::from(n), &[]);
+                pending_hash = Some(Transaction::decode_unsigned(&tx).unwrap().signing_hash());
+                device.sign_transaction(bip44(0), &tx, None)
+            }
+            4 | 5 => {
+                let id = shown.map_or(n, |(id, _)| id);
+                device.wallet(WalletRequest::Confirm { id })
+            }
+            6 => device.wallet(WalletRequest::Confirm { id: n % 8 }),
+            7 => device.wallet(WalletRequest::Reject {
+                id: shown.map_or(n, |(id, _)| id),
+            }),
+            8 => {
+                device.call(&Request::Ping).unwrap();
+                Ok(Err(ErrorCode::Unsupported))
+            }
+            _ => {
+                // A frame that is no request: answered with an error, drops the pending request.
+                device.send_raw(&[0x05, 0x11, 0x22, 0x00]).unwrap();
+                device.read_reply().unwrap();
+                Ok(Err(ErrorCode::Unsupported))
+            }
+        }
+        .unwrap();
+        if let Ok(WalletReply::Signature {
+            id, r, s, y_parity, ..
+        }) = &answer
+        {
+            let (shown_id, hash) = shown.expect("a signature with no display just before");
+            assert!(matches!(op, 4..=6), "step {step}: op {op} signed");
+            assert_eq!(*id, shown_id, "step {step}");
+            assert_eq!(recover(&hash, r, s, *y_parity).unwrap(), account0);
+            signatures += 1;
+        }
+        shown = match answer {
+            Ok(WalletReply::Display { id, .. }) => Some((id, pending_hash.unwrap())),
+            _ => None,
+        };
+    }
+    println!("{signatures} signatures in 300 random requests, each after its display and confirm");
+    assert!(signatures > 5, "{signatures}");
     still_serves(device);
 }

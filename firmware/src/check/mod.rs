@@ -13,6 +13,7 @@ pub mod render;
 pub mod report;
 pub mod state;
 pub mod verify;
+pub mod wire;
 
 #[cfg(test)]
 pub(crate) mod tests;
@@ -429,14 +430,8 @@ fn collect(
 }
 
 impl fmt::Display for Limit {
+    /// As the host shows it ([`protocol::SimLimit`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Evm(r) => write!(f, "EVM {r} full"),
-            Self::Precompile(p) => write!(f, "precompile 0x{p:02x} not in this build"),
-            Self::GasCap { got } => write!(f, "gas limit {got} above the device cap {MAX_TX_GAS}"),
-            Self::Steps => f.write_str("step budget exceeded"),
-            Self::Report => f.write_str("more than a report holds"),
-            Self::Memory => f.write_str("out of memory"),
-        }
+        protocol::SimLimit::from(*self).fmt(f)
     }
 }

@@ -217,56 +217,25 @@ impl Report {
 }
 
 impl fmt::Display for Missing {
+    /// As the host shows it ([`protocol::MissingKey`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Account(a) => write!(f, "account {}", addr(a)),
-            Self::Slot(a, s) => write!(f, "slot {} of {}", Word(s), addr(a)),
-            Self::Code(h) => write!(f, "code {}", Hex(h)),
-            Self::BlockHash(n) => write!(f, "hash of block {n}"),
-        }
+        protocol::MissingKey::from(*self).fmt(f)
     }
 }
 
 impl fmt::Display for BadWitness {
+    /// As the host shows it ([`protocol::WitnessFault`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Decode(e) => write!(f, "malformed: {e}"),
-            Self::NodeIndex { index } => write!(f, "no node {index}"),
-            Self::AccountIndex { index } => write!(f, "no account {index}"),
-            Self::ProofTooDeep => f.write_str("proof too deep"),
-            Self::AccountProof { address, error } => {
-                write!(f, "proof of {} does not verify: {error}", addr(address))
-            }
-            Self::SlotProof {
-                address,
-                slot,
-                error,
-            } => write!(
-                f,
-                "proof of slot {} of {} does not verify: {error}",
-                Word(slot),
-                addr(address)
-            ),
-            Self::Repeated => f.write_str("an account or slot proven twice"),
-            Self::UnusedNode { index } => write!(f, "node {index} unused"),
-            Self::UnusedCode { index } => write!(f, "code {index} belongs to no proven account"),
-            Self::ChainId { witness } => write!(f, "chain id {witness} is not the transaction's"),
-            Self::State(e) => write!(f, "{e}"),
-        }
+        protocol::WitnessFault::from(*self).fmt(f)
     }
 }
 
 impl fmt::Display for Refusal {
-    /// One display line: `witness rejected: …`, `witness incomplete: …`,
-    /// `cannot simulate: …`, `invalid transaction: …`.
+    /// One display line, as the host shows it ([`protocol::WalletError`]):
+    /// `witness rejected: …`, `witness incomplete: …`, `cannot simulate: …`,
+    /// `invalid on the proven state: …`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::BadWitness(e) => write!(f, "witness rejected: {e}"),
-            Self::Incomplete(m) => write!(f, "witness incomplete: {m}"),
-            Self::CannotSimulate(l) => write!(f, "cannot simulate: {l}"),
-            Self::InvalidTx(t) => write!(f, "invalid transaction: {t:?}"),
-            Self::State(e) => write!(f, "witness rejected: {e}"),
-        }
+        protocol::WalletError::from(*self).fmt(f)
     }
 }
 

@@ -34,17 +34,6 @@ fn err(e: WalletError) -> ErrorCode {
     ErrorCode::Wallet(e)
 }
 
-/// The wallet error a simulation's refusal is answered with.
-fn refusal_error(refusal: crate::check::Refusal) -> WalletError {
-    use crate::check::Refusal;
-    match refusal {
-        Refusal::BadWitness(_) | Refusal::State(_) => WalletError::WitnessRejected,
-        Refusal::Incomplete(_) => WalletError::WitnessIncomplete,
-        Refusal::CannotSimulate(_) => WalletError::CannotSimulate,
-        Refusal::InvalidTx(_) => WalletError::SimulationInvalidTx,
-    }
-}
-
 impl Session {
     /// Nothing pending.
     pub fn new() -> Self {
@@ -113,16 +102,17 @@ impl Session {
                         // Verify the witness, run the transaction on the proven
                         // state and show what it does; any refusal drops the request.
                         let ((w, state), verify) = timer.time(|| {
-                            let w = check::decode_witness(&tx, witness).map_err(refusal_error)?;
-                            let state =
-                                check::verify::verify(&w).map_err(|e| refusal_error(e.into()))?;
+                            let w =
+                                check::decode_witness(&tx, witness).map_err(WalletError::from)?;
+                            let state = check::verify::verify(&w)
+                                .map_err(|e| WalletError::from(check::Refusal::from(e)))?;
                             Ok((w, state))
                         })?;
                         steps.verify_witness = verify;
                         steps.simulate = timer
                             .time(|| {
                                 let report =
-                                    check::run(&tx, from, &w, &state).map_err(refusal_error)?;
+                                    check::run(&tx, from, &w, &state).map_err(WalletError::from)?;
                                 drop(state);
                                 report.render(text).map_err(|_| WalletError::DisplayTooLong)
                             })?
@@ -290,6 +280,7 @@ pub(crate) mod tests {
     use protocol::limits::MAX_WIRE_FRAME;
     use protocol::{decode_frame, encode_frame, Request, Response};
     use wallet::DerivationPath;
+    use zkevm_fixtures::unsigned::{eip1559, erc20_transfer, rlp_bytes, rlp_int, rlp_list};
 
     /// A host board with RAM key storage.
     pub(crate) struct KeyPlatform {
@@ -364,59 +355,6 @@ pub(crate) mod tests {
         Response::Error(ErrorCode::Wallet(e))
     }
 
-    // --- hand-made RLP for the test transactions ---
-
-    fn rlp_header(len: usize, short: u8) -> Vec<u8> {
-        if len < 56 {
-            vec![short + len as u8]
-        } else {
-            let be = (len as u64).to_be_bytes();
-            let skip = be.iter().take_while(|b| **b == 0).count();
-            let mut v = vec![short + 55 + (8 - skip) as u8];
-            v.extend_from_slice(&be[skip..]);
-            v
-        }
-    }
-
-    pub(crate) fn rlp_bytes(b: &[u8]) -> Vec<u8> {
-        if b.len() == 1 && b[0] < 0x80 {
-            return b.to_vec();
-        }
-        let mut v = rlp_header(b.len(), 0x80);
-        v.extend_from_slice(b);
-        v
-    }
-
-    pub(crate) fn rlp_int(n: u128) -> Vec<u8> {
-        let be = n.to_be_bytes();
-        let skip = be.iter().take_while(|b| **b == 0).count();
-        rlp_bytes(&be[skip..])
-    }
-
-    pub(crate) fn rlp_list(items: &[Vec<u8>]) -> Vec<u8> {
-        let body: Vec<u8> = items.concat();
-        let mut v = rlp_header(body.len(), 0xc0);
-        v.extend_from_slice(&body);
-        v
-    }
-
-    /// An unsigned EIP-1559 transaction on chain 1 to `to` with `data`.
-    pub(crate) fn eip1559(to: Option<[u8; 20]>, value: u128, data: &[u8]) -> Vec<u8> {
-        let mut tx = vec![2u8];
-        tx.extend(rlp_list(&[
-            rlp_int(1),
-            rlp_int(7),
-            rlp_int(1_000_000_000),
-            rlp_int(30_000_000_000),
-            rlp_int(100_000),
-            to.map_or_else(|| rlp_bytes(&[]), |a| rlp_bytes(&a)),
-            rlp_int(value),
-            rlp_bytes(data),
-            rlp_list(&[]),
-        ]));
-        tx
-    }
-
     /// An unsigned EIP-7702 transaction with one authorization on `auth_chain`.
     fn eip7702(auth_chain: u128) -> Vec<u8> {
         let auth = rlp_list(&[
@@ -441,15 +379,6 @@ pub(crate) mod tests {
             rlp_list(&[auth]),
         ]));
         tx
-    }
-
-    pub(crate) fn erc20_transfer(to: [u8; 20], amount: u128) -> Vec<u8> {
-        let mut data = super::super::calldata::TRANSFER.to_vec();
-        data.extend_from_slice(&[0; 12]);
-        data.extend_from_slice(&to);
-        data.extend_from_slice(&[0; 16]);
-        data.extend_from_slice(&amount.to_be_bytes());
-        data
     }
 
     pub(crate) fn staged_tx(tx: &[u8], witness: Option<&[u8]>) -> Vec<u8> {
@@ -789,10 +718,12 @@ pub(crate) mod tests {
                 data: &staged,
             },
         );
-        assert_eq!(
+        assert!(matches!(
             wallet(&mut s, WalletRequest::SignTransaction { path: account0() }),
-            refused(WalletError::WitnessRejected)
-        );
+            Response::Error(ErrorCode::Wallet(WalletError::WitnessRejected(
+                protocol::WitnessFault::Decode(_)
+            )))
+        ));
         assert_eq!(
             wallet(&mut s, WalletRequest::SignTypedData { path: account0() }),
             refused(WalletError::MalformedTypedData)
