@@ -153,6 +153,7 @@ mod tests {
                 bytes: vec![0; 256],
                 calldata: vec![0],
                 memory_words: 0,
+                bitwise: vec![],
             },
             stark: vec![0; 64],
         };

@@ -5,16 +5,12 @@ use verifier::bus::{self, Challenges};
 use verifier::cols;
 use verifier::public::AirInputs;
 use verifier::verify::Hash;
-use winter_air::{AuxRandElements, PartitionOptions};
+use winter_air::AuxRandElements;
 use winter_prover::crypto::{DefaultRandomCoin, MerkleTree};
 use winter_prover::math::fields::f64::BaseElement;
 use winter_prover::math::FieldElement;
 use winter_prover::matrix::ColMatrix;
-use winter_prover::{
-    CompositionPoly, CompositionPolyTrace, ConstraintCompositionCoefficients,
-    DefaultConstraintCommitment, DefaultConstraintEvaluator, DefaultTraceLde, EvaluationFrame,
-    ProofOptions, Prover, StarkDomain, Trace, TraceInfo, TracePolyTable,
-};
+use winter_prover::{EvaluationFrame, ProofOptions, Prover, Trace, TraceInfo};
 
 /// The main trace in winterfell's form.
 #[derive(Debug)]
@@ -124,11 +120,7 @@ impl Prover for EvmProver {
     type HashFn = Hash;
     type VC = MerkleTree<Hash>;
     type RandomCoin = DefaultRandomCoin<Hash>;
-    type TraceLde<E: FieldElement<BaseField = BaseElement>> = DefaultTraceLde<E, Hash, Self::VC>;
-    type ConstraintEvaluator<'a, E: FieldElement<BaseField = BaseElement>> =
-        DefaultConstraintEvaluator<'a, EvmAir, E>;
-    type ConstraintCommitment<E: FieldElement<BaseField = BaseElement>> =
-        DefaultConstraintCommitment<E, Hash, Self::VC>;
+    verifier::default_prover_parts!(EvmAir, Hash, MerkleTree<Hash>);
 
     fn get_pub_inputs(&self, _trace: &EvmTrace) -> AirInputs {
         self.inputs.clone()
@@ -136,40 +128,6 @@ impl Prover for EvmProver {
 
     fn options(&self) -> &ProofOptions {
         &self.options
-    }
-
-    fn new_trace_lde<E: FieldElement<BaseField = BaseElement>>(
-        &self,
-        trace_info: &TraceInfo,
-        main_trace: &ColMatrix<BaseElement>,
-        domain: &StarkDomain<BaseElement>,
-        partition_option: PartitionOptions,
-    ) -> (Self::TraceLde<E>, TracePolyTable<E>) {
-        DefaultTraceLde::new(trace_info, main_trace, domain, partition_option)
-    }
-
-    fn new_evaluator<'a, E: FieldElement<BaseField = BaseElement>>(
-        &self,
-        air: &'a EvmAir,
-        aux_rand_elements: Option<AuxRandElements<E>>,
-        composition_coefficients: ConstraintCompositionCoefficients<E>,
-    ) -> Self::ConstraintEvaluator<'a, E> {
-        DefaultConstraintEvaluator::new(air, aux_rand_elements, composition_coefficients)
-    }
-
-    fn build_constraint_commitment<E: FieldElement<BaseField = BaseElement>>(
-        &self,
-        composition_poly_trace: CompositionPolyTrace<E>,
-        num_constraint_composition_columns: usize,
-        domain: &StarkDomain<BaseElement>,
-        partition_options: PartitionOptions,
-    ) -> (Self::ConstraintCommitment<E>, CompositionPoly<E>) {
-        DefaultConstraintCommitment::new(
-            composition_poly_trace,
-            num_constraint_composition_columns,
-            domain,
-            partition_options,
-        )
     }
 
     fn build_aux_trace<E: FieldElement<BaseField = BaseElement>>(

@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 use verifier::bus::{self, ByteSrc, BYTE_FRACS};
 use verifier::cols::{self, LIMBS};
 use verifier::opcodes::{self, Class};
-use verifier::public::{Counts, PublicInputs};
+use verifier::public::{BitwiseCount, Counts, PublicInputs};
 use winter_prover::math::fields::f64::BaseElement;
 use winter_prover::math::FieldElement;
 
 use crate::record::{Limbs, StepRecord};
 use crate::Error;
 
-/// Shortest trace winterfell proves.
-const MIN_ROWS: usize = 8;
+/// Shortest trace the verifier accepts (see `verifier::verify::MIN_TRACE_LOG2`).
+const MIN_ROWS: usize = 1 << verifier::verify::MIN_TRACE_LOG2;
 /// Longest trace the verifier accepts (see `verifier::verify::MAX_TRACE_LOG2`).
 pub const MAX_ROWS: usize = 1 << verifier::verify::MAX_TRACE_LOG2;
 
@@ -247,6 +247,20 @@ pub fn build(
                 b.consume(&mut row, 1, at(2)?, clk)?;
                 b.emit(at(2)?, clk)?;
             }
+            Class::Bitwise => {
+                let (x, y, c) = (top(0)?, top(1)?, result()?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                put_word(&mut row, cols::C, &c);
+                put_word(&mut row, cols::R, &c);
+                for i in 0..LIMBS {
+                    row[cols::A_HI + i] = x[i] >> 8;
+                    row[cols::CARRY + i] = y[i] >> 8;
+                }
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(2)?, clk)?;
+                b.emit(at(2)?, clk)?;
+            }
             Class::IsZero => {
                 let (x, c) = (top(0)?, result()?);
                 put_word(&mut row, cols::A, &x);
@@ -406,11 +420,28 @@ pub fn build(
     }
     // Byte multiplicities over the rows whose transition is checked (all but the last).
     let mut bytes = vec![0u32; 256];
+    let mut bitwise: BTreeMap<(u8, u8, u8), u32> = BTreeMap::new();
     for row in &b.rows[..len - 1] {
-        for v in byte_values(row) {
-            *bytes.get_mut(v as usize).ok_or(Error::TooLong)? += 1;
+        let op = row[cols::SEL + Class::Bitwise.index()] * row[cols::N];
+        for (k, v) in byte_values(row).into_iter().enumerate() {
+            match bus::bitwise_src(k) {
+                Some((i, hi)) if op != 0 => {
+                    let shift = if hi { 8 } else { 0 };
+                    let x = (row[cols::A + i] >> shift) as u8;
+                    let y = (row[cols::B + i] >> shift) as u8;
+                    *bitwise.entry((op as u8, x, y)).or_insert(0) += 1;
+                }
+                _ => *bytes.get_mut(v as usize).ok_or(Error::TooLong)? += 1,
+            }
         }
     }
+    if bitwise.len() > verifier::limits::MAX_BITWISE_ENTRIES as usize {
+        return Err(Error::TooLong);
+    }
+    let bitwise = bitwise
+        .into_iter()
+        .map(|((op, a, b), m)| BitwiseCount { op, a, b, m })
+        .collect();
     let mut columns: Vec<Vec<BaseElement>> =
         (0..cols::WIDTH).map(|_| Vec::with_capacity(len)).collect();
     for row in &b.rows {
@@ -425,6 +456,7 @@ pub fn build(
             bytes,
             calldata: calldata_counts,
             memory_words: memw as u32,
+            bitwise,
         },
         steps: exec_rows,
     })

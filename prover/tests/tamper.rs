@@ -84,7 +84,11 @@ fn wrong_result_gas_pc_or_stack_value_is_rejected_for_every_class() {
             let mut t = base.clone();
             let v = get(&t, c, r);
             set(&mut t, c, r, v ^ 1);
-            if c == cols::C && matches!(class, Class::Add | Class::Sub | Class::Gas | Class::MSize)
+            if c == cols::C
+                && matches!(
+                    class,
+                    Class::Add | Class::Sub | Class::Gas | Class::MSize | Class::Bitwise
+                )
             {
                 // keep C = R so only the arithmetic is wrong
                 set(&mut t, cols::R, r, v ^ 1);
@@ -237,4 +241,52 @@ fn wrong_returned_word_size_or_status_is_rejected() {
         set_gas(&mut t, row, g + 3);
     }
     rejected(&public, t, "RETURN wrong gas");
+}
+
+#[test]
+fn forged_bitwise_bytes_are_rejected() {
+    let (public, base) = honest();
+    let rows: Vec<usize> = (0..base.steps)
+        .filter(|r| get(&base, cols::SEL + Class::Bitwise.index(), *r) == 1)
+        .collect();
+    assert_eq!(rows.len(), 3, "AND, OR and XOR");
+    for r in rows {
+        let op = get(&base, cols::N, r);
+        // a result whose bytes are range-checked but are not op(a, b): limb 3
+        // gets another value, with R = C and R's high byte kept consistent
+        let mut t = base.clone();
+        let v = get(&t, cols::R + 3, r) ^ 0x0101;
+        for at in [cols::R + 3, cols::C + 3] {
+            set(&mut t, at, r, v);
+        }
+        set(&mut t, cols::R_HI + 3, r, v >> 8);
+        rejected(
+            &public,
+            t,
+            &format!("bitwise {op}: consistent wrong result"),
+        );
+        // the bytes of A split differently (same limb, high byte one more)
+        let mut t = base.clone();
+        let h = get(&t, cols::A_HI + 5, r);
+        set(&mut t, cols::A_HI + 5, r, h + 1);
+        rejected(&public, t, &format!("bitwise {op}: wrong split of A"));
+        // the bytes of B likewise (held in CARRY on this row)
+        let mut t = base.clone();
+        let h = get(&t, cols::CARRY + 5, r);
+        set(&mut t, cols::CARRY + 5, r, h + 1);
+        rejected(&public, t, &format!("bitwise {op}: wrong split of B"));
+    }
+}
+
+#[test]
+fn bitwise_counts_of_another_operation_are_refused() {
+    let (public, t) = honest();
+    let mut counts = t.counts.clone();
+    assert!(!counts.bitwise.is_empty());
+    counts.bitwise[0].op = 4;
+    let ch = verifier::bus::Challenges::<BaseElement>::new(&[BaseElement::new(7)]);
+    assert_eq!(
+        verifier::public::table_sum(&public, &public.code_table(), &counts, &ch),
+        Err(verifier::Error::CountsShape)
+    );
 }

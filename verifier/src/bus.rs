@@ -16,7 +16,8 @@ use crate::opcodes::Class;
 pub const TAG_CODE: u32 = 1;
 /// Bus tag: stack tokens (address, timestamp, value).
 pub const TAG_STACK: u32 = 2;
-/// Bus tag: one byte in 0..=255.
+/// Bus tag: one byte in 0..=255, `(v)`; or a byte of an AND/OR/XOR,
+/// `(op(a, b), a, b, op)`. A range check is the entry `(v, 0, 0, 0)`.
 pub const TAG_BYTE: u32 = 3;
 /// Bus tag: calldata word (offset, word).
 pub const TAG_CALLDATA: u32 = 4;
@@ -74,6 +75,30 @@ pub const fn byte_src(k: usize) -> ByteSrc {
         _ => ByteSrc::Col(cols::SPARE + (k - 54) % 2),
     }
 }
+/// The bitwise operands of byte lookup `k`: the lookups of R's bytes
+/// (`12..=43`) carry, on an AND/OR/XOR row, the same byte of A and of B
+/// (limb `i`, the high byte or the low one).
+pub const fn bitwise_src(k: usize) -> Option<(usize, bool)> {
+    match k {
+        12..=27 => Some((k - 12, true)),
+        28..=43 => Some((k - 28, false)),
+        _ => None,
+    }
+}
+
+/// Declared degree of byte helper `j`: 5, or 9 when its lookups carry the
+/// bitwise operands (their denominators are quadratic: gated by the selector).
+pub const fn byte_helper_degree(j: usize) -> usize {
+    let mut k = j * BYTES_PER_HELPER;
+    while k < (j + 1) * BYTES_PER_HELPER {
+        if bitwise_src(k).is_some() {
+            return 1 + 2 * BYTES_PER_HELPER;
+        }
+        k += 1;
+    }
+    1 + BYTES_PER_HELPER
+}
+
 /// Random elements of the auxiliary segment: α, γ.
 pub const AUX_RANDS: usize = 2;
 
@@ -155,7 +180,8 @@ where
     let one = F::ONE;
     let s = |c| sel(row, c);
     let (sp, n, clk) = (row[cols::SP], row[cols::N], row[cols::CLK]);
-    let bin = s(Class::Add) + s(Class::Sub) + s(Class::Lt) + s(Class::Gt) + s(Class::Eq);
+    let bw = s(Class::Bitwise);
+    let bin = s(Class::Add) + s(Class::Sub) + s(Class::Lt) + s(Class::Gt) + s(Class::Eq) + bw;
     let isz = s(Class::IsZero);
     let not = s(Class::Not);
     let cdl = s(Class::CallDataLoad);
@@ -239,9 +265,23 @@ where
         ByteSrc::Col(at) => row[at],
         ByteSrc::RLo(i) => row[cols::R + i] - row[cols::R_HI + i] * F::from(256u32),
     });
-    let bytes = byte_vals.map(|v| Frac {
-        num: E::ONE,
-        den: ch.den(TAG_BYTE, [v]),
+    // on AND/OR/XOR rows R's bytes are looked up with the bytes of A and B
+    let bytes = core::array::from_fn(|k| {
+        let v = byte_vals[k];
+        let den = match bitwise_src(k) {
+            Some((i, hi)) => {
+                let (ah, bh) = (row[cols::A_HI + i], row[cols::CARRY + i]);
+                let (x, y) = if hi {
+                    (ah, bh)
+                } else {
+                    let k256 = F::from(256u32);
+                    (a[i] - ah * k256, b[i] - bh * k256)
+                };
+                ch.den(TAG_BYTE, [v, bw * x, bw * y, bw * n])
+            }
+            None => ch.den(TAG_BYTE, [v]),
+        };
+        Frac { num: E::ONE, den }
     });
 
     // memory words: an access consumes the word's last token (stamped

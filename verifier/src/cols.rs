@@ -30,7 +30,7 @@ pub const ZF: usize = 15;
 /// First selector column (one per operation class, see [`crate::opcodes::Class`]).
 pub const SEL: usize = 16;
 /// Number of operation classes.
-pub const NUM_CLASSES: usize = 23;
+pub const NUM_CLASSES: usize = 24;
 /// Three bytes per consume slot of `clk − t_prev − 1` (2 slots).
 pub const DELTA: usize = SEL + NUM_CLASSES;
 /// Word A: the top stack input.
@@ -43,7 +43,8 @@ pub const C: usize = B + LIMBS;
 pub const R: usize = C + LIMBS;
 /// High bytes of the limbs of R.
 pub const R_HI: usize = R + LIMBS;
-/// Carries of the adder, one per limb.
+/// Carries of the adder, one per limb; on AND/OR/XOR rows the high bytes
+/// of the limbs of B instead.
 pub const CARRY: usize = R_HI + LIMBS;
 /// Memory size in 32-byte words before the row (`MSIZE / 32`).
 pub const MEMW: usize = CARRY + LIMBS;
@@ -73,5 +74,7 @@ pub const MEMOP: usize = SPARE + 2;
 pub const RSZ: usize = MEMOP + 1;
 /// Exit status (1 success, 2 revert), the same on every row.
 pub const STATUS: usize = RSZ + 1;
+/// AND/OR/XOR: high bytes of the limbs of A (free on other rows).
+pub const A_HI: usize = STATUS + 1;
 /// Main trace width.
-pub const WIDTH: usize = STATUS + 1;
+pub const WIDTH: usize = A_HI + LIMBS;

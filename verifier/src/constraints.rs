@@ -30,7 +30,9 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     let a = c(cols::ACTIVE);
     let fin = c(cols::FIN);
     let sel = |cl| s(cur, cl);
-    let bin = sel(Class::Add) + sel(Class::Sub) + sel(Class::Lt) + sel(Class::Gt) + sel(Class::Eq);
+    let bw = sel(Class::Bitwise);
+    let bin =
+        sel(Class::Add) + sel(Class::Sub) + sel(Class::Lt) + sel(Class::Gt) + sel(Class::Eq) + bw;
     let isz = sel(Class::IsZero);
     let pushes = sel(Class::Push) + sel(Class::Env) + sel(Class::Gas) + sel(Class::MSize);
     let mem = c(cols::MEMOP);
@@ -186,11 +188,11 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     for i in 1..LIMBS {
         out.push(2, "boolean result: upper limbs 0", bools * word(cols::C, i));
     }
-    let via_r = sel(Class::Add) + sel(Class::Sub) + sel(Class::Gas) + sel(Class::MSize);
+    let via_r = sel(Class::Add) + sel(Class::Sub) + sel(Class::Gas) + sel(Class::MSize) + bw;
     for i in 0..LIMBS {
         out.push(
             2,
-            "ADD/SUB/GAS: C = R",
+            "ADD/SUB/GAS/MSIZE/bitwise: C = R",
             via_r * (word(cols::C, i) - word(cols::R, i)),
         );
     }
@@ -230,10 +232,11 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
         };
         let cout = word(cols::CARRY, i) * base;
         let (av, bv, rv) = (word(cols::A, i), word(cols::B, i), word(cols::R, i));
+        // (on AND/OR/XOR rows CARRY holds B's high bytes, checked by the byte bus)
         out.push(
-            2,
+            3,
             "carry is boolean",
-            word(cols::CARRY, i) * (one - word(cols::CARRY, i)),
+            (one - bw) * word(cols::CARRY, i) * (one - word(cols::CARRY, i)),
         );
         out.push(
             2,
@@ -319,7 +322,11 @@ pub fn aux<F, E>(
     for (j, group) in fr.bytes.chunks(bus::BYTES_PER_HELPER).enumerate() {
         let h = cur_aux[1 + bus::STACK_HELPERS + j];
         helpers += h;
-        out.push(5, "byte helper", bus::group_constraint(h, group));
+        out.push(
+            bus::byte_helper_degree(j),
+            "byte helper",
+            bus::group_constraint(h, group),
+        );
     }
     let h = cur_aux[bus::MEM_HELPER];
     helpers += h;

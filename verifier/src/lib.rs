@@ -14,6 +14,7 @@ pub mod limits;
 pub mod opcodes;
 pub mod options;
 pub mod proof;
+pub mod prover_parts;
 pub mod public;
 pub mod shape;
 pub mod verify;

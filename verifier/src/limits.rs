@@ -49,3 +49,7 @@ pub const MAX_CONSTRAINTS: u64 = 1 << 16;
 /// Most memory words a proof may claim (`Counts::memory_words`: 2 MiB of
 /// EVM memory); the verifier sums one table term per word.
 pub const MAX_MEMORY_WORDS: u32 = 1 << 16;
+
+/// Most entries of the bitwise table a proof may list (`Counts::bitwise`);
+/// the verifier computes and sums one table term per entry.
+pub const MAX_BITWISE_ENTRIES: u32 = 1 << 12;

@@ -52,6 +52,8 @@ pub enum Class {
     Return = 21,
     /// REVERT, likewise.
     Revert = 22,
+    /// AND, OR, XOR (`n` = 1, 2, 3): byte by byte from the bitwise table.
+    Bitwise = 23,
 }
 
 /// All classes in selector order.
@@ -79,6 +81,7 @@ pub const CLASSES: [Class; crate::cols::NUM_CLASSES] = [
     Class::MSize,
     Class::Return,
     Class::Revert,
+    Class::Bitwise,
 ];
 
 impl Class {
@@ -116,10 +119,29 @@ impl Class {
             | Class::Not
             | Class::CallDataLoad
             | Class::MLoad
-            | Class::MStore => 3,
+            | Class::MStore
+            | Class::Bitwise => 3,
             Class::Jump => 8,
             Class::Jumpi => 10,
         }
+    }
+}
+
+/// Bitwise operation `n` of AND.
+pub const BITWISE_AND: u8 = 1;
+/// Bitwise operation `n` of OR.
+pub const BITWISE_OR: u8 = 2;
+/// Bitwise operation `n` of XOR.
+pub const BITWISE_XOR: u8 = 3;
+
+/// The byte `op(a, b)` of bitwise operation `op` (AND 1, OR 2, XOR 3), or
+/// `None` for any other `op`.
+pub const fn bitwise(op: u8, a: u8, b: u8) -> Option<u8> {
+    match op {
+        BITWISE_AND => Some(a & b),
+        BITWISE_OR => Some(a | b),
+        BITWISE_XOR => Some(a ^ b),
+        _ => None,
     }
 }
 
@@ -128,7 +150,7 @@ impl Class {
 pub struct OpInfo {
     /// Operation class.
     pub class: Class,
-    /// PUSH length, DUP/SWAP depth, else 0.
+    /// PUSH length, DUP/SWAP depth, the bitwise operation, else 0.
     pub n: u8,
 }
 
@@ -142,6 +164,9 @@ pub const fn info(op: u8) -> Option<OpInfo> {
         0x11 => (Class::Gt, 0),
         0x14 => (Class::Eq, 0),
         0x15 => (Class::IsZero, 0),
+        0x16 => (Class::Bitwise, BITWISE_AND),
+        0x17 => (Class::Bitwise, BITWISE_OR),
+        0x18 => (Class::Bitwise, BITWISE_XOR),
         0x19 => (Class::Not, 0),
         0x35 => (Class::CallDataLoad, 0),
         0x50 => (Class::Pop, 0),
@@ -165,7 +190,7 @@ pub const fn info(op: u8) -> Option<OpInfo> {
 
 /// Mnemonic of a constrained opcode (for `zkevm prove --coverage`).
 pub fn mnemonic(op: u8) -> Option<&'static str> {
-    const NAMES: [(u8, &str); 28] = [
+    const NAMES: [(u8, &str); 31] = [
         (0x00, "STOP"),
         (0x01, "ADD"),
         (0x03, "SUB"),
@@ -173,6 +198,9 @@ pub fn mnemonic(op: u8) -> Option<&'static str> {
         (0x11, "GT"),
         (0x14, "EQ"),
         (0x15, "ISZERO"),
+        (0x16, "AND"),
+        (0x17, "OR"),
+        (0x18, "XOR"),
         (0x19, "NOT"),
         (0x30, "ADDRESS"),
         (0x32, "ORIGIN"),
@@ -238,7 +266,7 @@ mod tests {
                 "opcode {op:#04x}"
             );
         }
-        assert_eq!(constrained_count(), 28 + 32 + 16 + 16);
+        assert_eq!(constrained_count(), 31 + 32 + 16 + 16);
     }
 
     #[test]

@@ -3,19 +3,20 @@
 //! Layout (integers little-endian): magic `ZKEVMPRF`, version `u16`, then
 //! code, calldata (`u32` length + bytes), caller (20), address (20), value
 //! (32), gas limit `u64`, gas used `u64`, status `u8`, return data, the code
-//! counts and byte counts (`u32` count + `u32` each), the STARK proof (`u32`
-//! length + bytes). Every length is checked against its limit and the bytes
+//! counts, byte counts and calldata counts (`u32` count + `u32` each), the
+//! memory words `u32`, the bitwise entries (`u32` count + `op, a, b, u32`
+//! each; version 3), the STARK proof (`u32` length + bytes). Every length is checked against its limit and the bytes
 //! remaining before anything is allocated.
 
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::public::{Counts, PublicInputs, Status};
+use crate::public::{BitwiseCount, Counts, PublicInputs, Status};
 
 /// Magic bytes at the start of a proof file.
 pub const MAGIC: [u8; 8] = *b"ZKEVMPRF";
 /// Framing version written and read.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 /// Largest code (EIP-170).
 pub const MAX_CODE: u64 = 24_576;
 /// Largest calldata and return data.
@@ -91,6 +92,27 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl Reader<'_> {
+    /// The bitwise entries: a `u32` count, then `op, a, b` and a `u32` multiplicity each.
+    fn bitwise(&mut self) -> Result<Vec<BitwiseCount>, Error> {
+        let n = u64::from(self.u32()?);
+        let max = u64::from(crate::limits::MAX_BITWISE_ENTRIES);
+        if n > max {
+            return Err(Error::TooLong { got: n, max });
+        }
+        let raw = self.take(n * 7)?;
+        Ok(raw
+            .chunks_exact(7)
+            .map(|c| BitwiseCount {
+                op: c[0],
+                a: c[1],
+                b: c[2],
+                m: u32::from_le_bytes([c[3], c[4], c[5], c[6]]),
+            })
+            .collect())
+    }
+}
+
 impl Proof {
     /// Serializes the file.
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -111,6 +133,11 @@ impl Proof {
         put_counts(&mut out, &self.counts.bytes);
         put_counts(&mut out, &self.counts.calldata);
         out.extend_from_slice(&self.counts.memory_words.to_le_bytes());
+        out.extend_from_slice(&(self.counts.bitwise.len() as u32).to_le_bytes());
+        for e in &self.counts.bitwise {
+            out.extend_from_slice(&[e.op, e.a, e.b]);
+            out.extend_from_slice(&e.m.to_le_bytes());
+        }
         put_bytes(&mut out, &self.stark);
         out
     }
@@ -175,6 +202,7 @@ impl<'a> ProofFile<'a> {
                 max: u64::from(crate::limits::MAX_MEMORY_WORDS),
             });
         }
+        let bitwise = r.bitwise()?;
         let n = u64::from(r.u32()?);
         if n > MAX_STARK_BYTES {
             return Err(Error::TooLong {
@@ -203,6 +231,7 @@ impl<'a> ProofFile<'a> {
                 bytes: byte_counts,
                 calldata: calldata_counts,
                 memory_words,
+                bitwise,
             },
             stark,
         })
@@ -242,6 +271,15 @@ mod tests {
                     code: counts.clone(),
                     bytes: counts.clone(),
                     memory_words: gas as u32 % (crate::limits::MAX_MEMORY_WORDS + 1),
+                    bitwise: counts
+                        .iter()
+                        .map(|m| BitwiseCount {
+                            op: *m as u8,
+                            a: 1,
+                            b: 2,
+                            m: *m,
+                        })
+                        .collect(),
                     calldata: counts,
                 },
                 stark,
@@ -286,6 +324,7 @@ mod tests {
                 bytes: vec![],
                 calldata: vec![],
                 memory_words: 0,
+                bitwise: vec![],
             },
             stark: vec![],
         };

@@ -64,6 +64,30 @@ pub struct Counts {
     /// Memory words the execution touched (its final `MSIZE / 32`): the
     /// verifier emits a zero token stamped 0 for each, the final rows consume them.
     pub memory_words: u32,
+    /// The entries `(op, a, b)` of the bitwise table AND/OR/XOR rows looked
+    /// up, with their multiplicities (at most `limits::MAX_BITWISE_ENTRIES`):
+    /// the verifier computes each `op(a, b)` itself.
+    pub bitwise: Vec<BitwiseCount>,
+}
+
+/// One entry of the bitwise table and the times it was looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BitwiseCount {
+    /// Operation: AND 1, OR 2, XOR 3 (`opcodes::bitwise`).
+    pub op: u8,
+    /// First operand byte.
+    pub a: u8,
+    /// Second operand byte.
+    pub b: u8,
+    /// Multiplicity.
+    pub m: u32,
+}
+
+impl BitwiseCount {
+    /// `op | a << 8 | b << 16`: the entry as one field element of the transcript.
+    pub fn key(&self) -> u64 {
+        u64::from(self.op) | u64::from(self.a) << 8 | u64::from(self.b) << 16
+    }
 }
 
 /// What winterfell sees: the statement and the table multiplicities.
@@ -211,7 +235,8 @@ pub fn provable_return(return_data: &[u8]) -> bool {
 }
 
 /// Expected final value of the running sum: `Σ m/den` over the verifier's
-/// tables (bytecode, calldata, bytes, initial memory, returned word).
+/// tables (bytecode, calldata, bytes, bitwise entries, initial memory,
+/// returned word).
 pub fn table_sum<E>(
     public: &PublicInputs,
     table: &[CodeRow],
@@ -231,7 +256,10 @@ where
     if counts.code.len() != table.len() {
         return Err(Error::CountsShape);
     }
-    if counts.bytes.len() != 256 || counts.memory_words > crate::limits::MAX_MEMORY_WORDS {
+    if counts.bytes.len() != 256
+        || counts.memory_words > crate::limits::MAX_MEMORY_WORDS
+        || counts.bitwise.len() > crate::limits::MAX_BITWISE_ENTRIES as usize
+    {
         return Err(Error::CountsShape);
     }
     let mut sum = E::ZERO;
@@ -279,6 +307,20 @@ where
             return Err(Error::Degenerate);
         }
         sum += E::from(*m) / den;
+    }
+    for e in &counts.bitwise {
+        let r = opcodes::bitwise(e.op, e.a, e.b).ok_or(Error::CountsShape)?;
+        if e.m == 0 {
+            continue;
+        }
+        let den = ch.den(
+            TAG_BYTE,
+            [r, e.a, e.b, e.op].map(|x| BaseElement::new(u64::from(x))),
+        );
+        if den == E::ZERO {
+            return Err(Error::Degenerate);
+        }
+        sum += E::from(e.m) / den;
     }
     for k in 0..counts.memory_words {
         let den = ch.den(
@@ -333,6 +375,11 @@ impl ToElements<BaseElement> for AirInputs {
             out.extend(list.iter().map(|m| BaseElement::new(u64::from(*m))));
         }
         out.push(BaseElement::new(u64::from(self.counts.memory_words)));
+        out.push(BaseElement::new(self.counts.bitwise.len() as u64));
+        for e in &self.counts.bitwise {
+            out.push(BaseElement::new(e.key()));
+            out.push(BaseElement::new(u64::from(e.m)));
+        }
         out
     }
 }

@@ -22,8 +22,10 @@ use crate::shape::{self, ExpectedShape, GOLDILOCKS_MODULUS_LE};
 /// The Merkle hash.
 pub type Hash = Blake3_256<BaseElement>;
 
-/// Shortest trace a proof may claim (winterfell's minimum).
-pub const MIN_TRACE_LOG2: u32 = 3;
+/// Shortest trace a proof may claim: 2^4 rows, the shortest at which the
+/// degree-9 byte helpers (AND/OR/XOR) need the same 8 composition columns
+/// as every longer trace (at 2^3 winterfell would use 7).
+pub const MIN_TRACE_LOG2: u32 = 4;
 /// Longest trace a proof may claim (the shape check's bound).
 pub const MAX_TRACE_LOG2: u32 = crate::limits::MAX_TRACE_LENGTH_LOG2 as u32;
 
@@ -117,6 +119,7 @@ pub fn verify_parts(public: &PublicInputs, counts: &Counts, stark: &[u8]) -> Res
         || counts.bytes.len() != 256
         || counts.calldata.len() != public.calldata.len() + 1
         || counts.memory_words > crate::limits::MAX_MEMORY_WORDS
+        || counts.bitwise.len() > crate::limits::MAX_BITWISE_ENTRIES as usize
     {
         return Err(Error::CountsShape);
     }

@@ -83,6 +83,9 @@ pub fn mixed() -> Vec<u8> {
     c.extend([0xffu8; 32]);
     c.extend([
         0x01, // ADD (wraps)
+        0x81, 0x16, // DUP2, AND
+        0x81, 0x17, // DUP2, OR
+        0x81, 0x18, // DUP2, XOR
         0x86, // DUP7
         0x96, // SWAP7
         0x03, // SUB

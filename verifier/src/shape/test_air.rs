@@ -13,16 +13,12 @@ use alloc::vec::Vec;
 
 use winter_air::proof::Proof;
 use winter_air::{
-    Air, AirContext, Assertion, AuxRandElements, EvaluationFrame, PartitionOptions, ProofOptions,
-    TraceInfo, TransitionConstraintDegree,
+    Air, AirContext, Assertion, AuxRandElements, EvaluationFrame, ProofOptions, TraceInfo,
+    TransitionConstraintDegree,
 };
 use winter_crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
 use winter_math::{fields::f64::BaseElement, ExtensionOf, FieldElement, ToElements};
-use winter_prover::{
-    matrix::ColMatrix, CompositionPoly, CompositionPolyTrace, ConstraintCompositionCoefficients,
-    DefaultConstraintCommitment, DefaultConstraintEvaluator, DefaultTraceLde, Prover, StarkDomain,
-    Trace, TracePolyTable,
-};
+use winter_prover::{matrix::ColMatrix, Prover, Trace};
 use winter_verifier::{AcceptableOptions, VerifierError};
 
 use super::{ExpectedOptions, ExpectedShape, GOLDILOCKS_MODULUS_LE};
@@ -201,11 +197,7 @@ impl Prover for FibProver {
     type HashFn = Hash;
     type VC = Commitment;
     type RandomCoin = Coin;
-    type TraceLde<E: FieldElement<BaseField = BaseElement>> = DefaultTraceLde<E, Hash, Commitment>;
-    type ConstraintCommitment<E: FieldElement<BaseField = BaseElement>> =
-        DefaultConstraintCommitment<E, Hash, Commitment>;
-    type ConstraintEvaluator<'a, E: FieldElement<BaseField = BaseElement>> =
-        DefaultConstraintEvaluator<'a, FibLogUpAir, E>;
+    crate::default_prover_parts!(FibLogUpAir, Hash, Commitment);
 
     fn get_pub_inputs(&self, trace: &FibTrace) -> PublicInputs {
         let last = trace.length() - 1;
@@ -217,40 +209,6 @@ impl Prover for FibProver {
 
     fn options(&self) -> &ProofOptions {
         &self.options
-    }
-
-    fn new_trace_lde<E: FieldElement<BaseField = BaseElement>>(
-        &self,
-        trace_info: &TraceInfo,
-        main_trace: &ColMatrix<BaseElement>,
-        domain: &StarkDomain<BaseElement>,
-        partition_options: PartitionOptions,
-    ) -> (Self::TraceLde<E>, TracePolyTable<E>) {
-        DefaultTraceLde::new(trace_info, main_trace, domain, partition_options)
-    }
-
-    fn new_evaluator<'a, E: FieldElement<BaseField = BaseElement>>(
-        &self,
-        air: &'a FibLogUpAir,
-        aux_rand_elements: Option<AuxRandElements<E>>,
-        composition_coefficients: ConstraintCompositionCoefficients<E>,
-    ) -> Self::ConstraintEvaluator<'a, E> {
-        DefaultConstraintEvaluator::new(air, aux_rand_elements, composition_coefficients)
-    }
-
-    fn build_constraint_commitment<E: FieldElement<BaseField = BaseElement>>(
-        &self,
-        composition_poly_trace: CompositionPolyTrace<E>,
-        num_constraint_composition_columns: usize,
-        domain: &StarkDomain<BaseElement>,
-        partition_options: PartitionOptions,
-    ) -> (Self::ConstraintCommitment<E>, CompositionPoly<E>) {
-        DefaultConstraintCommitment::new(
-            composition_poly_trace,
-            num_constraint_composition_columns,
-            domain,
-            partition_options,
-        )
     }
 
     fn build_aux_trace<E: FieldElement<BaseField = BaseElement>>(
