@@ -6,7 +6,6 @@ use crate::error::InvalidTx;
 use crate::limits;
 use crate::result::{ExecStatus, Halt};
 use crate::state::AccountInfo;
-use crate::tracer::Step;
 use crate::Limits;
 
 fn tx() -> TxEnv<'static> {
@@ -463,7 +462,7 @@ fn frame_buffer_exhaustion_is_a_capacity_error() {
 fn tracer_sees_every_step() {
     struct Count(usize);
     impl Tracer for Count {
-        fn step(&mut self, _: &Step<'_>) {
+        fn step(&mut self, _: &crate::tracer::Step<'_>) {
             self.0 += 1;
         }
     }
