@@ -11,7 +11,7 @@ use crate::state::{u256_is_zero, U256};
 pub(in crate::evm) fn div(a: U256, b: U256) -> U256 {
     match (small(&a), small(&b)) {
         (Some(x), Some(y)) => U256::from(x.checked_div(y).unwrap_or(0)),
-        _ => a.checked_div(b).unwrap_or(U256::ZERO),
+        _ => div_wide(a, b),
     }
 }
 
@@ -20,8 +20,21 @@ pub(in crate::evm) fn div(a: U256, b: U256) -> U256 {
 pub(in crate::evm) fn rem(a: U256, b: U256) -> U256 {
     match (small(&a), small(&b)) {
         (Some(x), Some(y)) => U256::from(x.checked_rem(y).unwrap_or(0)),
-        _ => a.checked_rem(b).unwrap_or(U256::ZERO),
+        _ => rem_wide(a, b),
     }
+}
+
+/// 256-bit division (0 for a zero divisor), kept out of line: inlined into
+/// the dispatch loop it costs every other instruction registers.
+#[inline(never)]
+fn div_wide(a: U256, b: U256) -> U256 {
+    a.checked_div(b).unwrap_or(U256::ZERO)
+}
+
+/// 256-bit remainder (0 for a zero divisor), out of line like [`div_wide`].
+#[inline(never)]
+fn rem_wide(a: U256, b: U256) -> U256 {
+    a.checked_rem(b).unwrap_or(U256::ZERO)
 }
 
 /// SDIV: two's-complement division rounding toward zero (0 for a zero divisor).
@@ -30,7 +43,7 @@ pub(in crate::evm) fn sdiv(a: U256, b: U256) -> U256 {
     if u256_is_zero(&b) {
         return U256::ZERO;
     }
-    let q = abs(a) / abs(b);
+    let q = div_wide(abs(a), abs(b));
     if is_neg(&a) != is_neg(&b) {
         q.wrapping_neg()
     } else {
@@ -44,7 +57,7 @@ pub(in crate::evm) fn smod(a: U256, b: U256) -> U256 {
     if u256_is_zero(&b) {
         return U256::ZERO;
     }
-    let r = abs(a) % abs(b);
+    let r = rem_wide(abs(a), abs(b));
     if is_neg(&a) {
         r.wrapping_neg()
     } else {
