@@ -1,4 +1,4 @@
-//! The EVM: its buffers, per-transaction context and `transact`; the parts are in `evm/` (buffers, tx validation and fees, the frame driver, the instruction loop, changes).
+//! The EVM: its buffers, per-transaction context and `transact`; the parts are in `evm/` (buffers, tx validation and fees, the frame driver, the instruction loop, its machine and the instructions by family, changes).
 
 use crate::buf::SliceVec;
 use crate::code::CodeArena;
@@ -19,7 +19,9 @@ mod changes;
 mod fork_tests;
 mod frames;
 mod history;
+mod instructions;
 mod interpreter;
+mod machine;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]

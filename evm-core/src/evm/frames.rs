@@ -347,6 +347,14 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
             .map_err(|_| Error::Capacity(Resource::Frames))
     }
 
+    /// What calls and creations take first: a step, the return data
+    /// cleared; `false` beyond the depth limit (the frame fails at once).
+    fn enter(&mut self, depth: usize) -> R<bool, S::Error> {
+        self.take_steps(1)?;
+        self.return_data.clear();
+        Ok(depth <= limits::CALL_DEPTH_LIMIT)
+    }
+
     /// Starts a call: a new frame, or at once a result (a failed transfer,
     /// the depth limit, a precompile, empty code).
     pub(super) fn start_call(&mut self, call: CallInput<'_>) -> R<Started, S::Error> {
@@ -365,13 +373,8 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
             ret_len,
             depth,
         } = call;
-        self.take_steps(1)?;
-        self.return_data.clear();
-        let fail = Started::Done {
-            status: ExecStatus::Revert,
-            gas_left: gas,
-        };
-        if depth > limits::CALL_DEPTH_LIMIT {
+        let fail = failed(gas);
+        if !self.enter(depth)? {
             return Ok(fail);
         }
         let caller_i = self.journal.load(&self.state, &caller)?;
@@ -394,12 +397,7 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
             precompile::precompile_id_in(self.ctx.spec, &code_address)
         };
         if let Some(id) = precompile {
-            let inp: &[u8] = match input {
-                Input::Tx => tx_data,
-                Input::Memory { off, len } => {
-                    self.memory.get(off..off.saturating_add(len)).unwrap_or(&[])
-                }
-            };
+            let inp = input_bytes(self.memory, input, tx_data);
             let mut out = SliceVec::new(&mut []);
             core::mem::swap(&mut out, &mut self.return_data);
             let r = precompile::run_spec(self.ctx.spec, id, inp, gas, &mut out, &mut self.budget);
@@ -448,13 +446,7 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
         };
         self.push_frame(Frame {
             code,
-            pc: 0,
             gas,
-            refund: 0,
-            stack_base: 0,
-            sp: 0,
-            mem_base: 0,
-            mem_len: 0,
             input_from_tx,
             input_off,
             input_len,
@@ -463,11 +455,11 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
             account: target_i,
             value,
             is_static,
-            is_create: false,
             depth: depth as u16,
             ret_off: ret_off as u32,
             ret_len: ret_len as u32,
             checkpoint: cp,
+            ..Frame::default()
         })?;
         Ok(Started::Frame)
     }
@@ -485,13 +477,8 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
             depth,
             nonce,
         } = create;
-        self.take_steps(1)?;
-        self.return_data.clear();
-        let fail = Started::Done {
-            status: ExecStatus::Revert,
-            gas_left: gas,
-        };
-        if depth > limits::CALL_DEPTH_LIMIT {
+        let fail = failed(gas);
+        if !self.enter(depth)? {
             return Ok(fail);
         }
         let caller_i = self.journal.load(&self.state, &caller)?;
@@ -511,12 +498,7 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
         };
         // Hashing, copying and analysing the initcode: one step per word.
         self.take_steps(gas::words(init_len as u64))?;
-        let init: &[u8] = match input {
-            Input::Tx => tx_data,
-            Input::Memory { off, len } => {
-                self.memory.get(off..off.saturating_add(len)).unwrap_or(&[])
-            }
-        };
+        let init = input_bytes(self.memory, input, tx_data);
         let address = match salt {
             None => create_address(&caller, nonce),
             Some(s) => create2_address(&caller, &s.to_be_bytes::<32>(), &keccak256(init)),
@@ -543,27 +525,32 @@ impl<S: State, T: Tracer> Evm<'_, S, T> {
         let code = self.code.push(init).map_err(Error::Capacity)?;
         self.push_frame(Frame {
             code,
-            pc: 0,
             gas,
-            refund: 0,
-            stack_base: 0,
-            sp: 0,
-            mem_base: 0,
-            mem_len: 0,
-            input_from_tx: false,
-            input_off: 0,
-            input_len: 0,
             caller,
             address,
             account: new_i,
             value,
-            is_static: false,
             is_create: true,
             depth: depth as u16,
-            ret_off: 0,
-            ret_len: 0,
             checkpoint: cp,
+            ..Frame::default()
         })?;
         Ok(Started::Frame)
+    }
+}
+
+/// A call or creation that fails before its frame runs: reverted, its gas kept.
+const fn failed(gas: u64) -> Started {
+    Started::Done {
+        status: ExecStatus::Revert,
+        gas_left: gas,
+    }
+}
+
+/// A new frame's input bytes: the transaction's data or a range of `memory`.
+fn input_bytes<'a>(memory: &'a [u8], input: Input, tx_data: &'a [u8]) -> &'a [u8] {
+    match input {
+        Input::Tx => tx_data,
+        Input::Memory { off, len } => memory.get(off..off.saturating_add(len)).unwrap_or(&[]),
     }
 }

@@ -6,7 +6,6 @@ use crate::error::InvalidTx;
 use crate::limits;
 use crate::result::{ExecStatus, Halt};
 use crate::state::AccountInfo;
-use crate::tracer::Step;
 use crate::Limits;
 
 fn tx() -> TxEnv<'static> {
@@ -253,21 +252,36 @@ fn keccak_at_4_gib_is_a_memory_capacity_error() {
     let state = Mem::contract(&[0x60, 0x21, 0x63, 0xff, 0xff, 0xff, 0xff, 0x20]);
     let (block, t) = free_tx(1 << 46);
     for l in [Limits::DEVICE, Limits::HOST] {
-        let mut hb = HeapBuffers::new(&l);
-        let mut evm = Evm::new(&state, hb.buffers());
-        evm.set_spec(Spec::Cancun); // gas limits beyond the Osaka cap
         assert_eq!(
-            evm.transact(&block, &t),
+            transact_cancun(&state, &l, &block, &t),
             Err(Error::Capacity(Resource::Memory))
         );
     }
     // With less gas than the expansion costs it is out of gas, as in any EVM.
     let (block, t) = free_tx(1 << 40);
-    let mut hb = HeapBuffers::new(&Limits::DEVICE);
-    let mut evm = Evm::new(&state, hb.buffers());
-    evm.set_spec(Spec::Cancun); // gas limits beyond the Osaka cap
-    let out = evm.transact(&block, &t).unwrap();
+    let out = transact_cancun(&state, &Limits::DEVICE, &block, &t).unwrap();
     assert_eq!(out.status, ExecStatus::Halt(Halt::OutOfGas));
+}
+
+/// `t` in fresh buffers of `l` under Cancun (gas limits beyond the Osaka cap).
+fn transact_cancun(
+    state: &Mem,
+    l: &Limits,
+    block: &BlockEnv,
+    t: &TxEnv<'_>,
+) -> Result<Outcome, Error<()>> {
+    let mut hb = HeapBuffers::new(l);
+    let mut evm = Evm::new(state, hb.buffers());
+    evm.set_spec(Spec::Cancun);
+    evm.transact(block, t)
+}
+
+/// `tx()` with 1 wei of value.
+fn value_tx() -> TxEnv<'static> {
+    TxEnv {
+        value: U256::from(1),
+        ..tx()
+    }
 }
 
 #[test]
@@ -276,13 +290,8 @@ fn value_call_to_precompile_succeeds() {
     let code = [
         0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 1, 0x60, 5, 0x60, 0, 0xf1, 0x60, 0, 0,
     ];
-    let state = Mem::contract(&code);
-    let mut hb = HeapBuffers::new(&Limits::DEVICE);
-    let mut evm = Evm::new(&state, hb.buffers());
-    let mut t = tx();
-    t.value = U256::from(1);
-    let out = evm.transact(&BlockEnv::default(), &t).unwrap();
-    assert_eq!(out.status, ExecStatus::Success);
+    let out = fresh(&Mem::contract(&code), &Limits::DEVICE, &value_tx());
+    assert_eq!(out.map(|s| s.0), Ok(ExecStatus::Success));
 }
 
 /// KZG (0x0a) is built only with the `kzg` feature (the tests build
@@ -297,10 +306,8 @@ fn call_to_unavailable_precompile_ends_the_transaction() {
     let state = Mem::contract(&code);
     let mut hb = HeapBuffers::new(&Limits::DEVICE);
     let mut evm = Evm::new(&state, hb.buffers());
-    let mut t = tx();
-    t.value = U256::from(1);
     assert_eq!(
-        evm.transact(&BlockEnv::default(), &t),
+        evm.transact(&BlockEnv::default(), &value_tx()),
         Err(Error::PrecompileUnavailable(0x0a))
     );
     // As the transaction's recipient too.
@@ -449,11 +456,13 @@ fn frame_buffer_exhaustion_is_a_capacity_error() {
     assert_eq!(out.status, ExecStatus::Success);
 }
 
+/// The hooks are compiled out with `no-trace-hooks`: tracers then see nothing.
+#[cfg(not(feature = "no-trace-hooks"))]
 #[test]
 fn tracer_sees_every_step() {
     struct Count(usize);
     impl Tracer for Count {
-        fn step(&mut self, _: &Step<'_>) {
+        fn step(&mut self, _: &crate::tracer::Step<'_>) {
             self.0 += 1;
         }
     }
