@@ -23,6 +23,12 @@ pub const QEMU_STAGE: usize = protocol::limits::MAX_STAGED;
 /// staging, 8 KiB frame buffers, the rest statics and stack.
 pub const NRF52840_HEAP: usize = 160 * 1024;
 
+/// Most stack a request may take, the main loop's frame (its frame buffers
+/// and the wallet session) included: a QEMU test holds a witness-backed
+/// signing request (verify, simulate, render, sign) to it. The nRF52840's
+/// RAM left beside its `.bss` (heap and staging included) must hold it.
+pub const STACK_BUDGET: usize = 32 * 1024;
+
 /// Staging area of the nRF52840 build (a query with one full-size contract).
 pub const NRF52840_STAGE: usize = 32 * 1024;
 

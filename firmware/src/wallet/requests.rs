@@ -104,8 +104,7 @@ impl Session {
                         let ((w, state), verify) = timer.time(|| {
                             let w =
                                 check::decode_witness(&tx, witness).map_err(WalletError::from)?;
-                            let state = check::verify::verify(&w)
-                                .map_err(|e| WalletError::from(check::Refusal::from(e)))?;
+                            let state = check::verify::verify(&w).map_err(WalletError::from)?;
                             Ok((w, state))
                         })?;
                         steps.verify_witness = verify;
