@@ -13,9 +13,13 @@ use zkevm_tests::wallet::{eip1559, erc20_transfer, recover, ACCOUNT0, TEST_MNEMO
 
 const PATH: &str = "m/44'/60'/0'/0/0";
 
-/// The test firmware, built once per test process.
+/// The test firmware: the ELF named by `ZKEVM_FIRMWARE` if set, else built
+/// once per test process.
 fn firmware() -> PathBuf {
-    zkevm_tests::build_firmware().expect("firmware builds").elf
+    std::env::var_os("ZKEVM_FIRMWARE").map_or_else(
+        || zkevm_tests::build_firmware().expect("firmware builds").elf,
+        PathBuf::from,
+    )
 }
 
 fn zkevm(args: &[&str]) -> Output {
@@ -190,10 +194,12 @@ fn sign_tx_with_a_prestate_signs_the_erc20_transfer_and_flags_the_safe_upgrade()
 }
 
 #[test]
-#[ignore = "mstore(0x4000) fits the QEMU build's EVM memory (the run succeeds and is signed): the story needs a contract past the real limit"]
 fn sign_tx_prints_the_device_limit_a_simulation_hit() {
     let address = device_address();
-    let story = stories::memory_past_the_device(address);
+    // A word just past the QEMU board's EVM memory (`Limits::DEVICE`, not the
+    // nRF52840's smaller profile).
+    let limit = u32::try_from(firmware::limits::QEMU_EVM_LIMITS.memory_bytes).unwrap();
+    let story = stories::memory_past_the_device(address, limit);
     let (code, stdout, stderr) = sign_tx_with_prestate(&story, "--yes");
     assert_eq!(code, Some(2), "{stdout}");
     assert!(
@@ -320,4 +326,59 @@ fn an_incomplete_tampered_or_wrong_root_witness_is_refused_by_name() {
         device.wallet(WalletRequest::Confirm { id }).unwrap(),
         Ok(WalletReply::Signature { .. })
     ));
+}
+
+/// Heap and stack peaks since boot (`Info`).
+fn peaks(device: &mut zkevm_tests::Device) -> (u32, u32) {
+    match device.call(&protocol::Request::Info).unwrap() {
+        zkevm_tests::Reply::Info {
+            heap_peak,
+            stack_peak,
+            ..
+        } => (heap_peak, stack_peak),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_signing_request_with_a_witness_stays_within_the_stack_budget() {
+    let mut device = zkevm_tests::Device::boot(&zkevm_tests::Firmware { elf: firmware() }).unwrap();
+    let loaded = device
+        .wallet(WalletRequest::LoadMnemonic {
+            words: TEST_MNEMONIC,
+            passphrase: None,
+        })
+        .unwrap();
+    assert!(matches!(loaded, Ok(WalletReply::Loaded { .. })));
+    let sender = wallet::parse_address(ACCOUNT0).unwrap();
+    for story in [
+        stories::erc20_transfer_from(sender).unwrap(),
+        stories::safe_upgrade_by(sender).unwrap(),
+    ] {
+        let tx = Transaction::decode_unsigned(&story.tx).unwrap();
+        let prestate = zkevm_cli::witness::Prestate::parse(&story.prestate).unwrap();
+        let witness = zkevm_cli::witness::from_prestate_state(&prestate, &tx, &sender).unwrap();
+        let shown = device
+            .sign_transaction(zkevm_tests::wallet::bip44(0), &story.tx, Some(&witness))
+            .unwrap();
+        let Ok(WalletReply::Display { id, .. }) = shown else {
+            panic!("{}: {shown:?}", story.name);
+        };
+        assert!(matches!(
+            device.wallet(WalletRequest::Confirm { id }).unwrap(),
+            Ok(WalletReply::Signature { .. })
+        ));
+        let (heap_peak, stack_peak) = peaks(&mut device);
+        println!(
+            "{} ({} B witness) signed: heap peak {heap_peak} B, stack peak {stack_peak} B",
+            story.name,
+            witness.len()
+        );
+        assert!(
+            stack_peak as usize <= firmware::limits::STACK_BUDGET,
+            "{}: stack peak {stack_peak} B above the budget of {} B",
+            story.name,
+            firmware::limits::STACK_BUDGET
+        );
+    }
 }

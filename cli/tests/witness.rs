@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use evm_core::{State, U256};
 use evm_state::{InMemoryState, EMPTY_ROOT, KECCAK_EMPTY};
 use firmware::check::{
-    simulate, CallKind, Missing, Outcome, ProxySlot, Refusal, Report, TokenEventKind, Warning,
+    simulate, Boxed, CallKind, Missing, Outcome, ProxySlot, Refusal, Report, TokenEventKind,
+    Warning,
 };
 use serde_json::{json, Value};
 use wallet::Transaction;
@@ -31,7 +32,7 @@ fn file(story: &Story) -> PathBuf {
     path
 }
 
-fn report(story: &Story) -> (Vec<u8>, Box<Report>) {
+fn report(story: &Story) -> (Vec<u8>, Boxed<Report>) {
     let tx = Transaction::decode_unsigned(&story.tx).unwrap();
     let path = file(story);
     let witness = from_prestate(&path, &tx, &story.sender).unwrap();

@@ -223,19 +223,29 @@ pub fn safe_upgrade_by(owner: [u8; 20]) -> Result<Story> {
     })
 }
 
-/// The contract of [`memory_past_the_device`]: `mstore(0x4000, 1)`, 16 KiB of
-/// EVM memory (the board's EVM takes 12 KiB; a host takes it easily).
-pub const WIDE_MEMORY_CODE: &[u8] = &[0x60, 0x01, 0x61, 0x40, 0x00, 0x52, 0x00];
+/// The contract of [`memory_past_the_device`]: `mstore(limit, 1)`, a word
+/// written just past `limit` bytes of EVM memory (`PUSH1 1 PUSH4 limit MSTORE
+/// STOP`; a host's EVM takes it easily).
+pub fn wide_memory_code(limit: u32) -> Vec<u8> {
+    let mut code = vec![0x60, 0x01, 0x63];
+    code.extend_from_slice(&limit.to_be_bytes());
+    code.extend_from_slice(&[0x52, 0x00]);
+    code
+}
 
-/// Where [`WIDE_MEMORY_CODE`] lives.
+/// Where [`wide_memory_code`] lives.
 pub const WIDE_MEMORY: [u8; 20] = [0x4e; 20];
 
-/// `sender` calls a contract whose memory outgrows the device: the host
-/// builds a complete witness, the device refuses with `cannot simulate: …`.
-pub fn memory_past_the_device(sender: [u8; 20]) -> Story {
+/// `sender` calls a contract whose memory outgrows a device whose EVM has
+/// `memory_bytes` of memory: the host builds a complete witness, the device
+/// refuses with `cannot simulate: …`.
+pub fn memory_past_the_device(sender: [u8; 20], memory_bytes: u32) -> Story {
     let pre = vec![
         (sender, account(1_000_000_000_000_000_000, 0, &[], &[])),
-        (WIDE_MEMORY, account(0, 1, WIDE_MEMORY_CODE, &[])),
+        (
+            WIDE_MEMORY,
+            account(0, 1, &wide_memory_code(memory_bytes), &[]),
+        ),
     ];
     Story {
         name: "wide-memory",

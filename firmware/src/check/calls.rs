@@ -2,6 +2,7 @@
 
 use evm_core::{Address, Step, Tracer, U256};
 
+use super::boxed::Boxed;
 use super::report::{Call, CallKind, Warning, MAX_CALLS, MAX_WARNINGS};
 
 /// Frames the tracer follows (deeper frames are still run; a call made
@@ -72,6 +73,14 @@ impl CallTracer {
         } else {
             self.frames.truncate(depth + 1);
         }
+    }
+}
+
+/// The tracer as the simulation holds it: on the heap (its lists take ~6 KiB).
+impl Tracer for Boxed<CallTracer> {
+    #[inline(always)]
+    fn step(&mut self, step: &Step<'_>) {
+        CallTracer::step(self, step);
     }
 }
 

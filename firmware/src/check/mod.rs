@@ -8,6 +8,7 @@
 //! (`witness incomplete: …`), or a device limit (`cannot simulate: …`);
 //! never a guess.
 
+pub mod boxed;
 pub mod calls;
 pub mod render;
 pub mod report;
@@ -18,7 +19,6 @@ pub mod wire;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -32,6 +32,7 @@ use protocol::witness::Witness;
 use wallet::tx::TxType;
 use wallet::Transaction;
 
+pub use boxed::Boxed;
 pub use calls::CallTracer;
 pub use report::{
     BalanceChange, Call, CallKind, Outcome, ProxySlot, Report, RevertReason, ShownBlock,
@@ -111,7 +112,8 @@ pub enum Limit {
     Steps,
     /// More calls, changes or events than a report holds.
     Report,
-    /// The transaction's lists do not fit the device.
+    /// The heap cannot hold the simulation (the witness, the proven state,
+    /// the transaction's lists).
     Memory,
 }
 
@@ -243,24 +245,31 @@ fn push<T, const N: usize>(list: &mut heapless::Vec<T, N>, item: T) -> Result<()
 /// `tx` is the decoded unsigned transaction, `sender` the address the device
 /// would sign with, `witness` the postcard bytes of a
 /// [`protocol::witness::Witness`] (borrowed: proof nodes and codes are not copied).
-/// Heap: the proven state (about the witness' size plus 112 bytes a node),
-/// the EVM buffers of the board ([`crate::limits::EVM_LIMITS`]) and the
-/// report (about 11 KiB), all freed on return.
+/// Heap: the decoded witness (~5 KiB), the proven state (~13 KiB of
+/// tables, plus the witness' size and 112 bytes a node), the EVM buffers of
+/// the board ([`crate::limits::EVM_LIMITS`]), the call tracer (~6 KiB) and
+/// the report (about 11 KiB), all freed on return but the report. The stack
+/// holds none of them: a heap too full for one is `cannot simulate: out of
+/// memory`.
 pub fn simulate(
     tx: &Transaction<'_>,
     sender: &Address,
     witness: &[u8],
-) -> Result<Box<Report>, Refusal> {
+) -> Result<Boxed<Report>, Refusal> {
     let w = decode_witness(tx, witness)?;
     let state = verify::verify(&w)?;
     run(tx, sender, &w, &state)
 }
 
-/// The first part of [`simulate`]: the witness decoded, and the checks that
-/// need no proof (its chain id is the transaction's, the gas limit within the
-/// device cap). [`verify::verify`] then gives the proven state for [`run`].
+/// The first part of [`simulate`]: the witness decoded (on the heap: its
+/// bounded lists take ~5 KiB), and the checks that need no proof (its chain
+/// id is the transaction's, the gas limit within the device cap).
+/// [`verify::verify`] then gives the proven state for [`run`].
 #[inline(never)]
-pub fn decode_witness<'w>(tx: &Transaction<'_>, witness: &'w [u8]) -> Result<Witness<'w>, Refusal> {
+pub fn decode_witness<'w>(
+    tx: &Transaction<'_>,
+    witness: &'w [u8],
+) -> Result<Boxed<Witness<'w>>, Refusal> {
     let w = Witness::decode(witness).map_err(BadWitness::Decode)?;
     if let Some(chain) = tx.chain_id {
         if chain != U256::from(w.block.chain_id) {
@@ -273,7 +282,7 @@ pub fn decode_witness<'w>(tx: &Transaction<'_>, witness: &'w [u8]) -> Result<Wit
     if tx.gas_limit > MAX_TX_GAS {
         return Err(Refusal::CannotSimulate(Limit::GasCap { got: tx.gas_limit }));
     }
-    Ok(w)
+    Boxed::try_new(w).ok_or(Refusal::CannotSimulate(Limit::Memory))
 }
 
 /// The last part of [`simulate`]: runs `tx` from `sender` on `state`, which
@@ -284,51 +293,46 @@ pub fn run(
     sender: &Address,
     w: &Witness<'_>,
     state: &Proven<'_>,
-) -> Result<Box<Report>, Refusal> {
+) -> Result<Boxed<Report>, Refusal> {
     let b = &w.block;
     let block = block_env(b);
     let lists = TxLists::new(tx)?;
     let access = lists.items()?;
     let env = tx_env(tx, sender, &access, &lists.blobs, &lists.auths);
+    let oom = Refusal::CannotSimulate(Limit::Memory);
     let mut buffers = HeapBuffers::new(&EVM_LIMITS);
-    let tracer = CallTracer::new(tx.to.unwrap_or_default());
+    let tracer = Boxed::try_new(CallTracer::new(tx.to.unwrap_or_default())).ok_or(oom)?;
     let mut evm = Evm::with_tracer(state, buffers.buffers(), tracer);
     evm.set_spec(Spec::Osaka);
     let outcome = evm.transact(&block, &env)?;
-    let mut report = Box::new(Report {
-        block: ShownBlock {
-            number: b.number,
-            state_root: b.state_root,
-            timestamp: b.timestamp,
-            base_fee: block.base_fee,
-            coinbase: b.coinbase,
-        },
-        outcome: match outcome.status {
-            ExecStatus::Success => Outcome::Success,
-            ExecStatus::Revert => Outcome::Revert(report::revert_reason(evm.output())),
-            ExecStatus::Halt(h) => Outcome::Halt(h),
-        },
-        gas_used: outcome.gas_used,
-        fee: fee(
-            tx,
-            &block,
-            outcome.gas_used,
-            evm.blob_params().update_fraction,
-        ),
-        created: outcome.created,
-        balances: heapless::Vec::new(),
-        tokens: heapless::Vec::new(),
-        storage: heapless::Vec::new(),
-        calls: heapless::Vec::new(),
-        warnings: heapless::Vec::new(),
-    });
+    let mut report = Report::boxed(ShownBlock {
+        number: b.number,
+        state_root: b.state_root,
+        timestamp: b.timestamp,
+        base_fee: block.base_fee,
+        coinbase: b.coinbase,
+    })
+    .ok_or(oom)?;
+    report.outcome = match outcome.status {
+        ExecStatus::Success => Outcome::Success,
+        ExecStatus::Revert => Outcome::Revert(report::revert_reason(evm.output())),
+        ExecStatus::Halt(h) => Outcome::Halt(h),
+    };
+    report.gas_used = outcome.gas_used;
+    report.fee = fee(
+        tx,
+        &block,
+        outcome.gas_used,
+        evm.blob_params().update_fraction,
+    );
+    report.created = outcome.created;
     collect(&mut evm, state, &mut report)?;
     Ok(report)
 }
 
 /// Fills the changes, events, calls and warnings of a finished run into `report`.
 fn collect(
-    evm: &mut Evm<'_, &Proven<'_>, CallTracer>,
+    evm: &mut Evm<'_, &Proven<'_>, Boxed<CallTracer>>,
     state: &Proven<'_>,
     report: &mut Report,
 ) -> Result<(), Refusal> {
@@ -422,7 +426,10 @@ fn collect(
     if tracer.overflow {
         return Err(Refusal::CannotSimulate(Limit::Report));
     }
-    report.calls = tracer.calls.clone();
+    report
+        .calls
+        .extend_from_slice(&tracer.calls)
+        .map_err(|_| Refusal::CannotSimulate(Limit::Report))?;
     for w in &tracer.warnings {
         push(&mut report.warnings, *w)?;
     }

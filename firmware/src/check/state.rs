@@ -4,6 +4,8 @@ use evm_core::{AccountInfo, Address, State, B256, U256};
 use evm_state::store::VecStore;
 use evm_state::WitnessState;
 
+use super::Boxed;
+
 /// What the transaction needed that the witness does not prove.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
@@ -35,6 +37,21 @@ impl<'w> Proven<'w> {
     /// Wraps a witness state whose nodes and codes are loaded.
     pub fn new(inner: WitnessState<'w, VecStore>) -> Self {
         Self { inner }
+    }
+
+    /// An empty state under `root`, on the heap (a `WitnessState` holds its
+    /// bounded tables inline, ~13 KiB on 32-bit); `None` if the heap cannot
+    /// hold it. Load it with [`Proven::witness_mut`].
+    #[inline(never)]
+    pub fn boxed(root: &B256) -> Result<Option<Boxed<Self>>, evm_state::Error> {
+        let inner = WitnessState::new(VecStore::new(), root)?;
+        // Built in the heap block (inlined): no second ~13 KiB on the stack.
+        Ok(Boxed::try_with(|| Self::new(inner)))
+    }
+
+    /// The witness state, to load nodes and codes into.
+    pub fn witness_mut(&mut self) -> &mut WitnessState<'w, VecStore> {
+        &mut self.inner
     }
 }
 

@@ -215,7 +215,7 @@ pub(crate) fn tx_and_witness_for(sender: Address) -> (Vec<u8>, Vec<u8>) {
     (tx_bytes(), parts.encode())
 }
 
-fn run(witness: &[u8]) -> Result<Box<Report>, Refusal> {
+fn run(witness: &[u8]) -> Result<Boxed<Report>, Refusal> {
     let raw = tx_bytes();
     let tx = Transaction::decode_unsigned(&raw).unwrap();
     simulate(&tx, &SENDER, witness)
@@ -406,7 +406,7 @@ fn a_creation_reports_the_new_contract_without_reading_its_storage() {
     );
 }
 
-fn run_code(code: &[u8]) -> Box<Report> {
+fn run_code(code: &[u8]) -> Boxed<Report> {
     let s = state_with(code);
     let p = Parts::cut(&s, &[(SENDER, &[]), (CONTRACT, &[]), (COINBASE, &[])]);
     run(&p.encode()).unwrap()

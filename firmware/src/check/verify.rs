@@ -1,15 +1,14 @@
 //! Checking a witness: every account and storage proof against the root, every node and code used, nothing repeated.
 
-use evm_core::U256;
+use evm_core::{B256, U256};
 use evm_state::limits::MAX_PROOF_NODES;
 use evm_state::proof::{verify_account, verify_storage};
-use evm_state::store::VecStore;
-use evm_state::{Account, WitnessState, EMPTY_ROOT, KECCAK_EMPTY};
+use evm_state::{Account, EMPTY_ROOT, KECCAK_EMPTY};
 use protocol::limits::{MAX_WITNESS_ACCOUNTS, MAX_WITNESS_NODES, MAX_WITNESS_PROOF_DEPTH};
 use protocol::witness::Witness;
 
 use super::state::Proven;
-use super::BadWitness;
+use super::{BadWitness, Boxed, Limit, Refusal};
 
 /// The nodes a proof names by index.
 fn nodes<'a>(
@@ -24,12 +23,36 @@ fn nodes<'a>(
     Ok(out)
 }
 
-/// Checks every proof of `w` against its state root and returns the proven state.
+/// Checks every proof of `w` against its state root and returns the proven state (on the heap).
 ///
 /// Refused: an index out of range, a proof that does not verify (a wrong
 /// root, a changed node), an account or slot proven twice, a node no proof
-/// uses, a code no proven account has.
-pub fn verify<'a>(w: &Witness<'a>) -> Result<Proven<'a>, BadWitness> {
+/// uses, a code no proven account has; a heap too full for the state.
+#[inline(never)]
+pub fn verify<'a>(w: &Witness<'a>) -> Result<Boxed<Proven<'a>>, Refusal> {
+    let code_hashes = check(w)?;
+    let mut proven = Proven::boxed(&w.block.state_root)
+        .map_err(BadWitness::State)?
+        .ok_or(Refusal::CannotSimulate(Limit::Memory))?;
+    let state = proven.witness_mut();
+    for node in &w.nodes {
+        state.load_node(node).map_err(BadWitness::State)?;
+    }
+    for (i, code) in w.codes.iter().enumerate() {
+        let hash = state.add_code(code).map_err(BadWitness::State)?;
+        let repeated = w.codes.iter().take(i).any(|c| c == code);
+        let owned = hash != KECCAK_EMPTY && code_hashes.contains(&hash);
+        if repeated || !owned {
+            return Err(BadWitness::UnusedCode { index: i }.into());
+        }
+    }
+    Ok(proven)
+}
+
+/// The checks of [`verify`] before the state is built: every proof against
+/// the root, every node used, no repeat. Returns the proven accounts' code hashes.
+#[inline(never)]
+fn check(w: &Witness<'_>) -> Result<heapless::Vec<B256, MAX_WITNESS_ACCOUNTS>, BadWitness> {
     const _: () = assert!(MAX_WITNESS_PROOF_DEPTH <= MAX_PROOF_NODES);
     let root = &w.block.state_root;
     let mut used = [false; MAX_WITNESS_NODES];
@@ -80,20 +103,5 @@ pub fn verify<'a>(w: &Witness<'a>) -> Result<Proven<'a>, BadWitness> {
     if let Some(index) = used.iter().take(w.nodes.len()).position(|u| !u) {
         return Err(BadWitness::UnusedNode { index });
     }
-    let mut state = WitnessState::new(VecStore::new(), root).map_err(BadWitness::State)?;
-    for node in &w.nodes {
-        state.load_node(node).map_err(BadWitness::State)?;
-    }
-    for (i, code) in w.codes.iter().enumerate() {
-        let hash = state.add_code(code).map_err(BadWitness::State)?;
-        let repeated = w.codes.iter().take(i).any(|c| c == code);
-        let owned = hash != KECCAK_EMPTY
-            && proven
-                .iter()
-                .any(|a| a.is_some_and(|a| a.code_hash == hash));
-        if repeated || !owned {
-            return Err(BadWitness::UnusedCode { index: i });
-        }
-    }
-    Ok(Proven::new(state))
+    Ok(proven.iter().flatten().map(|a| a.code_hash).collect())
 }

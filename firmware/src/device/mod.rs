@@ -73,15 +73,14 @@ fn main() -> ! {
         firmware::limits::HEAP_SIZE
     );
 
-    let mut reader = FrameReader::<RX_FRAME>::new();
-    let mut out = [0u8; TX_FRAME];
+    let (reader, out) = frame_buffers();
     let mut service = Service::new(Device { uart }, BUILD_ID, stage_area());
     loop {
         let byte = service.platform_mut().uart.read_byte();
         let Some(frame) = reader.push(byte) else {
             continue;
         };
-        match service.handle(frame, &mut out) {
+        match service.handle(frame, out) {
             Action::Silent => {}
             Action::Reply(len) => service.platform_mut().send(out.get(..len).unwrap_or(&[])),
             Action::ReplyThenExit { len, code } => {
@@ -92,6 +91,25 @@ fn main() -> ! {
                 board::exit(i32::from(code));
             }
         }
+    }
+}
+
+/// The receive and transmit frame buffers, in `.bss` (the RAM budget of
+/// `firmware::limits` counts them apart from the stack).
+fn frame_buffers() -> (
+    &'static mut FrameReader<RX_FRAME>,
+    &'static mut [u8; TX_FRAME],
+) {
+    static mut READER: FrameReader<RX_FRAME> = FrameReader::new();
+    static mut OUT: [u8; TX_FRAME] = [0; TX_FRAME];
+    #[allow(unsafe_code)]
+    // SAFETY: called once, from `main`, which never returns: these are the
+    // only references to `READER` and `OUT` ever made.
+    unsafe {
+        (
+            &mut *core::ptr::addr_of_mut!(READER),
+            &mut *core::ptr::addr_of_mut!(OUT),
+        )
     }
 }
 

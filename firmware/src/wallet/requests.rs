@@ -104,8 +104,7 @@ impl Session {
                         let ((w, state), verify) = timer.time(|| {
                             let w =
                                 check::decode_witness(&tx, witness).map_err(WalletError::from)?;
-                            let state = check::verify::verify(&w)
-                                .map_err(|e| WalletError::from(check::Refusal::from(e)))?;
+                            let state = check::verify::verify(&w).map_err(WalletError::from)?;
                             Ok((w, state))
                         })?;
                         steps.verify_witness = verify;
@@ -139,16 +138,7 @@ impl Session {
             }
             WalletRequest::SignTypedData { path } => {
                 self.show(platform, &path, |timer, text, from, _| {
-                    timer.run(|| {
-                        // About 9 KiB parsed: on the heap, not the stack.
-                        let typed = alloc::boxed::Box::new(
-                            wallet::typed_data::TypedData::parse(staged)
-                                .map_err(|_| WalletError::MalformedTypedData)?,
-                        );
-                        display::typed_data(text, from, &typed)
-                            .map_err(|_| WalletError::DisplayTooLong)?;
-                        Ok(typed.digest())
-                    })
+                    timer.run(|| typed_data(text, from, staged))
                 })
             }
             WalletRequest::SignAuthorization {
@@ -270,6 +260,21 @@ impl Session {
             steps,
         })
     }
+}
+
+/// Parses the staged EIP-712 JSON, shows it and gives its digest. Out of
+/// line: the parsed data (about 9 KiB) and the parser's own temporaries stay
+/// in this frame alone, not in the request's.
+#[inline(never)]
+fn typed_data(
+    text: &mut Text,
+    from: &wallet::Address,
+    staged: &[u8],
+) -> Result<[u8; 32], WalletError> {
+    let typed = wallet::typed_data::TypedData::parse(staged)
+        .map_err(|_| WalletError::MalformedTypedData)?;
+    display::typed_data(text, from, &typed).map_err(|_| WalletError::DisplayTooLong)?;
+    Ok(typed.digest())
 }
 
 #[cfg(test)]
