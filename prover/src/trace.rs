@@ -172,6 +172,41 @@ fn common(row: &mut Row, clk: u64, sp: usize, gas: u64, memw: u64) {
     }
 }
 
+/// SLT/SGT: the sign bits of `x` and `y` and the bytes of twice their top
+/// limbs below the sign.
+fn signs(row: &mut Row, x: &Limbs, y: &Limbs) {
+    let (xt, yt) = (x[LIMBS - 1], y[LIMBS - 1]);
+    row[cols::A_HI] = xt >> 15;
+    row[cols::A_HI + 1] = yt >> 15;
+    let (dx, dy) = (2 * (xt & 0x7fff), 2 * (yt & 0x7fff));
+    row[cols::EXP_BYTES] = dx & 0xff;
+    row[cols::EXP_BYTES + 1] = dx >> 8;
+    row[cols::DELTA_M] = dy & 0xff;
+    row[cols::DELTA_M + 1] = dy >> 8;
+}
+
+/// BYTE with index `x`: the zero test of its upper limbs, the one-hot
+/// selector of byte `31 − x` when `x < 32`, else the bytes of `x_0 − 32`
+/// when the upper limbs are zero.
+fn byte_select(row: &mut Row, x: &Limbs) {
+    let mut upper = *x;
+    upper[0] = 0;
+    zero_test(row, &upper, &[0; LIMBS]);
+    if row[cols::ZF] == 1 && x[0] < 32 {
+        let p = 31 - x[0] as usize;
+        let at = if p.is_multiple_of(2) {
+            cols::CARRY
+        } else {
+            cols::A_HI
+        };
+        row[at + p / 2] = 1;
+    } else if row[cols::ZF] == 1 {
+        let d = x[0] - 32;
+        row[cols::EXP_BYTES] = d & 0xff;
+        row[cols::EXP_BYTES + 1] = d >> 8;
+    }
+}
+
 /// Builds the trace of `steps` (the depth-0 frame of `public`), ending with `final_stack`.
 pub fn build(
     public: &PublicInputs,
@@ -217,18 +252,24 @@ pub fn build(
         let at = |d: usize| sp.checked_sub(d).ok_or(Error::StackUnderflow);
         match info.class {
             Class::Stop | Class::Jumpdest => {}
-            Class::Add | Class::Sub | Class::Lt | Class::Gt | Class::Eq => {
+            Class::Add
+            | Class::Sub
+            | Class::Lt
+            | Class::Gt
+            | Class::Eq
+            | Class::Slt
+            | Class::Sgt => {
                 let (x, y, c) = (top(0)?, top(1)?, result()?);
                 put_word(&mut row, cols::A, &x);
                 put_word(&mut row, cols::B, &y);
                 put_word(&mut row, cols::C, &c);
                 let (r, carries) = match info.class {
                     Class::Add => add(&x, &y),
-                    Class::Sub | Class::Lt => {
+                    Class::Sub | Class::Lt | Class::Slt => {
                         let r = sub(&x, &y);
                         (r, add(&r, &y).1)
                     }
-                    Class::Gt => {
+                    Class::Gt | Class::Sgt => {
                         let r = sub(&y, &x);
                         (r, add(&r, &x).1)
                     }
@@ -242,6 +283,9 @@ pub fn build(
                 if info.class != Class::Eq {
                     row[cols::ZF] = 0;
                     row[cols::INV] = 0;
+                }
+                if matches!(info.class, Class::Slt | Class::Sgt) {
+                    signs(&mut row, &x, &y);
                 }
                 b.consume(&mut row, 0, at(1)?, clk)?;
                 b.consume(&mut row, 1, at(2)?, clk)?;
@@ -257,6 +301,17 @@ pub fn build(
                     row[cols::A_HI + i] = x[i] >> 8;
                     row[cols::CARRY + i] = y[i] >> 8;
                 }
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(2)?, clk)?;
+                b.emit(at(2)?, clk)?;
+            }
+            Class::Byte => {
+                let (x, y, c) = (top(0)?, top(1)?, result()?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                put_word(&mut row, cols::C, &c);
+                put_word(&mut row, cols::R, &y);
+                byte_select(&mut row, &x);
                 b.consume(&mut row, 0, at(1)?, clk)?;
                 b.consume(&mut row, 1, at(2)?, clk)?;
                 b.emit(at(2)?, clk)?;
@@ -418,10 +473,33 @@ pub fn build(
     for row in &mut b.rows {
         row[cols::STATUS] = public.status as u64;
     }
-    // Byte multiplicities over the rows whose transition is checked (all but the last).
+    let (bytes, bitwise) = byte_counts(&b.rows[..len - 1])?;
+    let mut columns: Vec<Vec<BaseElement>> =
+        (0..cols::WIDTH).map(|_| Vec::with_capacity(len)).collect();
+    for row in &b.rows {
+        for (j, col) in columns.iter_mut().enumerate() {
+            col.push(field(row[j]));
+        }
+    }
+    Ok(MainTrace {
+        columns,
+        counts: Counts {
+            code: code_counts,
+            bytes,
+            calldata: calldata_counts,
+            memory_words: memw as u32,
+            bitwise,
+        },
+        steps: exec_rows,
+    })
+}
+
+/// Byte multiplicities and bitwise entries over `rows` (the rows whose
+/// transition is checked: all but the last).
+fn byte_counts(rows: &[Row]) -> Result<(Vec<u32>, Vec<BitwiseCount>), Error> {
     let mut bytes = vec![0u32; 256];
     let mut bitwise: BTreeMap<(u8, u8, u8), u32> = BTreeMap::new();
-    for row in &b.rows[..len - 1] {
+    for row in rows {
         let op = row[cols::SEL + Class::Bitwise.index()] * row[cols::N];
         for (k, v) in byte_values(row).into_iter().enumerate() {
             match bus::bitwise_src(k) {
@@ -442,24 +520,22 @@ pub fn build(
         .into_iter()
         .map(|((op, a, b), m)| BitwiseCount { op, a, b, m })
         .collect();
-    let mut columns: Vec<Vec<BaseElement>> =
-        (0..cols::WIDTH).map(|_| Vec::with_capacity(len)).collect();
-    for row in &b.rows {
-        for (j, col) in columns.iter_mut().enumerate() {
-            col.push(field(row[j]));
-        }
-    }
-    Ok(MainTrace {
-        columns,
-        counts: Counts {
-            code: code_counts,
-            bytes,
-            calldata: calldata_counts,
-            memory_words: memw as u32,
-            bitwise,
-        },
-        steps: exec_rows,
-    })
+    Ok((bytes, bitwise))
+}
+
+/// Recomputes the byte and bitwise multiplicities of a (possibly edited)
+/// trace from its columns, so that a forged value that is still a byte
+/// leaves the byte bus balanced and only the constraints can catch it.
+/// An `Err` when a looked-up value is not a byte.
+pub fn recount_bytes(t: &mut MainTrace) -> Result<(), Error> {
+    let len = t.columns.first().map_or(0, Vec::len);
+    let rows: Vec<Row> = (0..len.saturating_sub(1))
+        .map(|r| core::array::from_fn(|j| t.columns[j][r].as_int()))
+        .collect();
+    let (bytes, bitwise) = byte_counts(&rows)?;
+    t.counts.bytes = bytes;
+    t.counts.bitwise = bitwise;
+    Ok(())
 }
 
 /// The byte values of a row's range checks, in bus order (see `verifier::bus::row_fracs`).

@@ -181,7 +181,15 @@ where
     let s = |c| sel(row, c);
     let (sp, n, clk) = (row[cols::SP], row[cols::N], row[cols::CLK]);
     let bw = s(Class::Bitwise);
-    let bin = s(Class::Add) + s(Class::Sub) + s(Class::Lt) + s(Class::Gt) + s(Class::Eq) + bw;
+    let bin = s(Class::Add)
+        + s(Class::Sub)
+        + s(Class::Lt)
+        + s(Class::Gt)
+        + s(Class::Eq)
+        + bw
+        + s(Class::Byte)
+        + s(Class::Slt)
+        + s(Class::Sgt);
     let isz = s(Class::IsZero);
     let not = s(Class::Not);
     let cdl = s(Class::CallDataLoad);

@@ -31,8 +31,17 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     let fin = c(cols::FIN);
     let sel = |cl| s(cur, cl);
     let bw = sel(Class::Bitwise);
-    let bin =
-        sel(Class::Add) + sel(Class::Sub) + sel(Class::Lt) + sel(Class::Gt) + sel(Class::Eq) + bw;
+    let byt = sel(Class::Byte);
+    let (slt, sgt) = (sel(Class::Slt), sel(Class::Sgt));
+    let bin = sel(Class::Add)
+        + sel(Class::Sub)
+        + sel(Class::Lt)
+        + sel(Class::Gt)
+        + sel(Class::Eq)
+        + bw
+        + byt
+        + slt
+        + sgt;
     let isz = sel(Class::IsZero);
     let pushes = sel(Class::Push) + sel(Class::Env) + sel(Class::Gas) + sel(Class::MSize);
     let mem = c(cols::MEMOP);
@@ -156,29 +165,34 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
         k(1024) - c(cols::SP) - c(cols::SP_ROOM) - c(cols::SP_ROOM + 1) * k(256),
     );
 
-    // zero test (EQ, ISZERO on A − B with B = 0; JUMPI on B)
+    // zero test (EQ, ISZERO on A − B with B = 0; JUMPI on B; BYTE on A's
+    // upper 15 limbs)
     let mut sq_ab = E::ZERO;
     let mut sq_b = E::ZERO;
+    let mut sq_up = E::ZERO;
     for i in 0..LIMBS {
         let d = word(cols::A, i) - word(cols::B, i);
         sq_ab += d * d;
         sq_b += word(cols::B, i) * word(cols::B, i);
+        if i > 0 {
+            sq_up += word(cols::A, i) * word(cols::A, i);
+        }
     }
     let eqz = sel(Class::Eq) + isz;
-    let tested = eqz * sq_ab + jumpi * sq_b;
+    let tested = eqz * sq_ab + jumpi * sq_b + byt * sq_up;
     out.push(2, "zf is boolean", zf * (one - zf));
     out.push(4, "zf = 1 only for zero", zf * tested);
     out.push(
         5,
         "zf = 0 only for non-zero",
-        (eqz + jumpi) * (one - zf - tested * c(cols::INV)),
+        (eqz + jumpi + byt) * (one - zf - tested * c(cols::INV)),
     );
     for i in 0..LIMBS {
         out.push(2, "ISZERO: B = 0", isz * word(cols::B, i));
     }
 
     // results
-    let bools = eqz + sel(Class::Lt) + sel(Class::Gt);
+    let bools = eqz + sel(Class::Lt) + sel(Class::Gt) + byt + slt + sgt;
     out.push(2, "EQ/ISZERO: C = zf", eqz * (word(cols::C, 0) - zf));
     out.push(
         2,
@@ -220,10 +234,12 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     }
 
     memory(cur, nxt, mem, out);
+    byte_op(cur, out);
+    signed(cur, out);
 
     // adder: X + Y = Z + 2^256·carry, limb by limb
     let base = k(65536);
-    let sub_lt = sel(Class::Sub) + sel(Class::Lt);
+    let sub_lt = sel(Class::Sub) + sel(Class::Lt) + slt;
     for i in 0..LIMBS {
         let cin = if i == 0 {
             E::ZERO
@@ -243,13 +259,111 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
             "ADD: A + B = R",
             sel(Class::Add) * (av + bv + cin - rv - cout),
         );
-        out.push(2, "SUB/LT: R + B = A", sub_lt * (rv + bv + cin - av - cout));
         out.push(
             2,
-            "GT: R + A = B",
-            sel(Class::Gt) * (rv + av + cin - bv - cout),
+            "SUB/LT/SLT: R + B = A",
+            sub_lt * (rv + bv + cin - av - cout),
+        );
+        out.push(
+            2,
+            "GT/SGT: R + A = B",
+            (sel(Class::Gt) + sgt) * (rv + av + cin - bv - cout),
         );
     }
+}
+
+/// BYTE (A = i, B = x): R = x (its 32 bytes range-checked by the byte bus),
+/// a one-hot selector `h_p` over the little-endian byte positions `p`
+/// (`CARRY + l` for the low byte of limb `l`, `A_HI + l` for the high one),
+/// `Σ h_p = 1` exactly when `i < 32` (then `i = 31 − p`), and C = byte `p`.
+/// When no selector is set, `i ≥ 32`: an upper limb of A is non-zero (the
+/// zero flag of the zero test, over A's upper limbs, is 0) or
+/// `A_0 − 32` is two range-checked bytes (`EXP_BYTES`, free on BYTE rows).
+fn byte_op<E: FieldElement>(cur: &[E], out: &mut impl Sink<E>) {
+    let one = E::ONE;
+    let k = |x: u32| E::from(x);
+    let byt = s(cur, Class::Byte);
+    let mut sum = E::ZERO;
+    let mut pos = E::ZERO;
+    let mut picked = E::ZERO;
+    for l in 0..LIMBS {
+        let (h_lo, h_hi) = (cur[cols::CARRY + l], cur[cols::A_HI + l]);
+        let hi_byte = cur[cols::R_HI + l];
+        let lo_byte = cur[cols::R + l] - hi_byte * k(256);
+        // (CARRY is boolean on every row but AND/OR/XOR ones)
+        out.push(3, "BYTE: selector is boolean", byt * h_hi * (one - h_hi));
+        sum += h_lo + h_hi;
+        pos += h_lo * k(31 - 2 * l as u32) + h_hi * k(30 - 2 * l as u32);
+        picked += h_lo * lo_byte + h_hi * hi_byte;
+        out.push(
+            2,
+            "BYTE: R = B",
+            byt * (cur[cols::R + l] - cur[cols::B + l]),
+        );
+    }
+    out.push(3, "BYTE: at most one selector", byt * sum * (one - sum));
+    out.push(
+        3,
+        "BYTE: i = 31 - p when selected",
+        byt * (sum * cur[cols::A] - pos),
+    );
+    for i in 1..LIMBS {
+        out.push(
+            3,
+            "BYTE: selected i fits 16 bits",
+            byt * sum * cur[cols::A + i],
+        );
+    }
+    let room = cur[cols::A] - k(32) - cur[cols::EXP_BYTES] - cur[cols::EXP_BYTES + 1] * k(256);
+    out.push(
+        4,
+        "BYTE: none selected means i >= 32",
+        byt * cur[cols::ZF] * (one - sum) * room,
+    );
+    out.push(
+        3,
+        "BYTE: C = the selected byte",
+        byt * (cur[cols::C] - picked),
+    );
+}
+
+/// SLT/SGT: the sign bits `sa`, `sb` of A and B (`A_HI`, `A_HI + 1`):
+/// `2·(A_15 − 2^15·sa)` is two range-checked bytes (`EXP_BYTES`), likewise
+/// B's with `DELTA_M` (both free on these rows), so `A_15 − 2^15·sa < 2^15`;
+/// the result is `sa·(1 − sb)` (SLT) or `sb·(1 − sa)` (SGT) when the signs
+/// differ, else the borrow of the unsigned comparison (LT's and GT's adder).
+fn signed<E: FieldElement>(cur: &[E], out: &mut impl Sink<E>) {
+    let one = E::ONE;
+    let k = |x: u32| E::from(x);
+    let (slt, sgt) = (s(cur, Class::Slt), s(cur, Class::Sgt));
+    let sg = slt + sgt;
+    let (sa, sb) = (cur[cols::A_HI], cur[cols::A_HI + 1]);
+    out.push(3, "SLT/SGT: sign of A is boolean", sg * sa * (one - sa));
+    out.push(3, "SLT/SGT: sign of B is boolean", sg * sb * (one - sb));
+    let two = |at: usize| cur[at] + cur[at + 1] * k(256);
+    let top = LIMBS - 1;
+    out.push(
+        2,
+        "SLT/SGT: A's top limb below the sign is 15 bits",
+        sg * (k(2) * (cur[cols::A + top] - sa * k(1 << 15)) - two(cols::EXP_BYTES)),
+    );
+    out.push(
+        2,
+        "SLT/SGT: B's top limb below the sign is 15 bits",
+        sg * (k(2) * (cur[cols::B + top] - sb * k(1 << 15)) - two(cols::DELTA_M)),
+    );
+    let same = one - sa - sb + k(2) * sa * sb;
+    let borrow = cur[cols::CARRY + top];
+    out.push(
+        4,
+        "SLT: C = signed A < B",
+        slt * (cur[cols::C] - sa * (one - sb) - same * borrow),
+    );
+    out.push(
+        4,
+        "SGT: C = signed A > B",
+        sgt * (cur[cols::C] - sb * (one - sa) - same * borrow),
+    );
 }
 
 /// Memory size, its cost, the word index of an access, the final memory rows.

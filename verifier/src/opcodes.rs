@@ -54,6 +54,12 @@ pub enum Class {
     Revert = 22,
     /// AND, OR, XOR (`n` = 1, 2, 3): byte by byte from the bitwise table.
     Bitwise = 23,
+    /// BYTE: byte `A` (big-endian) of `B`, by a one-hot selection over B's 32 bytes.
+    Byte = 24,
+    /// SLT: LT's subtraction and the sign bits of both operands.
+    Slt = 25,
+    /// SGT: GT's subtraction and the sign bits of both operands.
+    Sgt = 26,
 }
 
 /// All classes in selector order.
@@ -82,6 +88,9 @@ pub const CLASSES: [Class; crate::cols::NUM_CLASSES] = [
     Class::Return,
     Class::Revert,
     Class::Bitwise,
+    Class::Byte,
+    Class::Slt,
+    Class::Sgt,
 ];
 
 impl Class {
@@ -120,7 +129,10 @@ impl Class {
             | Class::CallDataLoad
             | Class::MLoad
             | Class::MStore
-            | Class::Bitwise => 3,
+            | Class::Bitwise
+            | Class::Byte
+            | Class::Slt
+            | Class::Sgt => 3,
             Class::Jump => 8,
             Class::Jumpi => 10,
         }
@@ -162,12 +174,15 @@ pub const fn info(op: u8) -> Option<OpInfo> {
         0x03 => (Class::Sub, 0),
         0x10 => (Class::Lt, 0),
         0x11 => (Class::Gt, 0),
+        0x12 => (Class::Slt, 0),
+        0x13 => (Class::Sgt, 0),
         0x14 => (Class::Eq, 0),
         0x15 => (Class::IsZero, 0),
         0x16 => (Class::Bitwise, BITWISE_AND),
         0x17 => (Class::Bitwise, BITWISE_OR),
         0x18 => (Class::Bitwise, BITWISE_XOR),
         0x19 => (Class::Not, 0),
+        0x1a => (Class::Byte, 0),
         0x35 => (Class::CallDataLoad, 0),
         0x50 => (Class::Pop, 0),
         0x51 => (Class::MLoad, 0),
@@ -190,18 +205,21 @@ pub const fn info(op: u8) -> Option<OpInfo> {
 
 /// Mnemonic of a constrained opcode (for `zkevm prove --coverage`).
 pub fn mnemonic(op: u8) -> Option<&'static str> {
-    const NAMES: [(u8, &str); 31] = [
+    const NAMES: [(u8, &str); 34] = [
         (0x00, "STOP"),
         (0x01, "ADD"),
         (0x03, "SUB"),
         (0x10, "LT"),
         (0x11, "GT"),
+        (0x12, "SLT"),
+        (0x13, "SGT"),
         (0x14, "EQ"),
         (0x15, "ISZERO"),
         (0x16, "AND"),
         (0x17, "OR"),
         (0x18, "XOR"),
         (0x19, "NOT"),
+        (0x1a, "BYTE"),
         (0x30, "ADDRESS"),
         (0x32, "ORIGIN"),
         (0x33, "CALLER"),
@@ -266,7 +284,7 @@ mod tests {
                 "opcode {op:#04x}"
             );
         }
-        assert_eq!(constrained_count(), 31 + 32 + 16 + 16);
+        assert_eq!(constrained_count(), 34 + 32 + 16 + 16);
     }
 
     #[test]

@@ -1,0 +1,195 @@
+//! BYTE, SLT and SGT: forged results, selections, ranges and signs fail the evaluators and do not verify.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use prover::trace::{self, MainTrace};
+use verifier::cols::{self, LIMBS};
+use verifier::opcodes::Class;
+use winter_prover::math::fields::f64::BaseElement;
+
+fn honest() -> (verifier::PublicInputs, MainTrace) {
+    let (public, rec) = common::run(&common::mixed(), &[1, 0, 2], 5);
+    prover::check_recording(&rec).unwrap();
+    let t = trace::build(&public, &rec.steps, &rec.final_stack).unwrap();
+    verifier::air::check_main(&t.columns).unwrap();
+    prover::check_buses(&public, &t).unwrap();
+    (public, t)
+}
+
+fn get(t: &MainTrace, col: usize, row: usize) -> u64 {
+    t.columns[col][row].as_int()
+}
+
+fn set(t: &mut MainTrace, col: usize, row: usize, v: u64) {
+    t.columns[col][row] = BaseElement::new(v);
+}
+
+/// Sets the result of row `r` (limb 0) and of the POP that consumes it on
+/// the next row, so that the stack bus still balances.
+fn set_result(t: &mut MainTrace, r: usize, v: u64) {
+    assert_eq!(get(t, cols::SEL + Class::Pop.index(), r + 1), 1, "row {r}");
+    set(t, cols::C, r, v);
+    set(t, cols::A, r + 1, v);
+}
+
+fn rows(t: &MainTrace, class: Class) -> Vec<usize> {
+    (0..t.steps)
+        .filter(|r| get(t, cols::SEL + class.index(), *r) == 1)
+        .collect()
+}
+
+/// `t`, with its byte multiplicities recounted (every forged value here is
+/// a byte, so the byte bus balances), breaks a main constraint whose label
+/// contains `label`; its buses balance; its unchecked proof is rejected.
+fn caught_by(public: &verifier::PublicInputs, mut t: MainTrace, label: &str, what: &str) {
+    trace::recount_bytes(&mut t).expect("forged values are bytes");
+    prover::check_buses(public, &t).unwrap_or_else(|e| panic!("{what}: buses {e:?}"));
+    let v = verifier::air::check_main(&t.columns).expect_err(what);
+    assert!(v.label.contains(label), "{what}: {v:?}");
+    let (proof, _) = prover::prove_trace(public.clone(), t, prover::Checks::SkipForTests)
+        .expect("the unchecked path proves anything");
+    assert!(verifier::verify(&proof).is_err(), "{what}: proof accepted");
+}
+
+/// The selector column of little-endian byte position `p`.
+fn selector(p: usize) -> usize {
+    if p.is_multiple_of(2) {
+        cols::CARRY + p / 2
+    } else {
+        cols::A_HI + p / 2
+    }
+}
+
+/// Byte `p` (little-endian) of word `B` of row `r`.
+fn byte_of_b(t: &MainTrace, r: usize, p: usize) -> u64 {
+    (get(t, cols::B + p / 2, r) >> (8 * (p % 2))) & 0xff
+}
+
+#[test]
+fn forged_byte_results_are_rejected() {
+    let (public, base) = honest();
+    let byte_rows = rows(&base, Class::Byte);
+    assert_eq!(byte_rows.len(), 4, "BYTE 5, 31, 32 and a huge index");
+    let index = |r: usize| get(&base, cols::A, r);
+    let in_range: Vec<usize> = byte_rows
+        .iter()
+        .copied()
+        .filter(|r| index(*r) < 32 && get(&base, cols::ZF, *r) == 1)
+        .collect();
+    assert_eq!(in_range.len(), 2);
+    for &r in &in_range {
+        let p = 31 - index(r) as usize;
+        assert_eq!(get(&base, selector(p), r), 1);
+        assert_eq!(get(&base, cols::C, r), byte_of_b(&base, r, p));
+        // another result byte
+        let mut t = base.clone();
+        let c = get(&t, cols::C, r);
+        set_result(&mut t, r, (c + 1) & 0xff);
+        caught_by(&public, t, "BYTE: C", "BYTE wrong result");
+        // the neighbouring byte, selected and returned consistently
+        let q = p ^ 1;
+        let mut t = base.clone();
+        set(&mut t, selector(p), r, 0);
+        set(&mut t, selector(q), r, 1);
+        let forged = byte_of_b(&t, r, q);
+        set_result(&mut t, r, forged);
+        caught_by(&public, t, "BYTE: i = 31 - p", "BYTE another byte selected");
+        // two bytes selected
+        let mut t = base.clone();
+        set(&mut t, selector(q), r, 1);
+        caught_by(&public, t, "BYTE", "BYTE two selectors");
+        // an in-range index claimed out of range (result 0)
+        let mut t = base.clone();
+        set(&mut t, selector(p), r, 0);
+        set_result(&mut t, r, 0);
+        caught_by(
+            &public,
+            t,
+            "BYTE: none selected",
+            "BYTE in range claimed out",
+        );
+        // the word the bytes are read from is not B
+        let mut t = base.clone();
+        let l = p / 2;
+        let v = get(&t, cols::R + l, r) ^ 0x0101;
+        set(&mut t, cols::R + l, r, v);
+        set(&mut t, cols::R_HI + l, r, v >> 8);
+        set_result(&mut t, r, (v >> (8 * (p % 2))) & 0xff);
+        caught_by(&public, t, "BYTE: R = B", "BYTE bytes of another word");
+    }
+    // index 32: the upper limbs are zero, and 32 - 32 = 0 is in range
+    let r32 = *byte_rows.iter().find(|r| index(**r) == 32).unwrap();
+    assert_eq!(get(&base, cols::C, r32), 0);
+    for p in [0, 31] {
+        let mut t = base.clone();
+        set(&mut t, selector(p), r32, 1);
+        let forged = byte_of_b(&t, r32, p);
+        set_result(&mut t, r32, forged);
+        caught_by(&public, t, "BYTE: i = 31 - p", "BYTE 32 claimed in range");
+    }
+    let mut t = base.clone();
+    set_result(&mut t, r32, 1);
+    caught_by(&public, t, "BYTE: C", "BYTE 32 with a non-zero result");
+    // a huge index: its upper limbs are not all zero
+    let rbig = *byte_rows
+        .iter()
+        .find(|r| get(&base, cols::ZF, **r) == 0)
+        .unwrap();
+    let mut t = base.clone();
+    let p = (31 - (index(rbig) % 32)) as usize;
+    set(&mut t, selector(p), rbig, 1);
+    set_result(&mut t, rbig, byte_of_b(&base, rbig, p));
+    caught_by(&public, t, "BYTE", "BYTE huge index claimed in range");
+    // ... nor may its zero flag claim they are (the zero test)
+    let mut t = base;
+    set(&mut t, cols::ZF, rbig, 1);
+    set(&mut t, cols::INV, rbig, 0);
+    caught_by(&public, t, "zf", "BYTE huge index with zf = 1");
+}
+
+#[test]
+fn forged_signed_comparisons_are_rejected() {
+    let (public, base) = honest();
+    let mut differing = 0;
+    for class in [Class::Slt, Class::Sgt] {
+        let class_rows = rows(&base, class);
+        assert!(class_rows.len() >= 3, "{class:?}");
+        for r in class_rows {
+            let (sa, sb) = (get(&base, cols::A_HI, r), get(&base, cols::A_HI + 1, r));
+            assert_eq!(sa, get(&base, cols::A + LIMBS - 1, r) >> 15);
+            assert_eq!(sb, get(&base, cols::B + LIMBS - 1, r) >> 15);
+            // the other boolean result
+            let label = if class == Class::Slt {
+                "SLT: C"
+            } else {
+                "SGT: C"
+            };
+            let mut t = base.clone();
+            let c = get(&t, cols::C, r);
+            set_result(&mut t, r, 1 - c);
+            caught_by(&public, t, label, &format!("{class:?} wrong result"));
+            if sa != sb {
+                differing += 1;
+                // the unsigned answer (which differs), with both signs
+                // claimed 0 (or 1): a top limb then does not fit under its sign
+                let borrow = get(&base, cols::CARRY + LIMBS - 1, r);
+                assert_ne!(borrow, c, "{class:?}: signs differ, so do the answers");
+                for s in [0, 1] {
+                    let mut t = base.clone();
+                    set(&mut t, cols::A_HI, r, s);
+                    set(&mut t, cols::A_HI + 1, r, s);
+                    set_result(&mut t, r, borrow);
+                    caught_by(&public, t, "15 bits", &format!("{class:?} signs {s}"));
+                }
+                // or the signs swapped, with the answer that would follow
+                let mut t = base.clone();
+                set(&mut t, cols::A_HI, r, sb);
+                set(&mut t, cols::A_HI + 1, r, sa);
+                set_result(&mut t, r, 1 - c);
+                caught_by(&public, t, "15 bits", &format!("{class:?} signs swapped"));
+            }
+        }
+    }
+    assert!(differing >= 3, "{differing}");
+}
