@@ -1,4 +1,4 @@
-//! BYTE, SLT and SGT: forged results, selections, ranges and signs fail the evaluators and do not verify.
+//! BYTE, SLT, SGT, SHL, SHR and SAR: forged results, selections, ranges and signs fail the evaluators and do not verify.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -192,4 +192,155 @@ fn forged_signed_comparisons_are_rejected() {
         }
     }
     assert!(differing >= 3, "{differing}");
+}
+
+/// `x` (16 limbs) shifted by `s < 256` bits as `class` does.
+fn shifted(class: Class, s: u64, x: &[u64; LIMBS]) -> [u64; LIMBS] {
+    let mut bits = [0u8; 256];
+    for (i, b) in bits.iter_mut().enumerate() {
+        *b = ((x[i / 16] >> (i % 16)) & 1) as u8;
+    }
+    let s = s as usize;
+    let sign = bits[255];
+    let mut out = [0u64; LIMBS];
+    for i in 0..256usize {
+        let bit = match class {
+            Class::Shl => i.checked_sub(s).map_or(0, |j| bits[j]),
+            Class::Shr => bits.get(i + s).copied().unwrap_or(0),
+            _ => bits.get(i + s).copied().unwrap_or(sign),
+        };
+        out[i / 16] |= u64::from(bit) << (i % 16);
+    }
+    out
+}
+
+fn word_of(t: &MainTrace, at: usize, r: usize) -> [u64; LIMBS] {
+    core::array::from_fn(|i| get(t, at + i, r))
+}
+
+/// Sets R (and its high bytes) of row `r`.
+fn set_r(t: &mut MainTrace, r: usize, w: &[u64; LIMBS]) {
+    for (i, v) in w.iter().enumerate() {
+        set(t, cols::R + i, r, *v);
+        set(t, cols::R_HI + i, r, v >> 8);
+    }
+}
+
+/// Sets the whole result word of row `r` and of the POP after it.
+fn set_result_word(t: &mut MainTrace, r: usize, w: &[u64; LIMBS]) {
+    assert_eq!(get(t, cols::SEL + Class::Pop.index(), r + 1), 1, "row {r}");
+    for (i, v) in w.iter().enumerate() {
+        set(t, cols::C + i, r, *v);
+        set(t, cols::A + i, r + 1, *v);
+    }
+}
+
+/// Sets the one-hot of `q` (or none) and the bits of `r` of a shift row.
+fn set_q_r(t: &mut MainTrace, row: usize, q: Option<usize>, r: u64) {
+    for j in 0..12 {
+        set(t, cols::SHIFT_U + j, row, 0);
+    }
+    if let Some(q) = q {
+        set(t, cols::SHIFT_U + q / 4, row, 1);
+        set(t, cols::SHIFT_V + q % 4, row, 1);
+    }
+    for j in 0..3 {
+        set(t, cols::SHIFT_R + j, row, (r >> j) & 1);
+    }
+}
+
+#[test]
+fn forged_shifts_are_rejected() {
+    let (public, base) = honest();
+    let mut checked = 0;
+    for class in [Class::Shl, Class::Shr, Class::Sar] {
+        for row in rows(&base, class) {
+            let x = word_of(&base, cols::B, row);
+            let s = word_of(&base, cols::A, row);
+            let c = word_of(&base, cols::C, row);
+            let pop_next = get(&base, cols::SEL + Class::Pop.index(), row + 1) == 1;
+            let in_range = s[1..].iter().all(|l| *l == 0) && s[0] < 256;
+            if in_range {
+                assert_eq!(c, shifted(class, s[0], &x), "{class:?} by {}", s[0]);
+            }
+            if !pop_next {
+                continue;
+            }
+            // another result
+            let mut t = base.clone();
+            let mut w = c;
+            w[0] ^= 1;
+            set_result_word(&mut t, row, &w);
+            caught_by(
+                &public,
+                t,
+                "C = the shifted bytes",
+                &format!("{class:?} result"),
+            );
+            checked += 1;
+            if in_range {
+                let (q, r) = ((s[0] / 8) as usize, s[0] % 8);
+                // another byte count, the result consistent with it
+                let q2 = if q > 0 { q - 1 } else { q + 1 };
+                let mut t = base.clone();
+                set_q_r(&mut t, row, Some(q2), r);
+                set_result_word(&mut t, row, &shifted(class, 8 * q2 as u64 + r, &x));
+                caught_by(&public, t, "s = 8q + r", &format!("{class:?} byte count"));
+                // another bit count: R from the shift table for it, C consistent
+                let r2 = r ^ 1;
+                let mut t = base.clone();
+                set_q_r(&mut t, row, Some(q), r2);
+                set_r(&mut t, row, &shifted(class, r2, &x));
+                set_result_word(&mut t, row, &shifted(class, 8 * q as u64 + r2, &x));
+                caught_by(&public, t, "s = 8q + r", &format!("{class:?} bit count"));
+                // in range claimed out of range
+                let mut t = base.clone();
+                set_q_r(&mut t, row, None, r);
+                let fill = shifted(class, 255, &x)[LIMBS - 1] & 0xff00;
+                let out = if class == Class::Sar && fill != 0 {
+                    [0xffff; LIMBS]
+                } else {
+                    [0; LIMBS]
+                };
+                set_result_word(&mut t, row, &out);
+                caught_by(
+                    &public,
+                    t,
+                    "none selected",
+                    &format!("{class:?} claimed >= 256"),
+                );
+                // a byte of R that is not the table's
+                let mut t = base.clone();
+                let mut rw = word_of(&t, cols::R, row);
+                rw[3] ^= 0x0100;
+                set_r(&mut t, row, &rw);
+                trace::recount_bytes(&mut t).unwrap();
+                assert!(
+                    prover::check_buses(&public, &t).is_err(),
+                    "{class:?}: a forged R byte balances the bus"
+                );
+                let (proof, _) =
+                    prover::prove_trace(public.clone(), t, prover::Checks::SkipForTests).unwrap();
+                assert!(verifier::verify(&proof).is_err(), "{class:?} R byte");
+                checked += 4;
+            } else if s[1..].iter().all(|l| *l == 0) {
+                // s = 256 claimed to be 0 bits
+                let mut t = base.clone();
+                set_q_r(&mut t, row, Some(0), 0);
+                set_r(&mut t, row, &x);
+                set_result_word(&mut t, row, &x);
+                caught_by(&public, t, "s = 8q + r", &format!("{class:?} 256 as 0"));
+                checked += 1;
+                if class == Class::Sar && get(&base, cols::SHIFT_SIGN, row) == 1 {
+                    // a negative word claimed positive: fill 0
+                    let mut t = base.clone();
+                    set(&mut t, cols::SHIFT_SIGN, row, 0);
+                    set_result_word(&mut t, row, &[0; LIMBS]);
+                    caught_by(&public, t, "15 bits", "SAR sign");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 25, "{checked}");
 }

@@ -41,7 +41,10 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
         + bw
         + byt
         + slt
-        + sgt;
+        + sgt
+        + sel(Class::Shl)
+        + sel(Class::Shr)
+        + sel(Class::Sar);
     let isz = sel(Class::IsZero);
     let pushes = sel(Class::Push) + sel(Class::Env) + sel(Class::Gas) + sel(Class::MSize);
     let mem = c(cols::MEMOP);
@@ -179,13 +182,14 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
         }
     }
     let eqz = sel(Class::Eq) + isz;
-    let tested = eqz * sq_ab + jumpi * sq_b + byt * sq_up;
+    let shifts = sel(Class::Shl) + sel(Class::Shr) + sel(Class::Sar);
+    let tested = eqz * sq_ab + jumpi * sq_b + (byt + shifts) * sq_up;
     out.push(2, "zf is boolean", zf * (one - zf));
     out.push(4, "zf = 1 only for zero", zf * tested);
     out.push(
         5,
         "zf = 0 only for non-zero",
-        (eqz + jumpi + byt) * (one - zf - tested * c(cols::INV)),
+        (eqz + jumpi + byt + shifts) * (one - zf - tested * c(cols::INV)),
     );
     for i in 0..LIMBS {
         out.push(2, "ISZERO: B = 0", isz * word(cols::B, i));
@@ -236,6 +240,7 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
     memory(cur, nxt, mem, out);
     byte_op(cur, out);
     signed(cur, out);
+    shift(cur, out);
 
     // adder: X + Y = Z + 2^256·carry, limb by limb
     let base = k(65536);
@@ -248,11 +253,12 @@ pub fn main<E: FieldElement>(cur: &[E], nxt: &[E], out: &mut impl Sink<E>) {
         };
         let cout = word(cols::CARRY, i) * base;
         let (av, bv, rv) = (word(cols::A, i), word(cols::B, i), word(cols::R, i));
-        // (on AND/OR/XOR rows CARRY holds B's high bytes, checked by the byte bus)
+        // (on AND/OR/XOR and shift rows CARRY holds B's high bytes, checked
+        // by the byte bus)
         out.push(
             3,
             "carry is boolean",
-            (one - bw) * word(cols::CARRY, i) * (one - word(cols::CARRY, i)),
+            (one - bw - shifts) * word(cols::CARRY, i) * (one - word(cols::CARRY, i)),
         );
         out.push(
             2,
@@ -364,6 +370,97 @@ fn signed<E: FieldElement>(cur: &[E], out: &mut impl Sink<E>) {
         "SGT: C = signed A > B",
         sgt * (cur[cols::C] - sb * (one - sa) - same * borrow),
     );
+}
+
+/// SHL/SHR/SAR (A = s, B = x): R is x shifted by `r` bits, byte by byte
+/// through the shift table (the byte bus, see [`bus::row_fracs`]); C is R
+/// shifted by `q` bytes, by the one-hot `h_q = u_{q/4}·v_{q%4}` (SAR fills
+/// with the sign byte `F = 255·sign`). `S = Σu = Σv ∈ {0, 1}`; when `S = 1`,
+/// `s = 8q + r < 256`; when `S = 0`, `s ≥ 256` (an upper limb non-zero, or
+/// `A_0 − 256` two range-checked bytes `DELTA_M`) and C is 0 or the fill.
+/// SAR's sign: `2·(B_15 − 2^15·sign)` is two range-checked bytes (`EXP_BYTES`).
+fn shift<E: FieldElement>(cur: &[E], out: &mut impl Sink<E>) {
+    let one = E::ONE;
+    let k = |x: u32| E::from(x);
+    let (shl, shr, sar) = (s(cur, Class::Shl), s(cur, Class::Shr), s(cur, Class::Sar));
+    let sh = shl + shr + sar;
+    for j in 0..16 {
+        let x = cur[cols::SHIFT_U + j];
+        out.push(3, "shift: witness bit is boolean", sh * x * (one - x));
+    }
+    let (mut su, mut sv, mut q) = (E::ZERO, E::ZERO, E::ZERO);
+    for a in 0..8 {
+        su += cur[cols::SHIFT_U + a];
+        q += cur[cols::SHIFT_U + a] * k(4 * a as u32);
+    }
+    for b in 0..4 {
+        sv += cur[cols::SHIFT_V + b];
+        q += cur[cols::SHIFT_V + b] * k(b as u32);
+    }
+    let r = cur[cols::SHIFT_R] + cur[cols::SHIFT_R + 1] * k(2) + cur[cols::SHIFT_R + 2] * k(4);
+    out.push(2, "shift: both halves of q selected alike", sh * (su - sv));
+    out.push(3, "shift: at most one q", sh * su * (one - su));
+    out.push(
+        3,
+        "shift: s = 8q + r when selected",
+        sh * (su * cur[cols::A] - k(8) * q - su * r),
+    );
+    for i in 1..LIMBS {
+        out.push(
+            3,
+            "shift: selected s fits 16 bits",
+            sh * su * cur[cols::A + i],
+        );
+    }
+    let room = cur[cols::A] - k(256) - cur[cols::DELTA_M] - cur[cols::DELTA_M + 1] * k(256);
+    out.push(
+        4,
+        "shift: none selected means s >= 256",
+        sh * cur[cols::ZF] * (one - su) * room,
+    );
+    let sign = cur[cols::SHIFT_SIGN];
+    out.push(
+        2,
+        "SAR: B's top limb below the sign is 15 bits",
+        sar * (k(2) * (cur[cols::B + LIMBS - 1] - sign * k(1 << 15))
+            - cur[cols::EXP_BYTES]
+            - cur[cols::EXP_BYTES + 1] * k(256)),
+    );
+    // the bytes of R (x shifted by r bits) and the fill byte
+    let y = |p: usize| {
+        let hi = cur[cols::R_HI + p / 2];
+        if p % 2 == 1 {
+            hi
+        } else {
+            cur[cols::R + p / 2] - hi * k(256)
+        }
+    };
+    let fill = sign * k(255);
+    for l in 0..LIMBS {
+        let (mut left, mut right, mut arith) = (E::ZERO, E::ZERO, E::ZERO);
+        for qq in 0..32usize {
+            let h = cur[cols::SHIFT_U + qq / 4] * cur[cols::SHIFT_V + qq % 4];
+            for (t, scale) in [(2 * l, one), (2 * l + 1, k(256))] {
+                if t >= qq {
+                    left += h * y(t - qq) * scale;
+                }
+                if t + qq < 32 {
+                    right += h * y(t + qq) * scale;
+                    arith += h * y(t + qq) * scale;
+                } else {
+                    arith += h * fill * scale;
+                }
+            }
+        }
+        arith += (one - su) * fill * k(257);
+        out.push(
+            4,
+            "SHL/SHR/SAR: C = the shifted bytes",
+            shl * (cur[cols::C + l] - left)
+                + shr * (cur[cols::C + l] - right)
+                + sar * (cur[cols::C + l] - arith),
+        );
+    }
 }
 
 /// Memory size, its cost, the word index of an access, the final memory rows.
