@@ -172,6 +172,104 @@ fn common(row: &mut Row, clk: u64, sp: usize, gas: u64, memw: u64) {
     }
 }
 
+/// SLT/SGT: the sign bits of `x` and `y` and the bytes of twice their top
+/// limbs below the sign.
+fn signs(row: &mut Row, x: &Limbs, y: &Limbs) {
+    let (xt, yt) = (x[LIMBS - 1], y[LIMBS - 1]);
+    row[cols::A_HI] = xt >> 15;
+    row[cols::A_HI + 1] = yt >> 15;
+    let (dx, dy) = (2 * (xt & 0x7fff), 2 * (yt & 0x7fff));
+    row[cols::EXP_BYTES] = dx & 0xff;
+    row[cols::EXP_BYTES + 1] = dx >> 8;
+    row[cols::DELTA_M] = dy & 0xff;
+    row[cols::DELTA_M + 1] = dy >> 8;
+}
+
+/// BYTE with index `x`: the zero test of its upper limbs, the one-hot
+/// selector of byte `31 − x` when `x < 32`, else the bytes of `x_0 − 32`
+/// when the upper limbs are zero.
+fn byte_select(row: &mut Row, x: &Limbs) {
+    let mut upper = *x;
+    upper[0] = 0;
+    zero_test(row, &upper, &[0; LIMBS]);
+    if row[cols::ZF] == 1 && x[0] < 32 {
+        let p = 31 - x[0] as usize;
+        let at = if p.is_multiple_of(2) {
+            cols::CARRY
+        } else {
+            cols::A_HI
+        };
+        row[at + p / 2] = 1;
+    } else if row[cols::ZF] == 1 {
+        let d = x[0] - 32;
+        row[cols::EXP_BYTES] = d & 0xff;
+        row[cols::EXP_BYTES + 1] = d >> 8;
+    }
+}
+
+/// Little-endian byte `p` of `w`.
+fn byte_at(w: &Limbs, p: usize) -> u64 {
+    (w[p / 2] >> (8 * (p % 2))) & 0xff
+}
+
+/// SHL/SHR/SAR by `s` of `x`: the zero test of `s`'s upper limbs, the
+/// one-hot of `q = s / 8` and the bits of `r = s % 8` (or the bytes of
+/// `s_0 − 256`), B's high bytes, SAR's sign; returns R (`x` shifted by `r`
+/// bits, byte by byte as the shift table does).
+fn shift_witness(row: &mut Row, class: Class, s: &Limbs, x: &Limbs) -> Limbs {
+    let mut upper = *s;
+    upper[0] = 0;
+    zero_test(row, &upper, &[0; LIMBS]);
+    let mut r = 0;
+    if row[cols::ZF] == 1 && s[0] < 256 {
+        let q = (s[0] / 8) as usize;
+        r = s[0] % 8;
+        row[cols::SHIFT_U + q / 4] = 1;
+        row[cols::SHIFT_V + q % 4] = 1;
+        for j in 0..3 {
+            row[cols::SHIFT_R + j] = (r >> j) & 1;
+        }
+    } else if row[cols::ZF] == 1 {
+        let d = s[0] - 256;
+        row[cols::DELTA_M] = d & 0xff;
+        row[cols::DELTA_M + 1] = d >> 8;
+    }
+    for i in 0..LIMBS {
+        row[cols::CARRY + i] = x[i] >> 8;
+    }
+    let top = x[LIMBS - 1];
+    let sign = if class == Class::Sar { top >> 15 } else { 0 };
+    if class == Class::Sar {
+        row[cols::SHIFT_SIGN] = sign;
+        let d = 2 * (top & 0x7fff);
+        row[cols::EXP_BYTES] = d & 0xff;
+        row[cols::EXP_BYTES + 1] = d >> 8;
+    }
+    let mut out = [0u64; LIMBS];
+    for p in 0..32 {
+        let (op, a, b) = shift_operands(class, r, x, sign, p);
+        let v = opcodes::bitwise(op, a, b).map_or(0, u64::from);
+        out[p / 2] |= v << (8 * (p % 2));
+    }
+    out
+}
+
+/// The shift-table operands of byte `p` of a shift row: `(op, x_p, neighbour)`.
+fn shift_operands(class: Class, r: u64, x: &Limbs, sign: u64, p: usize) -> (u8, u8, u8) {
+    let xb = |q: usize| byte_at(x, q) as u8;
+    if class == Class::Shl {
+        let below = if p > 0 { xb(p - 1) } else { 0 };
+        (opcodes::SHIFT_LEFT + r as u8, xb(p), below)
+    } else {
+        let above = if p < 31 {
+            xb(p + 1)
+        } else {
+            (sign * 255) as u8
+        };
+        (opcodes::SHIFT_RIGHT + r as u8, xb(p), above)
+    }
+}
+
 /// Builds the trace of `steps` (the depth-0 frame of `public`), ending with `final_stack`.
 pub fn build(
     public: &PublicInputs,
@@ -217,18 +315,24 @@ pub fn build(
         let at = |d: usize| sp.checked_sub(d).ok_or(Error::StackUnderflow);
         match info.class {
             Class::Stop | Class::Jumpdest => {}
-            Class::Add | Class::Sub | Class::Lt | Class::Gt | Class::Eq => {
+            Class::Add
+            | Class::Sub
+            | Class::Lt
+            | Class::Gt
+            | Class::Eq
+            | Class::Slt
+            | Class::Sgt => {
                 let (x, y, c) = (top(0)?, top(1)?, result()?);
                 put_word(&mut row, cols::A, &x);
                 put_word(&mut row, cols::B, &y);
                 put_word(&mut row, cols::C, &c);
                 let (r, carries) = match info.class {
                     Class::Add => add(&x, &y),
-                    Class::Sub | Class::Lt => {
+                    Class::Sub | Class::Lt | Class::Slt => {
                         let r = sub(&x, &y);
                         (r, add(&r, &y).1)
                     }
-                    Class::Gt => {
+                    Class::Gt | Class::Sgt => {
                         let r = sub(&y, &x);
                         (r, add(&r, &x).1)
                     }
@@ -242,6 +346,9 @@ pub fn build(
                 if info.class != Class::Eq {
                     row[cols::ZF] = 0;
                     row[cols::INV] = 0;
+                }
+                if matches!(info.class, Class::Slt | Class::Sgt) {
+                    signs(&mut row, &x, &y);
                 }
                 b.consume(&mut row, 0, at(1)?, clk)?;
                 b.consume(&mut row, 1, at(2)?, clk)?;
@@ -257,6 +364,28 @@ pub fn build(
                     row[cols::A_HI + i] = x[i] >> 8;
                     row[cols::CARRY + i] = y[i] >> 8;
                 }
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(2)?, clk)?;
+                b.emit(at(2)?, clk)?;
+            }
+            Class::Byte => {
+                let (x, y, c) = (top(0)?, top(1)?, result()?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                put_word(&mut row, cols::C, &c);
+                put_word(&mut row, cols::R, &y);
+                byte_select(&mut row, &x);
+                b.consume(&mut row, 0, at(1)?, clk)?;
+                b.consume(&mut row, 1, at(2)?, clk)?;
+                b.emit(at(2)?, clk)?;
+            }
+            Class::Shl | Class::Shr | Class::Sar => {
+                let (x, y, c) = (top(0)?, top(1)?, result()?);
+                put_word(&mut row, cols::A, &x);
+                put_word(&mut row, cols::B, &y);
+                put_word(&mut row, cols::C, &c);
+                let r = shift_witness(&mut row, info.class, &x, &y);
+                put_word(&mut row, cols::R, &r);
                 b.consume(&mut row, 0, at(1)?, clk)?;
                 b.consume(&mut row, 1, at(2)?, clk)?;
                 b.emit(at(2)?, clk)?;
@@ -418,30 +547,7 @@ pub fn build(
     for row in &mut b.rows {
         row[cols::STATUS] = public.status as u64;
     }
-    // Byte multiplicities over the rows whose transition is checked (all but the last).
-    let mut bytes = vec![0u32; 256];
-    let mut bitwise: BTreeMap<(u8, u8, u8), u32> = BTreeMap::new();
-    for row in &b.rows[..len - 1] {
-        let op = row[cols::SEL + Class::Bitwise.index()] * row[cols::N];
-        for (k, v) in byte_values(row).into_iter().enumerate() {
-            match bus::bitwise_src(k) {
-                Some((i, hi)) if op != 0 => {
-                    let shift = if hi { 8 } else { 0 };
-                    let x = (row[cols::A + i] >> shift) as u8;
-                    let y = (row[cols::B + i] >> shift) as u8;
-                    *bitwise.entry((op as u8, x, y)).or_insert(0) += 1;
-                }
-                _ => *bytes.get_mut(v as usize).ok_or(Error::TooLong)? += 1,
-            }
-        }
-    }
-    if bitwise.len() > verifier::limits::MAX_BITWISE_ENTRIES as usize {
-        return Err(Error::TooLong);
-    }
-    let bitwise = bitwise
-        .into_iter()
-        .map(|((op, a, b), m)| BitwiseCount { op, a, b, m })
-        .collect();
+    let (bytes, bitwise) = byte_counts(&b.rows[..len - 1])?;
     let mut columns: Vec<Vec<BaseElement>> =
         (0..cols::WIDTH).map(|_| Vec::with_capacity(len)).collect();
     for row in &b.rows {
@@ -460,6 +566,61 @@ pub fn build(
         },
         steps: exec_rows,
     })
+}
+
+/// Byte multiplicities and bitwise entries over `rows` (the rows whose
+/// transition is checked: all but the last).
+fn byte_counts(rows: &[Row]) -> Result<(Vec<u32>, Vec<BitwiseCount>), Error> {
+    let mut bytes = vec![0u32; 256];
+    let mut bitwise: BTreeMap<(u8, u8, u8), u32> = BTreeMap::new();
+    for row in rows {
+        let op = row[cols::SEL + Class::Bitwise.index()] * row[cols::N];
+        let shift = [Class::Shl, Class::Shr, Class::Sar]
+            .into_iter()
+            .find(|c| row[cols::SEL + c.index()] == 1);
+        let b_word: Limbs = core::array::from_fn(|i| row[cols::B + i]);
+        let r = row[cols::SHIFT_R] + 2 * row[cols::SHIFT_R + 1] + 4 * row[cols::SHIFT_R + 2];
+        for (k, v) in byte_values(row).into_iter().enumerate() {
+            match (bus::bitwise_src(k), shift) {
+                (Some((i, hi)), _) if op != 0 => {
+                    let shift = if hi { 8 } else { 0 };
+                    let x = (row[cols::A + i] >> shift) as u8;
+                    let y = (row[cols::B + i] >> shift) as u8;
+                    *bitwise.entry((op as u8, x, y)).or_insert(0) += 1;
+                }
+                (Some((i, hi)), Some(class)) => {
+                    let p = 2 * i + usize::from(hi);
+                    let sign = row[cols::SHIFT_SIGN] * u64::from(class == Class::Sar);
+                    let key = shift_operands(class, r, &b_word, sign, p);
+                    *bitwise.entry(key).or_insert(0) += 1;
+                }
+                _ => *bytes.get_mut(v as usize).ok_or(Error::TooLong)? += 1,
+            }
+        }
+    }
+    if bitwise.len() > verifier::limits::MAX_BITWISE_ENTRIES as usize {
+        return Err(Error::TooLong);
+    }
+    let bitwise = bitwise
+        .into_iter()
+        .map(|((op, a, b), m)| BitwiseCount { op, a, b, m })
+        .collect();
+    Ok((bytes, bitwise))
+}
+
+/// Recomputes the byte and bitwise multiplicities of a (possibly edited)
+/// trace from its columns, so that a forged value that is still a byte
+/// leaves the byte bus balanced and only the constraints can catch it.
+/// An `Err` when a looked-up value is not a byte.
+pub fn recount_bytes(t: &mut MainTrace) -> Result<(), Error> {
+    let len = t.columns.first().map_or(0, Vec::len);
+    let rows: Vec<Row> = (0..len.saturating_sub(1))
+        .map(|r| core::array::from_fn(|j| t.columns[j][r].as_int()))
+        .collect();
+    let (bytes, bitwise) = byte_counts(&rows)?;
+    t.counts.bytes = bytes;
+    t.counts.bitwise = bitwise;
+    Ok(())
 }
 
 /// The byte values of a row's range checks, in bus order (see `verifier::bus::row_fracs`).

@@ -16,8 +16,8 @@ use crate::opcodes::Class;
 pub const TAG_CODE: u32 = 1;
 /// Bus tag: stack tokens (address, timestamp, value).
 pub const TAG_STACK: u32 = 2;
-/// Bus tag: one byte in 0..=255, `(v)`; or a byte of an AND/OR/XOR,
-/// `(op(a, b), a, b, op)`. A range check is the entry `(v, 0, 0, 0)`.
+/// Bus tag: one byte in 0..=255, `(v)`; or a byte of an AND/OR/XOR or of
+/// a shift by `r` bits, `(op(a, b), a, b, op)` (`opcodes::bitwise`). A range check is the entry `(v, 0, 0, 0)`.
 pub const TAG_BYTE: u32 = 3;
 /// Bus tag: calldata word (offset, word).
 pub const TAG_CALLDATA: u32 = 4;
@@ -87,7 +87,7 @@ pub const fn bitwise_src(k: usize) -> Option<(usize, bool)> {
 }
 
 /// Declared degree of byte helper `j`: 5, or 9 when its lookups carry the
-/// bitwise operands (their denominators are quadratic: gated by the selector).
+/// bitwise or shift operands (their denominators are quadratic: gated by the selector).
 pub const fn byte_helper_degree(j: usize) -> usize {
     let mut k = j * BYTES_PER_HELPER;
     while k < (j + 1) * BYTES_PER_HELPER {
@@ -181,7 +181,18 @@ where
     let s = |c| sel(row, c);
     let (sp, n, clk) = (row[cols::SP], row[cols::N], row[cols::CLK]);
     let bw = s(Class::Bitwise);
-    let bin = s(Class::Add) + s(Class::Sub) + s(Class::Lt) + s(Class::Gt) + s(Class::Eq) + bw;
+    let bin = s(Class::Add)
+        + s(Class::Sub)
+        + s(Class::Lt)
+        + s(Class::Gt)
+        + s(Class::Eq)
+        + bw
+        + s(Class::Byte)
+        + s(Class::Slt)
+        + s(Class::Sgt)
+        + s(Class::Shl)
+        + s(Class::Shr)
+        + s(Class::Sar);
     let isz = s(Class::IsZero);
     let not = s(Class::Not);
     let cdl = s(Class::CallDataLoad);
@@ -265,19 +276,49 @@ where
         ByteSrc::Col(at) => row[at],
         ByteSrc::RLo(i) => row[cols::R + i] - row[cols::R_HI + i] * F::from(256u32),
     });
-    // on AND/OR/XOR rows R's bytes are looked up with the bytes of A and B
+    // on AND/OR/XOR rows R's bytes are looked up with the bytes of A and B;
+    // on SHL/SHR/SAR rows with B's byte, its neighbour below (SHL) or above
+    // (SHR/SAR; above the top: 0, or SAR's sign byte) and the shift `r`
+    let k256 = F::from(256u32);
+    let a_byte = |p: usize| {
+        let (i, ah) = (p / 2, row[cols::A_HI + p / 2]);
+        if p % 2 == 1 {
+            ah
+        } else {
+            a[i] - ah * k256
+        }
+    };
+    let b_byte = |p: usize| {
+        let (i, bh) = (p / 2, row[cols::CARRY + p / 2]);
+        if p % 2 == 1 {
+            bh
+        } else {
+            b[i] - bh * k256
+        }
+    };
+    let (shl, sar) = (s(Class::Shl), s(Class::Sar));
+    let shr = s(Class::Shr) + sar;
+    let sh = shl + shr;
+    let r_bits = row[cols::SHIFT_R]
+        + row[cols::SHIFT_R + 1] * F::from(2u32)
+        + row[cols::SHIFT_R + 2] * F::from(4u32);
+    let op = bw * n
+        + shl * (F::from(u32::from(crate::opcodes::SHIFT_LEFT)) + r_bits)
+        + shr * (F::from(u32::from(crate::opcodes::SHIFT_RIGHT)) + r_bits);
     let bytes = core::array::from_fn(|k| {
         let v = byte_vals[k];
         let den = match bitwise_src(k) {
             Some((i, hi)) => {
-                let (ah, bh) = (row[cols::A_HI + i], row[cols::CARRY + i]);
-                let (x, y) = if hi {
-                    (ah, bh)
+                let p = 2 * i + usize::from(hi);
+                let below = if p > 0 { shl * b_byte(p - 1) } else { F::ZERO };
+                let above = if p < 31 {
+                    shr * b_byte(p + 1)
                 } else {
-                    let k256 = F::from(256u32);
-                    (a[i] - ah * k256, b[i] - bh * k256)
+                    sar * row[cols::SHIFT_SIGN] * F::from(255u32)
                 };
-                ch.den(TAG_BYTE, [v, bw * x, bw * y, bw * n])
+                let x = bw * a_byte(p) + sh * b_byte(p);
+                let y = bw * b_byte(p) + below + above;
+                ch.den(TAG_BYTE, [v, x, y, op])
             }
             None => ch.den(TAG_BYTE, [v]),
         };

@@ -30,7 +30,7 @@ pub const ZF: usize = 15;
 /// First selector column (one per operation class, see [`crate::opcodes::Class`]).
 pub const SEL: usize = 16;
 /// Number of operation classes.
-pub const NUM_CLASSES: usize = 24;
+pub const NUM_CLASSES: usize = 30;
 /// Three bytes per consume slot of `clk − t_prev − 1` (2 slots).
 pub const DELTA: usize = SEL + NUM_CLASSES;
 /// Word A: the top stack input.
@@ -44,7 +44,8 @@ pub const R: usize = C + LIMBS;
 /// High bytes of the limbs of R.
 pub const R_HI: usize = R + LIMBS;
 /// Carries of the adder, one per limb; on AND/OR/XOR rows the high bytes
-/// of the limbs of B instead.
+/// of the limbs of B instead; on BYTE rows the one-hot selectors of the low
+/// bytes of B's limbs; on SHL/SHR/SAR rows the high bytes of B's limbs.
 pub const CARRY: usize = R_HI + LIMBS;
 /// Memory size in 32-byte words before the row (`MSIZE / 32`).
 pub const MEMW: usize = CARRY + LIMBS;
@@ -74,7 +75,17 @@ pub const MEMOP: usize = SPARE + 2;
 pub const RSZ: usize = MEMOP + 1;
 /// Exit status (1 success, 2 revert), the same on every row.
 pub const STATUS: usize = RSZ + 1;
-/// AND/OR/XOR: high bytes of the limbs of A (free on other rows).
+/// AND/OR/XOR: high bytes of the limbs of A; BYTE: the one-hot selectors
+/// of the high bytes of B's limbs; SLT/SGT: the sign bits of A and B
+/// (columns `A_HI`, `A_HI + 1`); free on other rows.
 pub const A_HI: usize = STATUS + 1;
+/// SHL/SHR/SAR: the one-hot `u_a` of `q / 4` (8 columns from `A_HI`).
+pub const SHIFT_U: usize = A_HI;
+/// SHL/SHR/SAR: the one-hot `v_b` of `q % 4` (4 columns).
+pub const SHIFT_V: usize = A_HI + 8;
+/// SHL/SHR/SAR: the three bits of `r` (the shift modulo 8).
+pub const SHIFT_R: usize = A_HI + 12;
+/// SAR: the sign bit of B.
+pub const SHIFT_SIGN: usize = A_HI + 15;
 /// Main trace width.
 pub const WIDTH: usize = A_HI + LIMBS;

@@ -54,6 +54,19 @@ pub enum Class {
     Revert = 22,
     /// AND, OR, XOR (`n` = 1, 2, 3): byte by byte from the bitwise table.
     Bitwise = 23,
+    /// BYTE: byte `A` (big-endian) of `B`, by a one-hot selection over B's 32 bytes.
+    Byte = 24,
+    /// SLT: LT's subtraction and the sign bits of both operands.
+    Slt = 25,
+    /// SGT: GT's subtraction and the sign bits of both operands.
+    Sgt = 26,
+    /// SHL: the bytes of B shifted by `r` bits through the shift table, then
+    /// by `q` bytes by a one-hot selection (`A = 8q + r`, or `A ≥ 256`).
+    Shl = 27,
+    /// SHR, likewise to the right.
+    Shr = 28,
+    /// SAR: SHR filling with the sign byte of B.
+    Sar = 29,
 }
 
 /// All classes in selector order.
@@ -82,6 +95,12 @@ pub const CLASSES: [Class; crate::cols::NUM_CLASSES] = [
     Class::Return,
     Class::Revert,
     Class::Bitwise,
+    Class::Byte,
+    Class::Slt,
+    Class::Sgt,
+    Class::Shl,
+    Class::Shr,
+    Class::Sar,
 ];
 
 impl Class {
@@ -120,7 +139,13 @@ impl Class {
             | Class::CallDataLoad
             | Class::MLoad
             | Class::MStore
-            | Class::Bitwise => 3,
+            | Class::Bitwise
+            | Class::Byte
+            | Class::Slt
+            | Class::Sgt
+            | Class::Shl
+            | Class::Shr
+            | Class::Sar => 3,
             Class::Jump => 8,
             Class::Jumpi => 10,
         }
@@ -134,13 +159,31 @@ pub const BITWISE_OR: u8 = 2;
 /// Bitwise operation `n` of XOR.
 pub const BITWISE_XOR: u8 = 3;
 
-/// The byte `op(a, b)` of bitwise operation `op` (AND 1, OR 2, XOR 3), or
+/// Table operation of SHL's bytes shifted left by `r` bits: `SHIFT_LEFT + r`
+/// maps `(a, b)` (a byte and the one below it) to `(a << r | b >> (8 − r)) & 0xff`.
+pub const SHIFT_LEFT: u8 = 8;
+/// Table operation of SHR's and SAR's bytes shifted right by `r` bits:
+/// `SHIFT_RIGHT + r` maps `(a, b)` (a byte and the one above it) to
+/// `(a >> r | b << (8 − r)) & 0xff`.
+pub const SHIFT_RIGHT: u8 = 16;
+
+/// The byte `op(a, b)` of table operation `op` (AND 1, OR 2, XOR 3, a left
+/// shift by `r` bits `8 + r`, a right shift `16 + r`, `r` in 0..=7), or
 /// `None` for any other `op`.
 pub const fn bitwise(op: u8, a: u8, b: u8) -> Option<u8> {
+    let (a16, b16) = (a as u16, b as u16);
     match op {
         BITWISE_AND => Some(a & b),
         BITWISE_OR => Some(a | b),
         BITWISE_XOR => Some(a ^ b),
+        8..=15 => {
+            let r = op - SHIFT_LEFT;
+            Some(((a16 << r | b16 >> (8 - r)) & 0xff) as u8)
+        }
+        16..=23 => {
+            let r = op - SHIFT_RIGHT;
+            Some(((a16 >> r | b16 << (8 - r)) & 0xff) as u8)
+        }
         _ => None,
     }
 }
@@ -162,12 +205,18 @@ pub const fn info(op: u8) -> Option<OpInfo> {
         0x03 => (Class::Sub, 0),
         0x10 => (Class::Lt, 0),
         0x11 => (Class::Gt, 0),
+        0x12 => (Class::Slt, 0),
+        0x13 => (Class::Sgt, 0),
         0x14 => (Class::Eq, 0),
         0x15 => (Class::IsZero, 0),
         0x16 => (Class::Bitwise, BITWISE_AND),
         0x17 => (Class::Bitwise, BITWISE_OR),
         0x18 => (Class::Bitwise, BITWISE_XOR),
         0x19 => (Class::Not, 0),
+        0x1a => (Class::Byte, 0),
+        0x1b => (Class::Shl, 0),
+        0x1c => (Class::Shr, 0),
+        0x1d => (Class::Sar, 0),
         0x35 => (Class::CallDataLoad, 0),
         0x50 => (Class::Pop, 0),
         0x51 => (Class::MLoad, 0),
@@ -190,18 +239,24 @@ pub const fn info(op: u8) -> Option<OpInfo> {
 
 /// Mnemonic of a constrained opcode (for `zkevm prove --coverage`).
 pub fn mnemonic(op: u8) -> Option<&'static str> {
-    const NAMES: [(u8, &str); 31] = [
+    const NAMES: [(u8, &str); 37] = [
         (0x00, "STOP"),
         (0x01, "ADD"),
         (0x03, "SUB"),
         (0x10, "LT"),
         (0x11, "GT"),
+        (0x12, "SLT"),
+        (0x13, "SGT"),
         (0x14, "EQ"),
         (0x15, "ISZERO"),
         (0x16, "AND"),
         (0x17, "OR"),
         (0x18, "XOR"),
         (0x19, "NOT"),
+        (0x1a, "BYTE"),
+        (0x1b, "SHL"),
+        (0x1c, "SHR"),
+        (0x1d, "SAR"),
         (0x30, "ADDRESS"),
         (0x32, "ORIGIN"),
         (0x33, "CALLER"),
@@ -266,7 +321,24 @@ mod tests {
                 "opcode {op:#04x}"
             );
         }
-        assert_eq!(constrained_count(), 31 + 32 + 16 + 16);
+        assert_eq!(constrained_count(), 37 + 32 + 16 + 16);
+    }
+
+    #[test]
+    fn shift_entries_shift_two_bytes() {
+        for r in 0..8u8 {
+            for (a, b) in [(0u8, 0u8), (0x81, 0x7f), (0xff, 0x01), (0x5a, 0xc3)] {
+                // SHL: byte a above byte b, shifted left, the high byte kept
+                let w = (u16::from(a) << 8 | u16::from(b)) << r;
+                assert_eq!(bitwise(SHIFT_LEFT + r, a, b), Some((w >> 8) as u8));
+                // SHR: byte b above byte a, shifted right, the low byte kept
+                let w = (u16::from(b) << 8 | u16::from(a)) >> r;
+                assert_eq!(bitwise(SHIFT_RIGHT + r, a, b), Some(w as u8));
+            }
+        }
+        for op in [0, 4, 7, 24, 255] {
+            assert_eq!(bitwise(op, 1, 2), None, "op {op}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::public::{BitwiseCount, Counts, PublicInputs, Status};
 /// Magic bytes at the start of a proof file.
 pub const MAGIC: [u8; 8] = *b"ZKEVMPRF";
 /// Framing version written and read.
-pub const VERSION: u16 = 3;
+pub const VERSION: u16 = 4;
 /// Largest code (EIP-170).
 pub const MAX_CODE: u64 = 24_576;
 /// Largest calldata and return data.

@@ -64,8 +64,8 @@ pub struct Counts {
     /// Memory words the execution touched (its final `MSIZE / 32`): the
     /// verifier emits a zero token stamped 0 for each, the final rows consume them.
     pub memory_words: u32,
-    /// The entries `(op, a, b)` of the bitwise table AND/OR/XOR rows looked
-    /// up, with their multiplicities (at most `limits::MAX_BITWISE_ENTRIES`):
+    /// The entries `(op, a, b)` of the bitwise table AND/OR/XOR and
+    /// SHL/SHR/SAR rows looked up, with their multiplicities (at most `limits::MAX_BITWISE_ENTRIES`):
     /// the verifier computes each `op(a, b)` itself.
     pub bitwise: Vec<BitwiseCount>,
 }
@@ -73,7 +73,8 @@ pub struct Counts {
 /// One entry of the bitwise table and the times it was looked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BitwiseCount {
-    /// Operation: AND 1, OR 2, XOR 3 (`opcodes::bitwise`).
+    /// Operation: AND 1, OR 2, XOR 3, a shift by `r` bits 8 + r (left) or
+    /// 16 + r (right) (`opcodes::bitwise`).
     pub op: u8,
     /// First operand byte.
     pub a: u8,
