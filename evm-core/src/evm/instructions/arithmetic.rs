@@ -77,17 +77,59 @@ pub(in crate::evm) fn exp(m: &mut Machine<'_>) -> Done {
 }
 
 /// SIGNEXTEND: extends the sign of byte `b` (from the right) of `x`.
+///
+/// Works on the 64-bit limbs: the limb holding the sign bit keeps its bits
+/// below it and takes the sign above, the limbs above become all sign.
 #[inline(always)]
 pub(in crate::evm) fn signextend(b: U256, x: U256) -> U256 {
-    if b < U256::from(31) {
-        let bit = as_u64_sat(&b) as usize * 8 + 7;
-        let mask = (U256::from(1) << bit) - U256::from(1);
-        if x.bit(bit) {
-            x | !mask
-        } else {
-            x & mask
-        }
+    if b >= U256::from(31) {
+        return x;
+    }
+    let bit = as_u64_sat(&b) as usize * 8 + 7;
+    let (limb, shift) = (bit / 64, bit % 64);
+    let mut limbs = x.into_limbs();
+    let fill = if (limbs[limb] >> shift) & 1 == 1 {
+        u64::MAX
     } else {
-        x
+        0
+    };
+    let keep = u64::MAX >> (63 - shift);
+    limbs[limb] = (limbs[limb] & keep) | (fill & !keep);
+    for l in &mut limbs[limb + 1..] {
+        *l = fill;
+    }
+    U256::from_limbs(limbs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// SIGNEXTEND as the Yellow Paper states it, bit by bit.
+    fn signextend_reference(b: U256, x: U256) -> U256 {
+        if b >= U256::from(31) {
+            return x;
+        }
+        let t = 256 - 8 * (as_u64_sat(&b) as usize + 1);
+        let sign = x.bit(255 - t);
+        let mut out = x;
+        for i in (256 - t)..256 {
+            out.set_bit(i, sign);
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn signextend_matches_the_bitwise_definition(
+            limbs in any::<[u64; 4]>(),
+            b in prop_oneof![0u64..40, any::<u64>()],
+            high in any::<bool>(),
+        ) {
+            let x = U256::from_limbs(limbs);
+            let b = if high { U256::from(b) << 128 } else { U256::from(b) };
+            prop_assert_eq!(signextend(b, x), signextend_reference(b, x));
+        }
     }
 }
