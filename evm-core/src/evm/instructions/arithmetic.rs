@@ -77,28 +77,19 @@ pub(in crate::evm) fn exp(m: &mut Machine<'_>) -> Done {
 }
 
 /// SIGNEXTEND: extends the sign of byte `b` (from the right) of `x`.
-///
-/// Works on the 64-bit limbs: the limb holding the sign bit keeps its bits
-/// below it and takes the sign above, the limbs above become all sign.
 #[inline(always)]
 pub(in crate::evm) fn signextend(b: U256, x: U256) -> U256 {
-    if b >= U256::from(31) {
-        return x;
-    }
-    let bit = as_u64_sat(&b) as usize * 8 + 7;
-    let (limb, shift) = (bit / 64, bit % 64);
-    let mut limbs = x.into_limbs();
-    let fill = if (limbs[limb] >> shift) & 1 == 1 {
-        u64::MAX
+    if b < U256::from(31) {
+        let bit = as_u64_sat(&b) as usize * 8 + 7;
+        let mask = (U256::from(1) << bit) - U256::from(1);
+        if x.bit(bit) {
+            x | !mask
+        } else {
+            x & mask
+        }
     } else {
-        0
-    };
-    let keep = u64::MAX >> (63 - shift);
-    limbs[limb] = (limbs[limb] & keep) | (fill & !keep);
-    for l in &mut limbs[limb + 1..] {
-        *l = fill;
+        x
     }
-    U256::from_limbs(limbs)
 }
 
 #[cfg(test)]
