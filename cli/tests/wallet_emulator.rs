@@ -246,8 +246,8 @@ fn altered(witness: &[u8], change: impl FnOnce(&mut Vec<Vec<u8>>, &mut [u8; 32])
     postcard::to_allocvec(&w).unwrap()
 }
 
-#[test]
-fn an_incomplete_tampered_or_wrong_root_witness_is_refused_by_name() {
+/// A freshly booted QEMU device with the test mnemonic loaded.
+fn device_with_test_mnemonic() -> zkevm_tests::Device {
     let mut device = zkevm_tests::Device::boot(&zkevm_tests::Firmware { elf: firmware() }).unwrap();
     let loaded = device
         .wallet(WalletRequest::LoadMnemonic {
@@ -256,6 +256,12 @@ fn an_incomplete_tampered_or_wrong_root_witness_is_refused_by_name() {
         })
         .unwrap();
     assert!(matches!(loaded, Ok(WalletReply::Loaded { .. })));
+    device
+}
+
+#[test]
+fn an_incomplete_tampered_or_wrong_root_witness_is_refused_by_name() {
+    let mut device = device_with_test_mnemonic();
     let sender = wallet::parse_address(ACCOUNT0).unwrap();
     let story = stories::erc20_transfer_from(sender).unwrap();
     let file = prestate_file(&story);
@@ -342,14 +348,7 @@ fn peaks(device: &mut zkevm_tests::Device) -> (u32, u32) {
 
 #[test]
 fn a_signing_request_with_a_witness_stays_within_the_stack_budget() {
-    let mut device = zkevm_tests::Device::boot(&zkevm_tests::Firmware { elf: firmware() }).unwrap();
-    let loaded = device
-        .wallet(WalletRequest::LoadMnemonic {
-            words: TEST_MNEMONIC,
-            passphrase: None,
-        })
-        .unwrap();
-    assert!(matches!(loaded, Ok(WalletReply::Loaded { .. })));
+    let mut device = device_with_test_mnemonic();
     let sender = wallet::parse_address(ACCOUNT0).unwrap();
     for story in [
         stories::erc20_transfer_from(sender).unwrap(),
